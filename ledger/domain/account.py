@@ -1,0 +1,660 @@
+"""The Account aggregate: one citizen's status history and lots, as an event stream.
+
+Every public command checks all its rules against the current state first and only then
+triggers events, so a refused command leaves the aggregate exactly as it was. Event
+``apply`` methods only assign: they run again on every replay, long after the rules that
+allowed them may have changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from ledger.domain.catalogue import Catalogue, CapCounts, Education, Outcome, RuleVersion, Status
+from ledger.domain.errors import (
+    AlreadyReversedError,
+    AmountNotPositiveError,
+    CapExceededError,
+    EntryNotFoundError,
+    ExpiryBeyondRuleError,
+    InsufficientBalanceError,
+    InvalidInputError,
+    NotReversibleError,
+    NotUsableInStatusError,
+    OutOfOrderError,
+    ReferenceConflictError,
+    SourceNotAllowedError,
+    StatusUnchangedError,
+)
+from ledger.domain.lots import OPEN_STATES, Lot, LotState, lot_id_for, plan_draws
+
+
+class Result(StrEnum):
+    """What a command did: TigerBeetle's lesson, an exact repeat is ``exists``, not an error."""
+
+    APPLIED = "applied"
+    EXISTS = "exists"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who wrote an entry and where it came from."""
+
+    actor: str
+    source: str | None = None
+    reference: str | None = None
+    batch: str | None = None
+    line: int | None = None
+
+
+TOTAL_KEYS = ("granted", "used", "expired", "forfeited", "usable", "suspended")
+
+
+def _empty_totals() -> dict[str, int]:
+    return dict.fromkeys(TOTAL_KEYS, 0)
+
+
+def _fingerprint(*parts: object) -> str:
+    return "|".join("" if p is None else str(p) for p in parts)
+
+
+class Account(Aggregate):
+    # ----------------------------------------------------------------- events
+    class Event(Aggregate.Event):
+        on: date
+        actor: str
+
+    class AccountOpened(Event, Aggregate.Created):
+        insz: str
+        status: str
+        education: str | None
+        source: str | None
+        reference: str | None
+        batch: str | None
+        line: int | None
+
+    class StatusChanged(Event):
+        from_status: str
+        to_status: str
+        source: str | None
+        reference: str | None
+        batch: str | None
+        line: int | None
+
+        def apply(self, account: Account) -> None:
+            account.status = self.to_status
+            account.last_on = self.on
+            account.remember(self.source, self.reference, fingerprint_of_status(self))
+
+    class RightGranted(Event):
+        right: str
+        lot: str
+        amount: int
+        expires_on: date | None
+        rule_version: str
+        source: str
+        reference: str
+        batch: str | None
+        line: int | None
+
+        def apply(self, account: Account) -> None:
+            account.lots[self.lot] = Lot(
+                lot_id=self.lot,
+                right=self.right,
+                source=self.source,
+                reference=self.reference,
+                amount=self.amount,
+                remaining=self.amount,
+                valid_from=self.on,
+                expires_on=self.expires_on,
+                rule_version=self.rule_version,
+                state=LotState.USABLE.value,
+            )
+            totals = account.totals_for(self.right)
+            totals["granted"] += self.amount
+            totals["usable"] += self.amount
+            account.add_movement(self.right, CapCounts.GRANTS, self.on, self.amount)
+            account.entries[str(self.originator_version)] = {"kind": "grant", "lot": self.lot}
+            account.last_on = self.on
+            account.remember(self.source, self.reference, fingerprint_of_grant(self))
+
+    class RightUsed(Event):
+        right: str
+        amount: int
+        draws: list[list[Any]]  # [[lot_id, amount], ...] earliest expiry first
+        training: str
+        provider: str
+        source: str | None
+        reference: str
+        batch: str | None
+        line: int | None
+
+        def apply(self, account: Account) -> None:
+            for lot_id, taken in self.draws:
+                account.lots[lot_id].remaining -= taken
+            totals = account.totals_for(self.right)
+            totals["used"] += self.amount
+            totals["usable"] -= self.amount
+            account.add_movement(self.right, CapCounts.USES, self.on, self.amount)
+            account.entries[str(self.originator_version)] = {
+                "kind": "use", "on": self.on, "draws": self.draws
+            }
+            account.last_on = self.on
+            account.remember(self.source, self.reference, fingerprint_of_use(self))
+
+    class RightTransferred(Event):
+        """A lot carried into the new status; a suspended lot becomes usable again."""
+
+        right: str
+        lot: str
+        amount: int
+        from_status: str
+        to_status: str
+
+        def apply(self, account: Account) -> None:
+            account.move_lot(self.lot, LotState.USABLE)
+
+    class RightSuspended(Event):
+        right: str
+        lot: str
+        amount: int
+        status: str
+        legal_basis: str
+
+        def apply(self, account: Account) -> None:
+            account.move_lot(self.lot, LotState.SUSPENDED)
+
+    class RightForfeited(Event):
+        right: str
+        lot: str
+        amount: int
+        status: str
+        legal_basis: str
+        rule_version: str
+
+        def apply(self, account: Account) -> None:
+            account.close_lot(self.lot, LotState.FORFEITED, "forfeited")
+            account.entries[str(self.originator_version)] = {
+                "kind": "forfeit", "lot": self.lot, "amount": self.amount
+            }
+
+    class RightExpired(Event):
+        right: str
+        lot: str
+        amount: int
+        rule_version: str
+
+        def apply(self, account: Account) -> None:
+            account.close_lot(self.lot, LotState.EXPIRED, "expired")
+            account.last_on = max(account.last_on, self.on)
+
+    class EntryReversed(Event):
+        entry: int
+        entry_event: str
+        right: str
+        amount: int
+        restores: list[list[Any]]  # [[lot_id, amount, state_after], ...]
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            account.apply_reversal(self)
+
+    # ------------------------------------------------------------ lifecycle
+    def __init__(
+        self,
+        insz: str,
+        status: str,
+        education: str | None,
+        on: date,
+        actor: str,
+        source: str | None,
+        reference: str | None,
+        batch: str | None,
+        line: int | None,
+    ) -> None:
+        self.insz = insz
+        self.education = education
+        self.status = status
+        self.opened_on = on
+        self.opening = _fingerprint("open", status, on, education)
+        self.last_on = on
+        self.lots: dict[str, Lot] = {}
+        self.totals: dict[str, dict[str, int]] = {}
+        # "right|grants" or "right|uses" -> [[date, amount], ...]: what caps sum over.
+        self.movements: dict[str, list[list[Any]]] = {}
+        self.entries: dict[str, dict[str, Any]] = {}  # reversible entries by event version
+        self.references: dict[str, str] = {}  # "source|reference" -> content fingerprint
+        self.remember(source, reference, self.opening)
+
+    @classmethod
+    def open(
+        cls,
+        account_id: UUID,
+        insz: str,
+        status: Status,
+        on: date,
+        education: Education | None,
+        provenance: Provenance,
+    ) -> Account:
+        return cls._create(
+            cls.AccountOpened,
+            id=account_id,
+            insz=insz,
+            status=status.value,
+            education=education.value if education else None,
+            on=on,
+            actor=provenance.actor,
+            source=provenance.source,
+            reference=provenance.reference,
+            batch=provenance.batch,
+            line=provenance.line,
+        )
+
+    def opening_matches(self, status: Status, on: date, education: Education | None) -> bool:
+        """Whether opening again with these facts repeats the original opening exactly."""
+        return self.opening == _fingerprint(
+            "open", status.value, on, education.value if education else None
+        )
+
+    # -------------------------------------------------------------- commands
+    def change_status(
+        self, catalogue: Catalogue, status: Status, on: date, provenance: Provenance
+    ) -> Result:
+        if self.seen(provenance, _fingerprint("status", status.value, on)):
+            return Result.EXISTS
+        self.check_in_order(on)
+        if status.value == self.status:
+            raise StatusUnchangedError(f"the citizen is already {status.value} (on {on})")
+        from_status = self.status
+        self.expire_due(on, provenance.actor)
+        still_open = [lot for lot in self.lots.values() if lot.is_open]
+        self.trigger_event(
+            self.StatusChanged,
+            on=on,
+            actor=provenance.actor,
+            from_status=from_status,
+            to_status=status.value,
+            source=provenance.source,
+            reference=provenance.reference,
+            batch=provenance.batch,
+            line=provenance.line,
+        )
+        for lot in still_open:
+            rule = catalogue.rule(lot.rule_version)
+            self.trigger_outcome(lot, rule, from_status, status, on, provenance.actor)
+        return Result.APPLIED
+
+    def grant(
+        self,
+        catalogue: Catalogue,
+        right: str,
+        amount: int,
+        on: date,
+        expires_on: date | None,
+        provenance: Provenance,
+    ) -> Result:
+        source, reference = self.require_reference(provenance, source_required=True)
+        rule = catalogue.right(right).version_on(on)
+        expiry = self.checked_expiry(rule, on, expires_on)
+        if self.seen(provenance, _fingerprint("grant", right, amount, on, expiry)):
+            return Result.EXISTS
+        self.check_amount(amount)
+        self.check_in_order(on)
+        self.check_source(rule, source)
+        status = Status(self.status)
+        policy = rule.policy_for(status)
+        if policy.outcome is Outcome.FORFEIT:
+            raise NotUsableInStatusError(
+                f"right {right!r} cannot be granted to a citizen who is {self.status} "
+                f"on {on}: it would be forfeited ({policy.legal_basis})"
+            )
+        self.check_caps(rule, CapCounts.GRANTS, on, amount)
+        self.expire_due(on, provenance.actor)
+        lot_id = lot_id_for(source, reference)
+        self.trigger_event(
+            self.RightGranted,
+            on=on,
+            actor=provenance.actor,
+            right=right,
+            lot=lot_id,
+            amount=amount,
+            expires_on=expiry,
+            rule_version=rule.id,
+            source=source,
+            reference=reference,
+            batch=provenance.batch,
+            line=provenance.line,
+        )
+        if policy.outcome is Outcome.SUSPEND:
+            lot = self.lots[lot_id]
+            self.trigger_outcome(lot, rule, self.status, status, on, provenance.actor)
+        return Result.APPLIED
+
+    def use(
+        self,
+        catalogue: Catalogue,
+        right: str,
+        amount: int,
+        on: date,
+        training: str,
+        provider: str,
+        provenance: Provenance,
+    ) -> Result:
+        _, reference = self.require_reference(provenance, source_required=False)
+        print_ = _fingerprint("use", right, amount, on, training, provider)
+        if self.seen(provenance, print_):
+            return Result.EXISTS
+        rule = catalogue.right(right).version_on(on)
+        self.check_amount(amount)
+        self.check_in_order(on)
+        for name, value in (("training", training), ("provider", provider)):
+            if not value.strip():
+                raise InvalidInputError(f"a use needs a {name} id; got {value!r}")
+        if Status(self.status) not in rule.usable_in:
+            allowed = ", ".join(sorted(s.value for s in rule.usable_in))
+            raise NotUsableInStatusError(
+                f"right {right!r} is not usable by a citizen who is {self.status} on {on} "
+                f"(usable when: {allowed})"
+            )
+        self.check_balance(right, amount, on)
+        self.check_caps(rule, CapCounts.USES, on, amount)
+        draws = plan_draws(self.lots_of(right), amount, on)
+        self.expire_due(on, provenance.actor)
+        self.trigger_event(
+            self.RightUsed,
+            on=on,
+            actor=provenance.actor,
+            right=right,
+            amount=amount,
+            draws=[[lot_id, taken] for lot_id, taken in draws],
+            training=training,
+            provider=provider,
+            source=provenance.source,
+            reference=reference,
+            batch=provenance.batch,
+            line=provenance.line,
+        )
+        return Result.APPLIED
+
+    def expire(self, as_of: date, actor: str) -> int:
+        """Expire every open lot due on or before ``as_of``; returns how many expired."""
+        return self.expire_due(as_of, actor)
+
+    def reverse(
+        self, catalogue: Catalogue, version: int, reason: str, on: date, actor: str
+    ) -> Result:
+        if not reason.strip():
+            raise InvalidInputError("a reversal needs a reason")
+        entry = self.entries.get(str(version))
+        if entry is None:
+            raise EntryNotFoundError(
+                f"event {version}: no reversible entry with that id on this account "
+                "(grants, uses and forfeits can be reversed)"
+            )
+        if entry.get("reversed"):
+            raise AlreadyReversedError(f"event {version} was already reversed")
+        self.check_in_order(on)
+        restores = self.plan_reversal(catalogue, entry, version, on)
+        self.expire_due(on, actor)
+        self.trigger_event(
+            self.EntryReversed,
+            on=on,
+            actor=actor,
+            entry=version,
+            entry_event=REVERSIBLE[entry["kind"]],
+            right=self.lots[restores[0][0]].right,
+            amount=sum(abs(taken) for _, taken, _ in restores),
+            restores=restores,
+            reason=reason,
+        )
+        return Result.APPLIED
+
+    # ------------------------------------------------------ command checks
+    def check_in_order(self, on: date) -> None:
+        if on < self.opened_on:
+            raise OutOfOrderError(f"date {on} is before the account was opened ({self.opened_on})")
+        if on < self.last_on:
+            raise OutOfOrderError(
+                f"date {on} is before the latest fact on this account ({self.last_on}); "
+                "business time on an account only moves forward: reverse later entries "
+                "and enter them again instead"
+            )
+
+    @staticmethod
+    def check_amount(amount: int) -> None:
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            raise AmountNotPositiveError(
+                f"amount {amount!r}: must be a whole number of units greater than zero"
+            )
+
+    @staticmethod
+    def check_source(rule: RuleVersion, source: str) -> None:
+        kind = source.split(":", 1)[0]
+        if kind not in rule.sources:
+            raise SourceNotAllowedError(
+                f"source {source!r} may not grant {rule.right!r} under {rule.id} "
+                f"(allowed: {', '.join(sorted(rule.sources))})"
+            )
+
+    @staticmethod
+    def checked_expiry(rule: RuleVersion, on: date, asked: date | None) -> date | None:
+        by_rule = rule.expiry.expires_on(on)
+        if asked is None:
+            return by_rule
+        if asked <= on:
+            raise ExpiryBeyondRuleError(
+                f"expiry {asked} must be after the grant date {on} (the expiry date is the "
+                "first day the lot is no longer usable)"
+            )
+        if by_rule is not None and asked > by_rule:
+            raise ExpiryBeyondRuleError(
+                f"expiry {asked} is later than {rule.id} allows for a grant on {on} "
+                f"({rule.expiry.kind.value}: {by_rule})"
+            )
+        return asked
+
+    def check_caps(self, rule: RuleVersion, counts: CapCounts, on: date, amount: int) -> None:
+        movements = self.movements.get(f"{rule.right}|{counts.value}", [])
+        for cap in rule.caps:
+            if cap.counts is not counts:
+                continue
+            start, end = cap.window(on)
+            so_far = sum(n for day, n in movements if start <= day < end)
+            if so_far + amount > cap.limit:
+                raise CapExceededError(
+                    f"{amount} {rule.unit.value} of {rule.right!r} on {on} exceeds the cap "
+                    f"({cap.describe()}): {so_far} already from {start} to {end}; "
+                    f"basis: {cap.basis}"
+                )
+
+    def check_balance(self, right: str, amount: int, on: date) -> None:
+        usable = sum(lot.remaining for lot in self.lots_of(right) if lot.is_usable_on(on))
+        if amount > usable:
+            suspended = sum(
+                lot.remaining
+                for lot in self.lots_of(right)
+                if lot.state == LotState.SUSPENDED and not lot.is_due(on)
+            )
+            extra = f" ({suspended} more are suspended)" if suspended else ""
+            raise InsufficientBalanceError(
+                f"a use of {amount} of {right!r} on {on} exceeds the usable balance of "
+                f"{usable}{extra}"
+            )
+
+    @staticmethod
+    def require_reference(provenance: Provenance, source_required: bool) -> tuple[str, str]:
+        if source_required and not provenance.source:
+            raise InvalidInputError("a grant needs a source")
+        if not provenance.reference or not provenance.reference.strip():
+            raise InvalidInputError("the entry needs a reference (the sender's own id for it)")
+        return provenance.source or "", provenance.reference
+
+    def seen(self, provenance: Provenance, print_: str) -> bool:
+        """True when this exact entry was applied before; a conflict when it differs."""
+        if not provenance.reference:
+            return False
+        known = self.references.get(f"{provenance.source or ''}|{provenance.reference}")
+        if known is None:
+            return False
+        if known != print_:
+            raise ReferenceConflictError(
+                f"reference {provenance.reference!r} from {provenance.source or 'no source'} "
+                f"was already used on this account for [{known}]; this entry is [{print_}]"
+            )
+        return True
+
+    def plan_reversal(
+        self, catalogue: Catalogue, entry: dict[str, Any], version: int, on: date
+    ) -> list[list[Any]]:
+        """[[lot_id, units given back (negative: taken away), lot state after], ...]."""
+        if entry["kind"] == "grant":
+            lot = self.lots[entry["lot"]]
+            if not lot.is_open or lot.remaining != lot.amount or lot.is_due(on):
+                raise NotReversibleError(
+                    f"event {version}: lot {lot.lot_id} was drawn from or closed since "
+                    f"({lot.state}, {lot.remaining} of {lot.amount} left); reverse its uses first"
+                )
+            return [[lot.lot_id, -lot.amount, LotState.REVERSED.value]]
+        if entry["kind"] == "use":
+            restores: list[list[Any]] = []
+            for lot_id, taken in entry["draws"]:
+                lot = self.lots[lot_id]
+                if lot.state not in OPEN_STATES or lot.is_due(on):
+                    raise NotReversibleError(
+                        f"event {version}: lot {lot_id} it drew from is {lot.state} or due "
+                        f"on {on}; its units cannot be given back"
+                    )
+                restores.append([lot_id, taken, lot.state])
+            return restores
+        lot = self.lots[entry["lot"]]
+        if lot.is_due(on):
+            raise NotReversibleError(
+                f"event {version}: lot {lot.lot_id} would have expired on {lot.expires_on}"
+            )
+        usable = Status(self.status) in catalogue.rule(lot.rule_version).usable_in
+        state = LotState.USABLE if usable else LotState.SUSPENDED
+        return [[lot.lot_id, entry["amount"], state.value]]
+
+    # ------------------------------------------------------ event triggering
+    def trigger_outcome(
+        self,
+        lot: Lot,
+        rule: RuleVersion,
+        from_status: str,
+        status: Status,
+        on: date,
+        actor: str,
+    ) -> None:
+        """The one outcome (carry, suspend, forfeit) of an open lot on entering ``status``."""
+        policy = rule.policy_for(status)
+        common: dict[str, Any] = {
+            "on": on, "actor": actor, "right": lot.right, "lot": lot.lot_id,
+            "amount": lot.remaining,
+        }
+        if policy.outcome is Outcome.CARRY:
+            self.trigger_event(
+                self.RightTransferred, from_status=from_status, to_status=status.value, **common
+            )
+        elif policy.outcome is Outcome.SUSPEND:
+            self.trigger_event(
+                self.RightSuspended, status=status.value, legal_basis=policy.legal_basis, **common
+            )
+        else:
+            self.trigger_event(
+                self.RightForfeited, status=status.value, legal_basis=policy.legal_basis,
+                rule_version=rule.id, **common,
+            )
+
+    def expire_due(self, day: date, actor: str) -> int:
+        due = sorted(
+            (lot for lot in self.lots.values() if lot.is_open and lot.is_due(day)),
+            key=lambda lot: (lot.expires_on, lot.lot_id),
+        )
+        for lot in due:
+            assert lot.expires_on is not None
+            self.trigger_event(
+                self.RightExpired,
+                # Commands expire what is due before anything else, so an open lot never
+                # expires before the latest fact; max() only guards that ordering.
+                on=max(lot.expires_on, self.last_on),
+                actor=actor,
+                right=lot.right,
+                lot=lot.lot_id,
+                amount=lot.remaining,
+                rule_version=lot.rule_version,
+            )
+        return len(due)
+
+    # ------------------------------------------- state changes (called by apply)
+    def lots_of(self, right: str) -> list[Lot]:
+        return [lot for lot in self.lots.values() if lot.right == right]
+
+    def totals_for(self, right: str) -> dict[str, int]:
+        return self.totals.setdefault(right, _empty_totals())
+
+    def add_movement(self, right: str, counts: CapCounts, on: date, amount: int) -> None:
+        self.movements.setdefault(f"{right}|{counts.value}", []).append([on, amount])
+
+    def remember(self, source: str | None, reference: str | None, print_: str) -> None:
+        if reference:
+            self.references[f"{source or ''}|{reference}"] = print_
+
+    def move_lot(self, lot_id: str, state: LotState) -> None:
+        lot = self.lots[lot_id]
+        totals = self.totals_for(lot.right)
+        totals[lot.state] -= lot.remaining
+        totals[state.value] += lot.remaining
+        lot.state = state.value
+
+    def close_lot(self, lot_id: str, state: LotState, total_key: str) -> None:
+        lot = self.lots[lot_id]
+        totals = self.totals_for(lot.right)
+        totals[lot.state] -= lot.remaining
+        totals[total_key] += lot.remaining
+        lot.state = state.value
+        lot.remaining = 0
+
+    def apply_reversal(self, event: Account.EntryReversed) -> None:
+        entry = self.entries[str(event.entry)]
+        entry["reversed"] = True
+        totals = self.totals_for(event.right)
+        for lot_id, units, state_after in event.restores:
+            lot = self.lots[lot_id]
+            if entry["kind"] == "grant":
+                totals[lot.state] -= lot.remaining
+                totals["granted"] -= lot.amount
+                self.add_movement(lot.right, CapCounts.GRANTS, lot.valid_from, -lot.amount)
+                lot.remaining = 0
+            elif entry["kind"] == "use":
+                totals["used"] -= units
+                totals[lot.state] += units
+                lot.remaining += units
+            else:
+                totals["forfeited"] -= units
+                totals[state_after] += units
+                lot.remaining = units
+            lot.state = state_after
+        if entry["kind"] == "use":
+            self.add_movement(event.right, CapCounts.USES, entry["on"], -event.amount)
+        self.last_on = event.on
+
+
+REVERSIBLE = {"grant": "RightGranted", "use": "RightUsed", "forfeit": "RightForfeited"}
+
+
+def fingerprint_of_grant(event: Account.RightGranted) -> str:
+    return _fingerprint("grant", event.right, event.amount, event.on, event.expires_on)
+
+
+def fingerprint_of_use(event: Account.RightUsed) -> str:
+    return _fingerprint("use", event.right, event.amount, event.on, event.training, event.provider)
+
+
+def fingerprint_of_status(event: Account.StatusChanged) -> str:
+    return _fingerprint("status", event.to_status, event.on)

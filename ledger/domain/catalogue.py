@@ -1,0 +1,219 @@
+"""The rules catalogue as pure values: right types with effective-dated rule versions.
+
+The rules themselves are data (``ledger/catalogue/*.toml``); this module only gives them a
+shape and answers questions about them (which version is in force, when does a lot expire,
+which window does a cap count over). It does no I/O: the loader in ``ledger.rules`` builds
+these objects from the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from ledger.domain.errors import NoRuleInForceError, UnknownRightError
+
+
+class Status(StrEnum):
+    """A citizen's career status (statuut)."""
+
+    EMPLOYEE = "employee"
+    SELF_EMPLOYED = "self-employed"
+    JOBSEEKER = "jobseeker"
+    CIVIL_SERVANT = "civil-servant"
+    INACTIVE = "inactive"
+    RETIRED = "retired"
+
+
+class Education(StrEnum):
+    """Highest qualification level, kept for take-up monitoring (the Matthew effect)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Unit(StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    EURO_CENTS = "euro-cents"
+    VOUCHERS = "vouchers"
+
+
+class Outcome(StrEnum):
+    """What happens to an open lot when its holder moves into a status."""
+
+    CARRY = "carry"
+    SUSPEND = "suspend"
+    FORFEIT = "forfeit"
+
+
+class ExpiryKind(StrEnum):
+    NONE = "none"
+    END_OF_SCHOOL_YEAR = "end-of-school-year"
+    END_OF_CALENDAR_YEAR = "end-of-calendar-year"
+    MONTHS_AFTER_GRANT = "months-after-grant"
+    FIXED_DATE = "fixed-date"
+
+
+class CapPeriod(StrEnum):
+    SCHOOL_YEAR = "school-year"
+    CALENDAR_YEAR = "calendar-year"
+    ROLLING_YEARS = "rolling-years"
+    LIFETIME = "lifetime"
+
+
+class CapCounts(StrEnum):
+    """Whether a cap limits what is granted or what is used in its period."""
+
+    GRANTS = "grants"
+    USES = "uses"
+
+
+SOURCE_KINDS = ("employer", "sector-fund", "flemish-government", "federal-government")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("every month has a 28th")  # pragma: no cover
+
+
+def school_year_start(day: date) -> date:
+    """The 1 September that opens the school year (1 Sep - 31 Aug) containing ``day``."""
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+@dataclass(frozen=True)
+class TransitionPolicy:
+    outcome: Outcome
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class ExpiryRule:
+    """When a lot stops being usable. ``expires_on`` is exclusive: the first day it is not."""
+
+    kind: ExpiryKind
+    months: int = 0
+    on: date | None = None
+
+    def expires_on(self, valid_from: date) -> date | None:
+        if self.kind is ExpiryKind.END_OF_SCHOOL_YEAR:
+            return date(school_year_start(valid_from).year + 1, 9, 1)
+        if self.kind is ExpiryKind.END_OF_CALENDAR_YEAR:
+            return date(valid_from.year + 1, 1, 1)
+        if self.kind is ExpiryKind.MONTHS_AFTER_GRANT:
+            return add_months(valid_from, self.months)
+        if self.kind is ExpiryKind.FIXED_DATE:
+            return self.on
+        return None
+
+
+@dataclass(frozen=True)
+class Cap:
+    """At most ``limit`` units granted (or used) within the period around a date."""
+
+    counts: CapCounts
+    period: CapPeriod
+    limit: int
+    basis: str
+    years: int = 0  # only for rolling windows
+
+    def window(self, day: date) -> tuple[date, date]:
+        """The half-open window [start, end) the cap sums over for an entry on ``day``."""
+        if self.period is CapPeriod.SCHOOL_YEAR:
+            start = school_year_start(day)
+            return start, date(start.year + 1, 9, 1)
+        if self.period is CapPeriod.CALENDAR_YEAR:
+            return date(day.year, 1, 1), date(day.year + 1, 1, 1)
+        if self.period is CapPeriod.ROLLING_YEARS:
+            return add_months(day, -12 * self.years) + timedelta(days=1), day + timedelta(days=1)
+        return date.min, date.max
+
+    def describe(self) -> str:
+        if self.period is CapPeriod.ROLLING_YEARS:
+            period = f"any {self.years} years"
+        elif self.period is CapPeriod.LIFETIME:
+            period = "a lifetime"
+        else:
+            period = f"per {self.period.value}"
+        return f"{self.counts.value} at most {self.limit} {period}"
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """The rules of one right type from ``effective_from`` until the next version."""
+
+    right: str
+    effective_from: date
+    unit: Unit
+    sources: frozenset[str]
+    transitions: Mapping[Status, TransitionPolicy]
+    expiry: ExpiryRule
+    caps: tuple[Cap, ...] = ()
+    summary: str = ""
+    references: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.right}@{self.effective_from.isoformat()}"
+
+    @property
+    def usable_in(self) -> frozenset[Status]:
+        return frozenset(s for s, p in self.transitions.items() if p.outcome is Outcome.CARRY)
+
+    def policy_for(self, status: Status) -> TransitionPolicy:
+        return self.transitions[status]
+
+
+@dataclass(frozen=True)
+class RightType:
+    code: str
+    name: str
+    unit: Unit
+    versions: tuple[RuleVersion, ...]  # ordered by effective_from
+
+    def version_on(self, day: date) -> RuleVersion:
+        in_force = [v for v in self.versions if v.effective_from <= day]
+        if not in_force:
+            raise NoRuleInForceError(self.code, day, self.versions[0].effective_from)
+        return in_force[-1]
+
+    def version(self, version_id: str) -> RuleVersion:
+        for candidate in self.versions:
+            if candidate.id == version_id:
+                return candidate
+        raise KeyError(version_id)
+
+
+@dataclass(frozen=True)
+class SectorFund:
+    code: str
+    name: str
+    joint_committees: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rights: Mapping[str, RightType]
+    sector_funds: Mapping[str, SectorFund] = field(default_factory=dict)
+
+    def right(self, code: str) -> RightType:
+        try:
+            return self.rights[code]
+        except KeyError:
+            raise UnknownRightError(code, sorted(self.rights)) from None
+
+    def rule(self, version_id: str) -> RuleVersion:
+        """The rule version a lot was granted under (``right@YYYY-MM-DD``)."""
+        code = version_id.split("@", 1)[0]
+        return self.right(code).version(version_id)

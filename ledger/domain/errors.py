@@ -1,0 +1,102 @@
+"""Every rule the ledger refuses to break has its own error type.
+
+Each message names the input and the rule, so a person (or a rejects file) can act on it.
+The CLI turns any ``LedgerError`` into exit code 1.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+class LedgerError(Exception):
+    """Base of every refusal by a ledger rule or of bad input."""
+
+
+class InvalidIdentifierError(LedgerError, ValueError):
+    """A national number, enterprise number or code is malformed or has a wrong check."""
+
+
+class InvalidInputError(LedgerError, ValueError):
+    """A value is malformed (a date, an amount, an unknown code)."""
+
+
+class UnknownRightError(LedgerError):
+    """The right type is not in the catalogue."""
+
+    def __init__(self, code: str, known: list[str]) -> None:
+        super().__init__(f"unknown right {code!r}: the catalogue has {', '.join(known)}")
+        self.code = code
+
+
+class NoRuleInForceError(LedgerError):
+    """No rule version of the right type was in force on the date."""
+
+    def __init__(self, code: str, day: date, first: date) -> None:
+        super().__init__(
+            f"right {code!r} has no rule in force on {day}: its first version starts {first}"
+        )
+
+
+class AccountNotFoundError(LedgerError):
+    """No account is open for this citizen."""
+
+
+class AccountAlreadyOpenError(LedgerError):
+    """An account is already open for this citizen."""
+
+
+class AmountNotPositiveError(LedgerError):
+    """Amounts are whole units greater than zero."""
+
+
+class OutOfOrderError(LedgerError):
+    """An entry is dated before the latest fact already on the account.
+
+    Business time on one account only moves forward; a fact that was missed is corrected by
+    reversing the entries after it and entering them again, so history stays append-only.
+    """
+
+
+class SourceNotAllowedError(LedgerError):
+    """The source may not grant this right type."""
+
+
+class NotUsableInStatusError(LedgerError):
+    """The right type is not usable in the citizen's status on that date."""
+
+
+class InsufficientBalanceError(LedgerError):
+    """A use asks more than what is usable on its date."""
+
+
+class CapExceededError(LedgerError):
+    """A grant or a use would exceed a cap per period from the catalogue."""
+
+
+class ExpiryBeyondRuleError(LedgerError):
+    """A grant asks for an expiry later than its rule allows, or not after its start."""
+
+
+class ReferenceConflictError(LedgerError):
+    """The source already used this reference for an entry with other content."""
+
+
+class StatusUnchangedError(LedgerError):
+    """A status change to the status the citizen already has."""
+
+
+class EntryNotFoundError(LedgerError):
+    """No entry with this event id on the account."""
+
+
+class NotReversibleError(LedgerError):
+    """The entry cannot be reversed (its kind, or what happened to its lot since)."""
+
+
+class AlreadyReversedError(LedgerError):
+    """The entry was reversed before."""
+
+
+class CatalogueError(LedgerError):
+    """A catalogue file is invalid; the message names the file and the field."""

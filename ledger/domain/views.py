@@ -1,0 +1,238 @@
+"""Read one account: balances, the history with balances after each event, explanations.
+
+All pure folds over the aggregate or its events, so the same code answers "now", "as of a
+past effective date" and "as known at a past recorded time": only the events differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import takewhile
+from typing import Any, cast
+
+from ledger.domain.account import Account
+from ledger.domain.catalogue import Catalogue
+from ledger.domain.lots import LotState
+
+
+@dataclass(frozen=True)
+class LotView:
+    lot: str
+    source: str
+    grant_ref: str
+    amount: int
+    remaining: int
+    valid_from: date
+    expires_on: date | None
+    state: str
+    rule_version: str
+
+
+@dataclass(frozen=True)
+class RightBalance:
+    right: str
+    unit: str
+    usable: int
+    suspended: int
+    lots: tuple[LotView, ...]
+
+
+def effective_until(events: Iterable[Account.Event], as_of: date) -> Iterator[Account.Event]:
+    """The events in force on ``as_of``: a prefix, since business time only moves forward."""
+    return takewhile(lambda e: e.on <= as_of, events)
+
+
+def known_at(events: Iterable[Account.Event], moment: datetime) -> Iterator[Account.Event]:
+    """The events recorded by ``moment``: a prefix of the stream."""
+    return takewhile(lambda e: e.timestamp <= moment, events)
+
+
+def replay(events: Iterable[Account.Event]) -> Iterator[tuple[Account.Event, Account]]:
+    """Each event with the account state right after it."""
+    account: Account | None = None
+    for event in events:
+        account = cast(Account, event.mutate(account))
+        yield event, account
+
+
+def rebuild(events: Iterable[Account.Event]) -> Account | None:
+    account = None
+    for _, account in replay(events):
+        pass
+    return account
+
+
+def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list[RightBalance]:
+    """Usable and suspended balance per right type, with the open lots behind them.
+
+    A lot that reached its expiry by ``as_of`` but whose expiry is not recorded yet (no
+    command ran on the account since) counts as expired here too, so a past or present
+    reading never shows units that could not be used on that day.
+    """
+    day = as_of or account.last_on
+    result = []
+    for right in sorted(account.totals):
+        open_lots = [
+            lot for lot in account.lots_of(right) if lot.is_open and not lot.is_due(day)
+        ]
+        views = tuple(
+            LotView(
+                lot=lot.lot_id,
+                source=lot.source,
+                grant_ref=lot.reference,
+                amount=lot.amount,
+                remaining=lot.remaining,
+                valid_from=lot.valid_from,
+                expires_on=lot.expires_on,
+                state=lot.state,
+                rule_version=lot.rule_version,
+            )
+            for lot in sorted(open_lots, key=lambda x: (x.expires_on or date.max, x.lot_id))
+        )
+        result.append(
+            RightBalance(
+                right=right,
+                unit=catalogue.right(right).unit.value,
+                usable=sum(v.remaining for v in views if v.state == LotState.USABLE),
+                suspended=sum(v.remaining for v in views if v.state == LotState.SUSPENDED),
+                lots=views,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event_id: int
+    event: str
+    on: date
+    recorded_at: datetime
+    actor: str
+    right: str | None
+    amount: int | None
+    lot: str | None
+    reference: str | None
+    details: dict[str, Any]
+    balance_after: dict[str, dict[str, int]]
+
+
+DETAIL_FIELDS = (
+    "status", "from_status", "to_status", "education", "legal_basis", "rule_version",
+    "expires_on", "draws", "training", "provider", "source", "batch", "line", "entry",
+    "entry_event", "reason", "restores",
+)
+
+
+def history(events: Iterable[Account.Event]) -> list[HistoryEntry]:
+    entries = []
+    for event, account in replay(events):
+        fields = event.__dict__
+        entries.append(
+            HistoryEntry(
+                event_id=event.originator_version,
+                event=type(event).__name__,
+                on=event.on,
+                recorded_at=event.timestamp,
+                actor=event.actor,
+                right=fields.get("right"),
+                amount=fields.get("amount"),
+                lot=_lot_of(fields),
+                reference=fields.get("reference"),
+                details={k: fields[k] for k in DETAIL_FIELDS if fields.get(k) is not None},
+                balance_after={
+                    right: {"usable": t["usable"], "suspended": t["suspended"]}
+                    for right, t in sorted(account.totals.items())
+                },
+            )
+        )
+    return entries
+
+
+def _lot_of(fields: dict[str, Any]) -> str | None:
+    lot = fields.get("lot")
+    return lot if isinstance(lot, str) else None
+
+
+@dataclass(frozen=True)
+class ExplainStep:
+    event_id: int
+    event: str
+    on: date
+    text: str
+    totals_after: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    right: str
+    unit: str
+    steps: tuple[ExplainStep, ...]
+    totals: dict[str, int]
+
+    @property
+    def balanced(self) -> bool:
+        """Invariant 1: granted = used + expired + forfeited + usable + suspended."""
+        t = self.totals
+        return t["granted"] == t["used"] + t["expired"] + t["forfeited"] + t["usable"] + t[
+            "suspended"
+        ]
+
+
+def explain(events: Iterable[Account.Event], catalogue: Catalogue, right: str) -> Explanation:
+    unit = catalogue.right(right).unit.value
+    steps = []
+    totals: dict[str, int] = {}
+    for event, account in replay(events):
+        if event.__dict__.get("right") != right:
+            continue
+        totals = dict(account.totals_for(right))
+        steps.append(
+            ExplainStep(
+                event_id=event.originator_version,
+                event=type(event).__name__,
+                on=event.on,
+                text=describe(event, unit),
+                totals_after=totals,
+            )
+        )
+    if not totals:
+        totals = {"granted": 0, "used": 0, "expired": 0, "forfeited": 0, "usable": 0,
+                  "suspended": 0}
+    return Explanation(right=right, unit=unit, steps=tuple(steps), totals=totals)
+
+
+def describe(event: Account.Event, unit: str) -> str:
+    """One line an auditor can follow by hand."""
+    f = event.__dict__
+    amount = f"{f.get('amount')} {unit}"
+    if isinstance(event, Account.RightGranted):
+        until = f"until {event.expires_on}" if event.expires_on else "without expiry"
+        return (
+            f"granted {amount} by {event.source} (ref {event.reference}), "
+            f"lot {event.lot}, {until}, rule {event.rule_version}"
+        )
+    if isinstance(event, Account.RightUsed):
+        drawn = ", ".join(f"{n} from {lot}" for lot, n in event.draws)
+        return f"used {amount} for training {event.training} at {event.provider}: {drawn}"
+    if isinstance(event, Account.RightTransferred):
+        return (
+            f"carried {amount} of lot {event.lot} from {event.from_status} "
+            f"to {event.to_status}: still usable"
+        )
+    if isinstance(event, Account.RightSuspended):
+        return (
+            f"suspended {amount} of lot {event.lot} while {event.status} "
+            f"({event.legal_basis or 'catalogue policy'})"
+        )
+    if isinstance(event, Account.RightForfeited):
+        return (
+            f"forfeited {amount} of lot {event.lot} on becoming {event.status}; "
+            f"legal basis: {event.legal_basis}"
+        )
+    if isinstance(event, Account.RightExpired):
+        return f"expired {amount} left in lot {event.lot} ({event.rule_version})"
+    if isinstance(event, Account.EntryReversed):
+        return f"reversed event {event.entry} ({event.entry_event}, {amount}): {event.reason}"
+    return type(event).__name__

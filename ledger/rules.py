@@ -1,0 +1,367 @@
+"""Load the rules catalogue: one TOML file per right type, checked in full before use.
+
+``load_catalogue(directory)`` reads every ``*.toml`` in the folder (default: the
+``ledger/catalogue`` folder shipped with the package), validates it with the pydantic models
+below plus the cross-field checks in ``_right_problems``, and builds the frozen domain
+values of ``ledger.domain.catalogue``. ``default_catalogue()`` loads the shipped folder once.
+Any problem is a ``CatalogueError`` naming the file and the field path, for example
+``catalogue file vov-hours.toml: versions[1].transitions.jobseeker.legal_basis: a forfeit
+must cite its legal basis``; every problem found in a file is listed, separated by ``; ``.
+
+Schema of a right file, ``<code>.toml`` (the file name must equal ``code``)::
+
+    code = "vov-hours"                  # lower case [a-z0-9-]+, equal to the file stem
+    name = "..."                        # non-empty
+    unit = "hours"                      # hours | days | euro-cents | vouchers
+
+    [[versions]]                        # at least one; strictly increasing effective_from
+    effective_from = 2019-09-01         # a TOML date (not a string, not a date-time)
+    unit = "hours"                      # optional; if given it must equal the right's unit
+    summary = "..."                     # non-empty text
+    references = ["https://..."]        # non-empty list of non-empty strings
+    sources = ["employer"]              # non-empty, no repeats, each one of SOURCE_KINDS
+    expiry = { kind = "months-after-grant", months = 14 }
+        # kind: none | end-of-school-year | end-of-calendar-year
+        #       | months-after-grant (months >= 1) | fixed-date (on = DATE, after
+        #       effective_from); other kinds take neither months nor on
+
+    [[versions.caps]]                   # optional, any number
+    counts = "grants"                   # grants | uses
+    period = "rolling-years"            # school-year | calendar-year | rolling-years | lifetime
+    years = 6                           # only and required (>= 1) for rolling-years
+    limit = 2                           # integer >= 0, in the right's unit
+    basis = "..."                       # non-empty: where the figure comes from
+
+    [versions.transitions]              # one policy for EVERY status, at least one carry
+    employee = { outcome = "carry", legal_basis = "" }
+    retired = { outcome = "forfeit", legal_basis = "..." }
+        # outcome: carry | suspend | forfeit; legal_basis is required and must be non-empty
+        # unless the outcome is carry
+
+Schema of ``sector-funds.toml`` (optional; without it the catalogue has no sector funds)::
+
+    [[funds]]
+    code = "cevora"                     # lower case [a-z0-9-]+, unique in the file
+    name = "..."                        # non-empty
+    joint_committees = ["200"]          # non-empty; "NNN" or "NNN.NN"
+
+Every other ``*.toml`` in the folder is a right file. Right codes cannot repeat because each
+equals its file name. Strings, integers and dates are strict: ``limit = "10"``,
+``limit = true`` and ``effective_from = "2019-09-01"`` are refused.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails
+
+from ledger.domain.catalogue import (
+    SOURCE_KINDS,
+    Cap,
+    CapCounts,
+    CapPeriod,
+    Catalogue,
+    ExpiryKind,
+    ExpiryRule,
+    Outcome,
+    RightType,
+    RuleVersion,
+    SectorFund,
+    Status,
+    TransitionPolicy,
+    Unit,
+)
+from ledger.domain.errors import CatalogueError
+
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+SECTOR_FUNDS_FILE = "sector-funds.toml"
+CODE_PATTERN = r"^[a-z0-9-]+$"
+JOINT_COMMITTEE_PATTERN = r"^[0-9]{3}(\.[0-9]{2})?$"
+
+Problem = tuple[str, str]  # (field path, message)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _source_kind(value: str) -> str:
+    if value not in SOURCE_KINDS:
+        expected = ", ".join(SOURCE_KINDS)
+        raise ValueError(f"unknown source kind {value!r}; expected one of {expected}")
+    return value
+
+
+StrictText = Annotated[str, Strict()]
+Text = Annotated[str, Strict(), AfterValidator(_not_blank)]
+Code = Annotated[str, Strict(), StringConstraints(pattern=CODE_PATTERN)]
+JointCommittee = Annotated[str, Strict(), StringConstraints(pattern=JOINT_COMMITTEE_PATTERN)]
+SourceKind = Annotated[str, Strict(), AfterValidator(_source_kind)]
+StrictDate = Annotated[date, Strict()]
+StrictInt = Annotated[int, Strict()]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyModel(_Model):
+    outcome: Outcome
+    legal_basis: StrictText
+
+
+class ExpiryModel(_Model):
+    kind: ExpiryKind
+    months: StrictInt | None = None
+    on: StrictDate | None = None
+
+
+class CapModel(_Model):
+    counts: CapCounts
+    period: CapPeriod
+    limit: Annotated[int, Strict(), Field(ge=0)]
+    basis: Text
+    years: StrictInt | None = None
+
+
+class VersionModel(_Model):
+    effective_from: StrictDate
+    unit: Unit | None = None
+    summary: Text
+    references: Annotated[tuple[Text, ...], Field(min_length=1)]
+    sources: Annotated[tuple[SourceKind, ...], Field(min_length=1)]
+    expiry: ExpiryModel
+    caps: tuple[CapModel, ...] = ()
+    transitions: dict[Status, PolicyModel]
+
+
+class RightModel(_Model):
+    code: Code
+    name: Text
+    unit: Unit
+    versions: Annotated[tuple[VersionModel, ...], Field(min_length=1)]
+
+
+class FundModel(_Model):
+    code: Code
+    name: Text
+    joint_committees: Annotated[tuple[JointCommittee, ...], Field(min_length=1)]
+
+
+class FundsModel(_Model):
+    funds: tuple[FundModel, ...]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Read, check and build the catalogue in ``directory`` (default: the shipped one)."""
+    folder = CATALOGUE_DIR if directory is None else Path(directory)
+    if not folder.is_dir():
+        raise CatalogueError(f"catalogue directory {folder} not found")
+    rights = {}
+    for path in sorted(folder.glob("*.toml")):
+        if path.name != SECTOR_FUNDS_FILE:
+            right = _load_right(path)
+            rights[right.code] = right
+    if not rights:
+        raise CatalogueError(f"catalogue directory {folder} holds no right files (*.toml)")
+    funds_path = folder / SECTOR_FUNDS_FILE
+    funds = _load_funds(funds_path) if funds_path.exists() else {}
+    return Catalogue(rights=MappingProxyType(rights), sector_funds=MappingProxyType(funds))
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    """The catalogue shipped with the package, loaded once per process."""
+    return load_catalogue()
+
+
+def _load_right(path: Path) -> RightType:
+    model = _validate(RightModel, _read_toml(path), path)
+    _raise_problems(path, _right_problems(model, path.stem))
+    return _build_right(model)
+
+
+def _load_funds(path: Path) -> dict[str, SectorFund]:
+    model = _validate(FundsModel, _read_toml(path), path)
+    _raise_problems(path, _fund_problems(model.funds))
+    return {
+        fund.code: SectorFund(fund.code, fund.name, tuple(fund.joint_committees))
+        for fund in model.funds
+    }
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"catalogue file {path.name}: invalid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"catalogue file {path.name}: cannot be read: {exc}") from exc
+
+
+def _validate(model: type[M], data: dict[str, Any], path: Path) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [(_field_path(error["loc"]), _error_message(error)) for error in exc.errors()]
+        _raise_problems(path, problems)
+        raise  # pragma: no cover - _raise_problems always raises for a non-empty list
+
+
+def _raise_problems(path: Path, problems: Iterable[Problem]) -> None:
+    found = [f"{where}: {message}" for where, message in problems]
+    if found:
+        raise CatalogueError(f"catalogue file {path.name}: {'; '.join(found)}")
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    """``('versions', 1, 'caps', 0, 'limit')`` -> ``versions[1].caps[0].limit``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part != "[key]":  # an invalid dict key: the key itself is the last part
+            text += f".{part}" if text else part
+    return text or "(file)"
+
+
+def _error_message(error: ErrorDetails) -> str:
+    message = error["msg"].removeprefix("Value error, ")
+    value = error.get("input")
+    if error["type"] != "missing" and isinstance(value, str | int | float | date):
+        message += f" (got {value!r})"
+    return message
+
+
+# --- cross-field checks --------------------------------------------------------------------
+
+
+def _right_problems(right: RightModel, stem: str) -> Iterator[Problem]:
+    if right.code != stem:
+        yield "code", f"{right.code!r} must equal the file name {stem!r}"
+    if right.code == Path(SECTOR_FUNDS_FILE).stem:
+        yield "code", f"{right.code!r} is reserved for the sector funds file"
+    previous: date | None = None
+    for index, version in enumerate(right.versions):
+        at = f"versions[{index}]"
+        if previous is not None and version.effective_from <= previous:
+            yield (
+                f"{at}.effective_from",
+                f"{version.effective_from} is not after {previous}: versions must be in "
+                "strictly increasing date order",
+            )
+        previous = version.effective_from
+        yield from _version_problems(version, right.unit, at)
+
+
+def _version_problems(version: VersionModel, unit: Unit, at: str) -> Iterator[Problem]:
+    if version.unit is not None and version.unit is not unit:
+        yield (
+            f"{at}.unit",
+            f"{version.unit} differs from the right's unit {unit}: a unit change is a new "
+            "right type",
+        )
+    if len(set(version.sources)) != len(version.sources):
+        yield f"{at}.sources", "a source kind is listed twice"
+    yield from _transition_problems(version.transitions, f"{at}.transitions")
+    yield from _expiry_problems(version.expiry, version.effective_from, f"{at}.expiry")
+    for index, cap in enumerate(version.caps):
+        yield from _cap_problems(cap, f"{at}.caps[{index}]")
+
+
+def _transition_problems(transitions: dict[Status, PolicyModel], at: str) -> Iterator[Problem]:
+    for status in Status:
+        policy = transitions.get(status)
+        if policy is None:
+            yield f"{at}.{status}", "missing: every status needs a policy (carry, suspend, forfeit)"
+        elif policy.outcome is not Outcome.CARRY and not policy.legal_basis.strip():
+            yield f"{at}.{status}.legal_basis", f"a {policy.outcome} must cite its legal basis"
+    if not any(policy.outcome is Outcome.CARRY for policy in transitions.values()):
+        yield at, "no status carries the right, so it could never be used"
+
+
+def _expiry_problems(expiry: ExpiryModel, start: date, at: str) -> Iterator[Problem]:
+    if expiry.kind is ExpiryKind.MONTHS_AFTER_GRANT:
+        if expiry.months is None or expiry.months < 1:
+            yield f"{at}.months", "months-after-grant needs months >= 1"
+    elif expiry.months is not None:
+        yield f"{at}.months", f"only months-after-grant takes months, not {expiry.kind}"
+    if expiry.kind is ExpiryKind.FIXED_DATE:
+        if expiry.on is None:
+            yield f"{at}.on", "fixed-date needs on = YYYY-MM-DD"
+        elif expiry.on <= start:
+            yield f"{at}.on", f"{expiry.on} is not after the version's effective_from {start}"
+    elif expiry.on is not None:
+        yield f"{at}.on", f"only fixed-date takes on, not {expiry.kind}"
+
+
+def _cap_problems(cap: CapModel, at: str) -> Iterator[Problem]:
+    if cap.period is CapPeriod.ROLLING_YEARS:
+        if cap.years is None or cap.years < 1:
+            yield f"{at}.years", "rolling-years needs years >= 1"
+    elif cap.years is not None:
+        yield f"{at}.years", f"only rolling-years takes years, not {cap.period}"
+
+
+def _fund_problems(funds: Sequence[FundModel]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, fund in enumerate(funds):
+        if fund.code in seen:
+            yield f"funds[{index}].code", f"{fund.code!r} is listed twice"
+        seen.add(fund.code)
+
+
+# --- building the domain values ------------------------------------------------------------
+
+
+def _build_right(model: RightModel) -> RightType:
+    versions = tuple(_build_version(model.code, model.unit, v) for v in model.versions)
+    return RightType(code=model.code, name=model.name, unit=model.unit, versions=versions)
+
+
+def _build_version(code: str, unit: Unit, version: VersionModel) -> RuleVersion:
+    transitions = {status: _build_policy(version.transitions[status]) for status in Status}
+    return RuleVersion(
+        right=code,
+        effective_from=version.effective_from,
+        unit=unit,
+        sources=frozenset(version.sources),
+        transitions=MappingProxyType(transitions),
+        expiry=ExpiryRule(version.expiry.kind, version.expiry.months or 0, version.expiry.on),
+        caps=tuple(_build_cap(cap) for cap in version.caps),
+        summary=version.summary,
+        references=tuple(version.references),
+    )
+
+
+def _build_policy(policy: PolicyModel) -> TransitionPolicy:
+    return TransitionPolicy(policy.outcome, policy.legal_basis)
+
+
+def _build_cap(cap: CapModel) -> Cap:
+    return Cap(cap.counts, cap.period, cap.limit, cap.basis, cap.years or 0)

@@ -1,0 +1,35 @@
+"""How domain values not known to JSON are stored in events and snapshots."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from eventsourcing.persistence import Transcoding
+
+from ledger.domain.lots import Lot
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class LotAsDict(Transcoding):
+    """Lots live in the account's snapshot state; their dates go through ``DateAsISO``."""
+
+    type = Lot
+    name = "lot"
+
+    def encode(self, obj: Lot) -> dict[str, Any]:
+        return asdict(obj)
+
+    def decode(self, data: dict[str, Any]) -> Lot:
+        return Lot(**data)
