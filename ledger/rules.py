@@ -95,12 +95,19 @@ CODE_PATTERN = r"^[a-z0-9-]+$"
 JOINT_COMMITTEE_PATTERN = r"^[0-9]{3}(\.[0-9]{2})?$"
 
 Problem = tuple[str, str]  # (field path, message)
+T = TypeVar("T")
 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
     return value
+
+
+def _at_least_one(items: tuple[T, ...]) -> tuple[T, ...]:
+    if not items:
+        raise ValueError("must list at least one")
+    return items
 
 
 def _source_kind(value: str) -> str:
@@ -146,8 +153,8 @@ class VersionModel(_Model):
     effective_from: StrictDate
     unit: Unit | None = None
     summary: Text
-    references: Annotated[tuple[Text, ...], Field(min_length=1)]
-    sources: Annotated[tuple[SourceKind, ...], Field(min_length=1)]
+    references: Annotated[tuple[Text, ...], AfterValidator(_at_least_one)]
+    sources: Annotated[tuple[SourceKind, ...], AfterValidator(_at_least_one)]
     expiry: ExpiryModel
     caps: tuple[CapModel, ...] = ()
     transitions: dict[Status, PolicyModel]
@@ -157,13 +164,13 @@ class RightModel(_Model):
     code: Code
     name: Text
     unit: Unit
-    versions: Annotated[tuple[VersionModel, ...], Field(min_length=1)]
+    versions: Annotated[tuple[VersionModel, ...], AfterValidator(_at_least_one)]
 
 
 class FundModel(_Model):
     code: Code
     name: Text
-    joint_committees: Annotated[tuple[JointCommittee, ...], Field(min_length=1)]
+    joint_committees: Annotated[tuple[JointCommittee, ...], AfterValidator(_at_least_one)]
 
 
 class FundsModel(_Model):

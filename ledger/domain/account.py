@@ -32,6 +32,7 @@ from ledger.domain.errors import (
     SourceNotAllowedError,
     StatusUnchangedError,
 )
+from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.lots import OPEN_STATES, Lot, LotState, lot_id_for, plan_draws
 
 
@@ -69,6 +70,12 @@ class Account(Aggregate):
     class Event(Aggregate.Event):
         on: date
         actor: str
+        prev_hash: str  # hash of the event before this one in the stream (see chain.py)
+
+        def mutate(self, aggregate: Any) -> Any:
+            account = super().mutate(aggregate)
+            account.head_hash = event_hash(self)
+            return account
 
     class AccountOpened(Event, Aggregate.Created):
         insz: str
@@ -218,6 +225,7 @@ class Account(Aggregate):
         batch: str | None,
         line: int | None,
     ) -> None:
+        self.head_hash = GENESIS  # set to this event's hash once it is applied
         self.insz = insz
         self.education = education
         self.status = status
@@ -254,7 +262,12 @@ class Account(Aggregate):
             reference=provenance.reference,
             batch=provenance.batch,
             line=provenance.line,
+            prev_hash=GENESIS,
         )
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        """Every event names the hash of the one before it: the stream's hash chain."""
+        super().trigger_event(event_class, prev_hash=self.head_hash, **kwargs)
 
     def opening_matches(self, status: Status, on: date, education: Education | None) -> bool:
         """Whether opening again with these facts repeats the original opening exactly."""
