@@ -63,8 +63,8 @@ def test_vov_on_2025_10_01_follows_the_rules_of_2025_09_01(catalogue: Catalogue)
     assert "80%" in version.summary and "14.91" in version.summary
 
 
-def test_vov_on_2024_10_01_still_follows_the_rules_of_2019(catalogue: Catalogue) -> None:
-    assert catalogue.right("vov-hours").version_on(date(2024, 10, 1)).id == "vov-hours@2019-09-01"
+def test_vov_on_2024_10_01_follows_the_rules_of_2021(catalogue: Catalogue) -> None:
+    assert catalogue.right("vov-hours").version_on(date(2024, 10, 1)).id == "vov-hours@2021-09-01"
 
 
 def test_vov_has_no_rule_before_1_september_2019(catalogue: Catalogue) -> None:
@@ -76,13 +76,19 @@ def test_a_version_is_found_again_by_its_id(catalogue: Catalogue) -> None:
     assert catalogue.rule("vov-hours@2025-09-01").effective_from == date(2025, 9, 1)
 
 
-def test_vov_caps_grants_and_uses_at_250_hours_per_school_year(catalogue: Catalogue) -> None:
-    for version in catalogue.right("vov-hours").versions:
-        caps = {(cap.counts, cap.period, cap.limit) for cap in version.caps}
-        assert caps == {
-            (CapCounts.GRANTS, CapPeriod.SCHOOL_YEAR, 250),
-            (CapCounts.USES, CapPeriod.SCHOOL_YEAR, 250),
-        }
+@pytest.mark.parametrize(
+    ("version_id", "hours"),
+    [("vov-hours@2019-09-01", 125), ("vov-hours@2021-09-01", 250), ("vov-hours@2025-09-01", 250)],
+)
+def test_vov_caps_grants_and_uses_per_school_year(
+    catalogue: Catalogue, version_id: str, hours: int
+) -> None:
+    caps = {(cap.counts, cap.period, cap.limit) for cap in catalogue.rule(version_id).caps}
+
+    assert caps == {
+        (CapCounts.GRANTS, CapPeriod.SCHOOL_YEAR, hours),
+        (CapCounts.USES, CapPeriod.SCHOOL_YEAR, hours),
+    }
 
 
 def test_vov_is_carried_as_employee_suspended_elsewhere_and_forfeited_at_retirement(
