@@ -7,7 +7,7 @@ INSZ is checked here and never leaves this layer except inside the account's eve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
@@ -264,7 +264,7 @@ class Ledger(Application[UUID]):
             if not page:
                 return
             for notification in page:
-                yield notification.originator_id
+                yield UUID(str(notification.originator_id))
             start = page[-1].id
 
     # --------------------------------------------------------------- helpers
@@ -327,7 +327,7 @@ class Ledger(Application[UUID]):
                 continue
         raise LedgerError(f"gave up after {CONFLICT_RETRIES} concurrent-write conflicts")
 
-    def snapshot_if_due(self, account: Account, written: list[Any]) -> None:
+    def snapshot_if_due(self, account: Account, written: Sequence[Any]) -> None:
         """Snapshot from memory when the save crossed a multiple of the interval.
 
         The library's own interval snapshots re-read the aggregate from the store; the

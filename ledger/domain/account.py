@@ -74,6 +74,7 @@ class Account(Aggregate):
 
         def mutate(self, aggregate: Any) -> Any:
             account = super().mutate(aggregate)
+            assert account is not None
             account.head_hash = event_hash(self)
             return account
 
