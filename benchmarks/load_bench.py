@@ -28,11 +28,11 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ledger.application import Ledger  # noqa: E402
-from ledger.config import load_settings  # noqa: E402
-from ledger.domain.account import Account, Provenance  # noqa: E402
-from ledger.domain.catalogue import Status  # noqa: E402
-from ledger.domain.views import rebuild  # noqa: E402
+from ledger.application import Ledger
+from ledger.config import load_settings
+from ledger.domain.account import Account, Provenance
+from ledger.domain.catalogue import Status
+from ledger.domain.views import rebuild
 
 INSZ = "93051822361"
 EMPLOYER = "employer:0566988259"
@@ -43,20 +43,43 @@ def build_history(ledger: Ledger, events_wanted: int) -> Account:
     """One account with a long, rule-abiding history, saved in chunks like real traffic."""
     cat = ledger.catalogue
     account = Account.open(
-        ledger.account_id_for(INSZ), INSZ, Status.EMPLOYEE, date(2019, 9, 1), None,
+        ledger.account_id_for(INSZ),
+        INSZ,
+        Status.EMPLOYEE,
+        date(2019, 9, 1),
+        None,
         Provenance("bench"),
     )
     day, n = date(2019, 9, 1), 0
     while account.version < events_wanted:
         if day.month == 9 and day.day == 1:
-            account.grant(cat, "vov-hours", 250 if day.year >= 2021 else 125, day, None,
-                          Provenance("bench", EMPLOYER, f"vov-{day.year}"))
+            account.grant(
+                cat,
+                "vov-hours",
+                250 if day.year >= 2021 else 125,
+                day,
+                None,
+                Provenance("bench", EMPLOYER, f"vov-{day.year}"),
+            )
         if account.status == Status.EMPLOYEE.value:
-            account.grant(cat, "training-vouchers", 100, day, None,
-                          Provenance("bench", "flemish-government", f"tv-{n}"))
+            account.grant(
+                cat,
+                "training-vouchers",
+                100,
+                day,
+                None,
+                Provenance("bench", "flemish-government", f"tv-{n}"),
+            )
             if account.totals_for("vov-hours")["usable"] and n % 2 == 0:
-                account.use(cat, "vov-hours", 1, day, f"training-{n}", "provider-1",
-                            Provenance("bench", None, f"use-{n}"))
+                account.use(
+                    cat,
+                    "vov-hours",
+                    1,
+                    day,
+                    f"training-{n}",
+                    "provider-1",
+                    Provenance("bench", None, f"use-{n}"),
+                )
         if n % 5 == 4:
             other = Status.JOBSEEKER if account.status == Status.EMPLOYEE.value else Status.EMPLOYEE
             account.change_status(cat, other, day, Provenance("bench"))
@@ -125,8 +148,9 @@ def bench(backend: str, events_wanted: int, workdir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--backend", nargs="+", default=["sqlite", "postgres"],
-                        choices=["sqlite", "postgres"])
+    parser.add_argument(
+        "--backend", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"]
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp"))
     args = parser.parse_args()
     for backend in args.backend:

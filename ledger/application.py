@@ -96,7 +96,15 @@ class Ledger(Application[UUID]):
         actor: str,
         catalogue: Catalogue | None = None,
     ) -> None:
-        super().__init__(env)
+        try:
+            super().__init__(env)
+        except BaseException:
+            # A half-built application may hold a connection pool: close it here rather
+            # than leave it to a garbage collector's thread.
+            factory = self.__dict__.get("factory")
+            if factory is not None:
+                factory.close()
+            raise
         self.id_key = id_key
         self.actor = actor
         self.catalogue = catalogue or default_catalogue()
@@ -111,8 +119,13 @@ class Ledger(Application[UUID]):
         parsed = insz if isinstance(insz, Insz) else parse_insz(insz)
         return account_id(parsed, self.id_key)
 
-    def provenance(self, source: str | None = None, reference: str | None = None,
-                   batch: str | None = None, line: int | None = None) -> Provenance:
+    def provenance(
+        self,
+        source: str | None = None,
+        reference: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> Provenance:
         canonical = parse_source(source, self.catalogue.sector_funds) if source else None
         return Provenance(
             actor=self.actor, source=canonical, reference=reference, batch=batch, line=line
@@ -301,9 +314,7 @@ class Ledger(Application[UUID]):
         names = tuple(type(e).__name__ for e in pending)
         return CommandOutcome(result, account.version, names)
 
-    def save_with_retry(
-        self, accounts: list[Account], command: Callable[[Account], Any]
-    ) -> None:
+    def save_with_retry(self, accounts: list[Account], command: Callable[[Account], Any]) -> None:
         """Save many accounts in one transaction; on a conflict, redo them one by one."""
         pending = [e for a in accounts for e in a.collect_events()]
         try:
@@ -339,9 +350,7 @@ class Ledger(Application[UUID]):
         if account.version // SNAPSHOT_INTERVAL > (first - 1) // SNAPSHOT_INTERVAL:
             self.snapshots.put([Snapshot.take(account)])
 
-    def account_as(
-        self, insz: Insz, as_of: date | None, moment: datetime | None
-    ) -> Account:
+    def account_as(self, insz: Insz, as_of: date | None, moment: datetime | None) -> Account:
         if as_of is None and moment is None:
             return self.get_account(self.account_id_for(insz))
         account = rebuild(self.events_as(insz, as_of, moment))
@@ -401,4 +410,6 @@ def parse_day(text: str, name: str = "date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInputError(f"{name} {text!r}: expected an ISO date such as 2024-09-01") from None
+        raise InvalidInputError(
+            f"{name} {text!r}: expected an ISO date such as 2024-09-01"
+        ) from None

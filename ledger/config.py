@@ -111,7 +111,9 @@ def postgres_env(url: str) -> dict[str, str]:
     }
 
 
-def load_settings(database: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    database: str | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
     """Settings from a ``--db`` value (if given) and the environment."""
     environ = os.environ if environ is None else environ
     database = database or environ.get("LLR_DATABASE") or DEFAULT_DATABASE

@@ -1,0 +1,179 @@
+"""Commands that write to one citizen's account: open, grant, use, status, reverse.
+
+Each one parses its text, makes one Ledger call and prints one line (or JSON) saying what
+happened. The rules live in the domain; a refusal surfaces as ``error: ...`` and exit 1.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cli.context import LedgerContext, pass_ledger_context
+from cli.output import echo_outcome
+from cli.parsing import json_option, parse_amount, parse_event_id, parse_optional_day
+from ledger.application import parse_day
+
+# A negative AMOUNT such as -5 must reach parse_amount (exit 1 naming it), not be taken
+# for an unknown option (exit 2).
+NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
+
+
+@click.command("open")
+@click.argument("insz")
+@click.option("--status", required=True, help="employee, self-employed, jobseeker, ...")
+@click.option("--on", "on", required=True, metavar="DATE", help="Effective date.")
+@click.option("--education", help="low, medium or high (for take-up monitoring).")
+@click.option("--source", metavar="SRC", help="Who reports the opening.")
+@click.option("--ref", "reference", metavar="REF", help="The sender's id for the opening.")
+@json_option
+@pass_ledger_context
+def open_account(
+    obj: LedgerContext,
+    insz: str,
+    status: str,
+    on: str,
+    education: str | None,
+    source: str | None,
+    reference: str | None,
+    as_json: bool,
+) -> None:
+    """Open a citizen's account.
+
+    \b
+    Example:
+      llr open 93051822361 --status employee --on 2024-09-01 --education medium
+    """
+    day = parse_day(on, "--on")
+    outcome = obj.ledger.open_account(insz, status, day, education, source, reference)
+    echo_outcome(outcome, as_json)
+
+
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
+@click.argument("insz")
+@click.argument("right")
+@click.argument("amount")
+@click.option(
+    "--source",
+    required=True,
+    metavar="SRC",
+    help="employer:<KBO>, sector-fund:<code>, flemish-government or federal-government.",
+)
+@click.option("--on", "on", required=True, metavar="DATE", help="Valid from.")
+@click.option("--expires", metavar="DATE", help="First day not usable (default: the rule's).")
+@click.option("--ref", "reference", required=True, metavar="REF", help="The source's id.")
+@json_option
+@pass_ledger_context
+def grant(
+    obj: LedgerContext,
+    insz: str,
+    right: str,
+    amount: str,
+    source: str,
+    on: str,
+    expires: str | None,
+    reference: str,
+    as_json: bool,
+) -> None:
+    """Grant a lot of RIGHT (AMOUNT in the right's unit) to a citizen.
+
+    \b
+    Example:
+      llr grant 93051822361 vov-hours 125 --source employer:0566988259 \\
+          --on 2024-09-01 --ref VOV-2024-001
+    """
+    units, day = parse_amount(amount), parse_day(on, "--on")
+    expires_on = parse_optional_day(expires, "--expires")
+    outcome = obj.ledger.grant_right(insz, right, units, day, source, reference, expires_on)
+    echo_outcome(outcome, as_json)
+
+
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
+@click.argument("insz")
+@click.argument("right")
+@click.argument("amount")
+@click.option("--on", "on", required=True, metavar="DATE", help="Date of the training.")
+@click.option("--training", required=True, metavar="ID", help="The training's id.")
+@click.option("--provider", required=True, metavar="ID", help="The provider's id.")
+@click.option("--ref", "reference", required=True, metavar="REF", help="The sender's id.")
+@click.option("--source", metavar="SRC", help="Who reports the use.")
+@json_option
+@pass_ledger_context
+def use(
+    obj: LedgerContext,
+    insz: str,
+    right: str,
+    amount: str,
+    on: str,
+    training: str,
+    provider: str,
+    reference: str,
+    source: str | None,
+    as_json: bool,
+) -> None:
+    """Record a use of AMOUNT of RIGHT, drawn from the lots that expire first.
+
+    \b
+    Example:
+      llr use 93051822361 vov-hours 20 --on 2024-10-07 --training OPL-123 \\
+          --provider 0203201340 --ref USE-77
+    """
+    units, day = parse_amount(amount), parse_day(on, "--on")
+    outcome = obj.ledger.use_right(insz, right, units, day, training, provider, reference, source)
+    echo_outcome(outcome, as_json)
+
+
+@click.command("status")
+@click.argument("insz")
+@click.argument("status")
+@click.option("--on", "on", required=True, metavar="DATE", help="Effective date.")
+@click.option("--source", metavar="SRC", help="Who reports the change.")
+@click.option("--ref", "reference", metavar="REF", help="The sender's id for the change.")
+@json_option
+@pass_ledger_context
+def change_status(
+    obj: LedgerContext,
+    insz: str,
+    status: str,
+    on: str,
+    source: str | None,
+    reference: str | None,
+    as_json: bool,
+) -> None:
+    """A career transition: every open lot is carried, suspended or forfeited.
+
+    \b
+    Example:
+      llr status 93051822361 jobseeker --on 2025-01-06
+    """
+    day = parse_day(on, "--on")
+    outcome = obj.ledger.change_status(insz, status, day, source, reference)
+    echo_outcome(outcome, as_json)
+
+
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
+@click.argument("insz")
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the entry is compensated.")
+@click.option(
+    "--on",
+    "on",
+    metavar="DATE",
+    help="Effective date (default: today, or the account's latest date if later).",
+)
+@json_option
+@pass_ledger_context
+def reverse(
+    obj: LedgerContext, insz: str, event_id: str, reason: str, on: str | None, as_json: bool
+) -> None:
+    """Compensate an earlier grant, use or forfeit (EVENT_ID from 'llr history').
+
+    \b
+    Example:
+      llr reverse 93051822361 4 --reason "use entered twice" --on 2024-10-08
+    """
+    entry, day = parse_event_id(event_id), parse_optional_day(on, "--on")
+    outcome = obj.ledger.reverse_entry(insz, entry, reason, day)
+    echo_outcome(outcome, as_json)
+
+
+COMMANDS = (open_account, grant, use, change_status, reverse)

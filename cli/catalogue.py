@@ -1,0 +1,180 @@
+"""``llr catalogue list`` / ``show``: the rules in force, read from the catalogue files.
+
+These commands need no store: the catalogue is data shipped with the ledger.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from typing import Any
+
+import click
+
+from cli.context import LedgerContext, pass_ledger_context
+from cli.output import echo_json, iso, table
+from cli.parsing import json_option, parse_optional_day
+from ledger.domain.catalogue import ExpiryKind, ExpiryRule, RightType, RuleVersion
+from ledger.domain.errors import NoRuleInForceError
+
+AS_OF_HELP = "Which version counts as in force (default: today)."
+
+
+@click.group()
+def catalogue() -> None:
+    """The rules catalogue: right types, their versions and policies.
+
+    \b
+    Example:
+      llr catalogue list
+    """
+
+
+@catalogue.command("list")
+@click.option("--as-of", metavar="DATE", help=AS_OF_HELP)
+@json_option
+@pass_ledger_context
+def list_rights(obj: LedgerContext, as_of: str | None, as_json: bool) -> None:
+    """Every right type with its versions, and the sector funds that may grant.
+
+    \b
+    Example:
+      llr catalogue list --json
+    """
+    day = parse_optional_day(as_of, "--as-of") or date.today()
+    rights = [obj.catalogue.rights[code] for code in sorted(obj.catalogue.rights)]
+    funds = [obj.catalogue.sector_funds[c] for c in sorted(obj.catalogue.sector_funds)]
+    if as_json:
+        echo_json(
+            {
+                "as_of": iso(day),
+                "rights": [_right_summary(right, day) for right in rights],
+                "sector_funds": [
+                    {"code": f.code, "name": f.name, "joint_committees": list(f.joint_committees)}
+                    for f in funds
+                ],
+            }
+        )
+        return
+    rows = [_right_row(right, day) for right in rights]
+    click.echo(table(("right", "unit", f"in force on {day}", "usable when", "versions from"), rows))
+    click.echo("\nSector funds (source sector-fund:<code>):")
+    click.echo(
+        table(
+            ("code", "joint committees", "name"),
+            [(f.code, ", ".join(f.joint_committees), f.name) for f in funds],
+        )
+    )
+
+
+@catalogue.command("show")
+@click.argument("right")
+@click.option("--as-of", metavar="DATE", help=AS_OF_HELP)
+@json_option
+@pass_ledger_context
+def show_right(obj: LedgerContext, right: str, as_of: str | None, as_json: bool) -> None:
+    """One right type in full: every version with its sources, expiry, caps and policies.
+
+    \b
+    Example:
+      llr catalogue show vov-hours
+    """
+    day = parse_optional_day(as_of, "--as-of") or date.today()
+    right_type = obj.catalogue.right(right)
+    if as_json:
+        echo_json(
+            _right_summary(right_type, day)
+            | {"versions": [_version_json(v) for v in right_type.versions]}
+        )
+        return
+    click.echo(f"{right_type.code}: {right_type.name}")
+    click.echo(f"unit: {right_type.unit.value}; in force on {day}: {_in_force(right_type, day)}")
+    for version in right_type.versions:
+        click.echo("\n" + _version_text(version))
+
+
+def _in_force(right: RightType, day: date) -> str | None:
+    try:
+        return right.version_on(day).id
+    except NoRuleInForceError:
+        return None
+
+
+def _right_summary(right: RightType, day: date) -> dict[str, Any]:
+    return {
+        "code": right.code,
+        "name": right.name,
+        "unit": right.unit.value,
+        "in_force": _in_force(right, day),
+        "versions": [{"id": v.id, "effective_from": iso(v.effective_from)} for v in right.versions],
+    }
+
+
+def _right_row(right: RightType, day: date) -> tuple[str, ...]:
+    current = _in_force(right, day)
+    usable = right.version(current).usable_in if current else frozenset()
+    return (
+        right.code,
+        right.unit.value,
+        current or "-",
+        ", ".join(sorted(usable)),
+        ", ".join(v.effective_from.isoformat() for v in right.versions),
+    )
+
+
+def _version_json(version: RuleVersion) -> dict[str, Any]:
+    return {
+        "id": version.id,
+        "effective_from": iso(version.effective_from),
+        "summary": version.summary,
+        "sources": sorted(version.sources),
+        "usable_in": sorted(version.usable_in),
+        "transitions": {
+            status.value: {"outcome": p.outcome.value, "legal_basis": p.legal_basis}
+            for status, p in version.transitions.items()
+        },
+        "expiry": {
+            "kind": version.expiry.kind.value,
+            "months": version.expiry.months or None,
+            "on": iso(version.expiry.on),
+            "text": _expiry_text(version.expiry),
+        },
+        "caps": [
+            {
+                "counts": c.counts.value,
+                "period": c.period.value,
+                "limit": c.limit,
+                "years": c.years or None,
+                "basis": c.basis,
+                "text": c.describe(),
+            }
+            for c in version.caps
+        ],
+        "references": list(version.references),
+    }
+
+
+def _version_text(version: RuleVersion) -> str:
+    unit = version.unit.value
+    lines = [f"version {version.id} (from {version.effective_from})"]
+    lines += textwrap.wrap(version.summary, 96, initial_indent="  ", subsequent_indent="  ")
+    lines.append(f"  sources: {', '.join(sorted(version.sources))}")
+    lines.append(f"  usable when: {', '.join(sorted(version.usable_in))}")
+    lines.append(f"  expiry: {_expiry_text(version.expiry)}")
+    lines += [f"  cap: {c.describe()} ({unit}; basis: {c.basis})" for c in version.caps]
+    lines.append("  on becoming:")
+    for status, policy in version.transitions.items():
+        basis = f": {policy.legal_basis}" if policy.legal_basis else ""
+        lines.append(f"    {status.value}: {policy.outcome.value}{basis}")
+    lines += ["  references:"] + [f"    {ref}" for ref in version.references]
+    return "\n".join(lines)
+
+
+def _expiry_text(expiry: ExpiryRule) -> str:
+    if expiry.kind is ExpiryKind.MONTHS_AFTER_GRANT:
+        return f"{expiry.months} months after the grant"
+    if expiry.kind is ExpiryKind.FIXED_DATE:
+        return f"on {expiry.on}"
+    if expiry.kind is ExpiryKind.NONE:
+        return "no expiry"
+    return f"at the {expiry.kind.value.replace('-', ' ')}"

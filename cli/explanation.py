@@ -1,0 +1,60 @@
+"""How a balance derives, step by step: as JSON (see docs/cli.md) or as numbered text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from cli.output import iso, when_read
+from ledger.domain.account import TOTAL_KEYS
+from ledger.domain.views import Explanation
+
+
+def explain_json(
+    insz: str, as_of: date | None, known_at: datetime | None, explanation: Explanation
+) -> dict[str, Any]:
+    steps = [
+        {
+            "event_id": s.event_id,
+            "event": s.event,
+            "on": iso(s.on),
+            "text": s.text,
+            "totals_after": s.totals_after,
+        }
+        for s in explanation.steps
+    ]
+    return {
+        "insz": insz,
+        "right": explanation.right,
+        "unit": explanation.unit,
+        "as_of": iso(as_of),
+        "known_at": iso(known_at),
+        "steps": steps,
+        "totals": explanation.totals,
+        "balanced": explanation.balanced,
+    }
+
+
+def explain_text(
+    insz: str, as_of: date | None, known_at: datetime | None, explanation: Explanation
+) -> str:
+    lines = [
+        f"How the {explanation.right} balance of {insz} derives "
+        f"(unit: {explanation.unit}){when_read(as_of, known_at)}",
+        "",
+    ]
+    if not explanation.steps:
+        lines.append("no entries for this right")
+    for number, step in enumerate(explanation.steps, start=1):
+        lines.append(f"{number:>3}. event {step.event_id}, {step.on}, {step.event}: {step.text}")
+        lines.append("     after: " + ", ".join(f"{k} {step.totals_after[k]}" for k in TOTAL_KEYS))
+    lines += ["", identity_line(explanation)]
+    return "\n".join(lines)
+
+
+def identity_line(explanation: Explanation) -> str:
+    """Invariant 1 written out: granted G = used U + expired E + ... + suspended S."""
+    t = explanation.totals
+    rest = " + ".join(f"{k} {t[k]}" for k in TOTAL_KEYS[1:])
+    verdict = "balanced" if explanation.balanced else "DOES NOT BALANCE: run 'llr audit verify'"
+    return f"granted {t['granted']} = {rest}  ({verdict})"

@@ -1,0 +1,108 @@
+"""Printing: aligned tables for people, JSON for programs, one line per write command.
+
+With ``--json`` stdout carries exactly one JSON document and nothing else; anything meant
+for a person (warnings, errors) goes to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from ledger.application import CommandOutcome
+from ledger.domain.account import Result
+
+EMPTY = "-"
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def when_read(as_of: date | None, known_at: datetime | None) -> str:
+    """' (as of D, as known at T)' for titles; empty for a reading of now."""
+    parts = [f"as of {as_of}"] if as_of else []
+    parts += [f"as known at {known_at.isoformat()}"] if known_at else []
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def cell(value: Any) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], indent: str = "") -> str:
+    """Columns padded to their widest cell; numbers aligned right so digits line up."""
+    texts = [[cell(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in texts:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    numeric = [
+        bool(texts) and all(_is_number(row[i]) for row in texts) for i in range(len(headers))
+    ]
+    lines = [_line(headers, widths, numeric), _line(["-" * w for w in widths], widths, numeric)]
+    lines += [_line(row, widths, numeric) for row in texts]
+    return "\n".join(indent + line.rstrip() for line in lines)
+
+
+def _line(cells: Sequence[str], widths: Sequence[int], numeric: Sequence[bool]) -> str:
+    return "  ".join(
+        c.rjust(w) if right else c.ljust(w)
+        for c, w, right in zip(cells, widths, numeric, strict=True)
+    )
+
+
+def _is_number(text: str) -> bool:
+    return text == EMPTY or text.lstrip("-").isdigit()
+
+
+def outcome_json(outcome: CommandOutcome) -> dict[str, Any]:
+    return {
+        "result": outcome.result.value,
+        "events": list(outcome.events),
+        "account_version": outcome.account_version,
+    }
+
+
+def outcome_line(outcome: CommandOutcome) -> str:
+    """``applied: RightGranted (account version 3)`` or ``exists: already applied, ...``."""
+    if outcome.result is Result.EXISTS:
+        return "exists: already applied, nothing changed"
+    return f"applied: {event_summary(outcome.events)} (account version {outcome.account_version})"
+
+
+def event_summary(names: Sequence[str]) -> str:
+    """Event names in order, a run of the same name shown once with its count."""
+    runs: list[tuple[str, int]] = []
+    for name in names:
+        if runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1] + 1)
+        else:
+            runs.append((name, 1))
+    return ", ".join(name if n == 1 else f"{name} x{n}" for name, n in runs) or "nothing"
+
+
+def echo_outcome(outcome: CommandOutcome, as_json: bool) -> None:
+    if as_json:
+        echo_json(outcome_json(outcome))
+    else:
+        click.echo(outcome_line(outcome))

@@ -1,0 +1,81 @@
+"""Parse command-line text into the primitives the Ledger takes, naming the input on error.
+
+Click's own types would answer bad values with a usage error (exit 2); the contract wants
+bad data to be a refusal (exit 1) whose message names the input and the rule, so amounts,
+ids and dates arrive as text and are parsed here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import click
+
+from ledger.application import parse_day, parse_moment
+from ledger.domain.errors import AmountNotPositiveError, InvalidInputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_WHOLE_NUMBER = re.compile(r"[+]?[0-9]+")
+# Larger amounts lose precision in JSON readers that use doubles, and no right comes near.
+MAX_AMOUNT = 2**53 - 1
+
+
+def parse_amount(text: str, name: str = "AMOUNT") -> int:
+    """A whole number of units greater than zero: ``-5``, ``0``, ``1.5``, ``abc`` are refused."""
+    cleaned = text.strip()
+    if not _WHOLE_NUMBER.fullmatch(cleaned) or not 0 < int(cleaned) <= MAX_AMOUNT:
+        raise AmountNotPositiveError(
+            f"{name} {text!r}: must be a whole number of units greater than zero (and at "
+            f"most {MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
+        )
+    return int(cleaned)
+
+
+def parse_event_id(text: str, name: str = "EVENT_ID") -> int:
+    cleaned = text.strip()
+    if not _WHOLE_NUMBER.fullmatch(cleaned) or int(cleaned) < 1:
+        raise InvalidInputError(
+            f"{name} {text!r}: must be an event id, a whole number from 1 (the event_id "
+            "column of 'llr history')"
+        )
+    return int(cleaned)
+
+
+def parse_optional_day(text: str | None, option: str) -> date | None:
+    return None if text is None else parse_day(text, option)
+
+
+def parse_known_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return parse_moment(text)
+    except InvalidInputError as error:
+        raise InvalidInputError(f"--known-at: {error}") from None
+
+
+def reading_options(command: F) -> F:
+    """``--as-of``, ``--known-at`` and ``--json``, shared by the commands that read."""
+    decorators = (
+        click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout."),
+        click.option(
+            "--known-at",
+            metavar="TIME",
+            help="Only what had been recorded by then (a date means the end of that day; "
+            "times without a zone are UTC).",
+        ),
+        click.option(
+            "--as-of", metavar="DATE", help="The state on that effective (business) date."
+        ),
+    )
+    for decorate in decorators:
+        command = decorate(command)
+    return command
+
+
+def json_option(command: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(command)

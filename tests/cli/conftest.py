@@ -1,0 +1,68 @@
+"""Run ``llr`` in-process against a fresh store (SQLite file and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import cli
+
+INSZ = "93051822361"
+INSZ_SHOWN = "93.05.18-223.61"
+EMPLOYER = "employer:0566988259"
+OPENED_ON = "2024-09-01"
+
+
+class Llr:
+    """The ``llr`` command bound to one test's environment."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, **env: str | None) -> Result:
+        return self.runner.invoke(cli, list(args), env={**self.env, **env}, catch_exceptions=False)
+
+    def ok(self, *args: str) -> Result:
+        result = self(*args)
+        assert result.exit_code == 0, f"llr {' '.join(args)}: {result.stderr}"
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def history(self, insz: str = INSZ) -> Any:
+        return self.json("history", insz)
+
+    def refused(self, *args: str) -> str:
+        """Run a command that must be refused (exit 1, nothing on stdout); its message."""
+        result = self(*args)
+        assert (result.exit_code, result.stdout) == (1, ""), result.output
+        assert result.stderr.startswith("error: ")
+        return result.stderr
+
+
+@pytest.fixture
+def llr(cli_env: dict[str, str]) -> Llr:
+    """``llr`` on a fresh store that has not been initialised."""
+    return Llr(cli_env)
+
+
+@pytest.fixture
+def ready(llr: Llr) -> Llr:
+    """``llr`` on an initialised, empty store."""
+    llr.ok("init")
+    return llr
+
+
+@pytest.fixture
+def with_account(ready: Llr) -> Llr:
+    """An employee since 2024-09-01 holding 125 VOV hours (event 2, reference VOV-1)."""
+    ready.ok("open", INSZ, "--status", "employee", "--on", OPENED_ON, "--education", "low")
+    ready.ok(
+        "grant", INSZ, "vov-hours", "125", "--source", EMPLOYER, "--on", OPENED_ON, "--ref", "VOV-1"
+    )
+    return ready
