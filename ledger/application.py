@@ -39,6 +39,12 @@ from ledger.domain.views import (
     rebuild,
 )
 from ledger.rules import default_catalogue
+from ledger.security.access_log import AccessLog, AccessRecord
+from ledger.security.guard import Guard
+from ledger.security.inputs import MAX_REASON, checked_optional, checked_text, shown
+from ledger.security.roles import Action, Role, actor_with_role
+from ledger.security.sealing import check_store, seal_store
+from ledger.security.tables import tables_for
 from ledger.transcodings import DateAsISO, LotAsDict
 
 T = TypeVar("T")
@@ -74,6 +80,13 @@ class HistoryReport:
 
 
 @dataclass(frozen=True)
+class AccessReport:
+    insz: Insz
+    account_id: UUID
+    records: tuple[AccessRecord, ...]
+
+
+@dataclass(frozen=True)
 class ExpirySummary:
     as_of: date
     accounts_checked: int
@@ -95,6 +108,7 @@ class Ledger(Application[UUID]):
         id_key: bytes,
         actor: str,
         catalogue: Catalogue | None = None,
+        role: Role | None = None,
     ) -> None:
         try:
             super().__init__(env)
@@ -106,13 +120,41 @@ class Ledger(Application[UUID]):
                 factory.close()
             raise
         self.id_key = id_key
-        self.actor = actor
+        # Every event records who acted and in which role: "staff:42 (backoffice)".
+        self.actor = actor if role is None else actor_with_role(actor, role)
         self.catalogue = catalogue or default_catalogue()
+        self.security = tables_for(self.recorder)
+        self.guard = Guard(role, self.actor, AccessLog(self.security, self.mapper.cipher))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
         transcoder.register(LotAsDict())
+
+    # ------------------------------------------------------------- security
+    @property
+    def role(self) -> Role | None:
+        return self.guard.role
+
+    def require(self, action: Action, source: str | None = None) -> None:
+        """Refuse unless the acting role may take ``action`` (for an import: ``source``)."""
+        self.guard.require(action, source)
+
+    def seal_store(self) -> bool:
+        """``llr init``: make the security tables, bind the store to its key (or to none)."""
+        self.require(Action.INIT)
+        return seal_store(self.security, self.recorder, self.mapper)
+
+    def check_store_key(self) -> None:
+        """Refuse a missing, unexpected or wrong cipher key before anything else happens."""
+        check_store(self.security, self.recorder, self.mapper)
+
+    def access_log(self, insz: str) -> AccessReport:
+        """Who read this citizen's data, when, in which role and why."""
+        self.require(Action.READ_ACCESS_LOG)
+        parsed = parse_insz(insz)
+        aggregate_id = self.account_id_for(parsed)
+        return AccessReport(parsed, aggregate_id, tuple(self.guard.access_log.of(aggregate_id)))
 
     # ----------------------------------------------------------- identities
     def account_id_for(self, insz: str | Insz) -> UUID:
@@ -142,7 +184,9 @@ class Ledger(Application[UUID]):
         reference: str | None = None,
     ) -> CommandOutcome:
         """Open a citizen's account; opening again with the same facts changes nothing."""
+        self.require(Action.WRITE_ACCOUNT)
         parsed = parse_insz(insz)
+        reference = checked_optional(reference, "reference")
         the_status, the_education = parse_status(status), parse_education(education)
         provenance = self.provenance(source, reference)
         aggregate_id = self.account_id_for(parsed)
@@ -173,7 +217,8 @@ class Ledger(Application[UUID]):
         expires_on: date | None = None,
     ) -> CommandOutcome:
         """Grant a lot of a right to a citizen."""
-        provenance = self.provenance(source, reference)
+        self.require(Action.WRITE_ACCOUNT)
+        provenance = self.provenance(source, checked_text(reference, "reference"))
         return self.on_account(
             insz,
             lambda a: a.grant(self.catalogue, right, amount, on, expires_on, provenance),
@@ -191,7 +236,9 @@ class Ledger(Application[UUID]):
         source: str | None = None,
     ) -> CommandOutcome:
         """Record a use, drawn from the lots that expire first."""
-        provenance = self.provenance(source, reference)
+        self.require(Action.WRITE_ACCOUNT)
+        training, provider = checked_text(training, "training"), checked_text(provider, "provider")
+        provenance = self.provenance(source, checked_text(reference, "reference"))
         return self.on_account(
             insz,
             lambda a: a.use(self.catalogue, right, amount, on, training, provider, provenance),
@@ -206,7 +253,9 @@ class Ledger(Application[UUID]):
         reference: str | None = None,
     ) -> CommandOutcome:
         """A career transition: every open lot is carried, suspended or forfeited."""
+        self.require(Action.WRITE_ACCOUNT)
         the_status = parse_status(status)
+        reference = checked_optional(reference, "reference")
         provenance = self.provenance(source, reference)
         return self.on_account(
             insz, lambda a: a.change_status(self.catalogue, the_status, on, provenance)
@@ -216,15 +265,18 @@ class Ledger(Application[UUID]):
         self, insz: str, event_id: int, reason: str, on: date | None = None
     ) -> CommandOutcome:
         """Compensate an earlier grant, use or forfeit with a new event."""
+        self.require(Action.WRITE_ACCOUNT)
+        reason = checked_text(reason, "--reason", MAX_REASON)
 
         def command(account: Account) -> Result:
-            day = on or max(account.last_on, date.today())
+            day = on or max(account.last_on, today())
             return account.reverse(self.catalogue, event_id, reason, day, self.actor)
 
         return self.on_account(insz, command)
 
     def expire_all(self, as_of: date) -> ExpirySummary:
         """Expire, on every account, the lots due on or before ``as_of``."""
+        self.require(Action.EXPIRE)
         checked = changed = expired = 0
         ids = list(self.all_account_ids())
         for start in range(0, len(ids), EXPIRY_BATCH):
@@ -232,26 +284,43 @@ class Ledger(Application[UUID]):
             counts = [account.expire(as_of, self.actor) for account in batch]
             touched = [a for a, n in zip(batch, counts, strict=True) if n]
             if touched:
-                self.save_with_retry(touched, lambda a: a.expire(as_of, self.actor))
+                redone = self.save_with_retry(touched, lambda a: a.expire(as_of, self.actor))
+                # After a conflict the counts of the stale copies are not what was written.
+                counts = redone if redone is not None else counts
             checked += len(batch)
-            changed += len(touched)
+            changed += sum(1 for n in counts if n)
             expired += sum(counts)
         return ExpirySummary(as_of, checked, changed, expired)
 
     # --------------------------------------------------------------- queries
     def balance(
-        self, insz: str, as_of: date | None = None, known_at_time: datetime | None = None
+        self,
+        insz: str,
+        as_of: date | None = None,
+        known_at_time: datetime | None = None,
+        reason: str | None = None,
     ) -> BalanceReport:
-        parsed = parse_insz(insz)
+        """Usable and suspended balance per right type; logged in the access log."""
+        parsed = self.read_of(insz, "balance", reason)
         account = self.account_as(parsed, as_of, known_at_time)
         return BalanceReport(
-            parsed, as_of, known_at_time, tuple(balances(account, self.catalogue, as_of))
+            parsed,
+            as_of,
+            known_at_time,
+            # Without a date, "now": lots past their expiry by today are not usable, even
+            # when no command has recorded that expiry yet.
+            tuple(balances(account, self.catalogue, as_of or max(account.last_on, today()))),
         )
 
     def history(
-        self, insz: str, as_of: date | None = None, known_at_time: datetime | None = None
+        self,
+        insz: str,
+        as_of: date | None = None,
+        known_at_time: datetime | None = None,
+        reason: str | None = None,
     ) -> HistoryReport:
-        parsed = parse_insz(insz)
+        """Every event with the balance after it; logged in the access log."""
+        parsed = self.read_of(insz, "history", reason)
         events = self.events_as(parsed, as_of, known_at_time)
         return HistoryReport(parsed, as_of, known_at_time, tuple(history(events)))
 
@@ -261,9 +330,12 @@ class Ledger(Application[UUID]):
         right: str,
         as_of: date | None = None,
         known_at_time: datetime | None = None,
+        reason: str | None = None,
     ) -> Explanation:
-        parsed = parse_insz(insz)
+        """How one right's balance derives; logged in the access log."""
+        self.require(Action.READ_ACCOUNT)
         self.catalogue.right(right)
+        parsed = self.read_of(insz, "explain", reason)
         return explain(self.events_as(parsed, as_of, known_at_time), self.catalogue, right)
 
     def all_account_ids(self) -> Iterator[UUID]:
@@ -279,6 +351,13 @@ class Ledger(Application[UUID]):
             for notification in page:
                 yield UUID(str(notification.originator_id))
             start = page[-1].id
+
+    def read_of(self, insz: str, what: str, reason: str | None) -> Insz:
+        """Check the role may read, log the read, then hand over the parsed INSZ."""
+        self.require(Action.READ_ACCOUNT)
+        parsed = parse_insz(insz)
+        self.guard.note_read(self.account_id_for(parsed), what, reason)
+        return parsed
 
     # --------------------------------------------------------------- helpers
     def find_account(self, aggregate_id: UUID) -> Account | None:
@@ -314,26 +393,31 @@ class Ledger(Application[UUID]):
         names = tuple(type(e).__name__ for e in pending)
         return CommandOutcome(result, account.version, names)
 
-    def save_with_retry(self, accounts: list[Account], command: Callable[[Account], Any]) -> None:
-        """Save many accounts in one transaction; on a conflict, redo them one by one."""
+    def save_with_retry(
+        self, accounts: list[Account], command: Callable[[Account], T]
+    ) -> list[T] | None:
+        """Save many accounts in one transaction; on a conflict, redo them one by one.
+
+        Returns None when the batch saved as it was, else each account's redone result.
+        """
         pending = [e for a in accounts for e in a.collect_events()]
         try:
             self.save(*pending)
         except RecordConflictError:
-            for account in accounts:
-                self.on_account_id(account.id, command)
-            return
+            return [self.on_account_id(account.id, command) for account in accounts]
         for account in accounts:
             self.snapshot_if_due(account, [e for e in pending if e.originator_id == account.id])
+        return None
 
-    def on_account_id(self, aggregate_id: UUID, command: Callable[[Account], Any]) -> None:
+    def on_account_id(self, aggregate_id: UUID, command: Callable[[Account], T]) -> T:
         for _ in range(CONFLICT_RETRIES):
             account = self.get_account(aggregate_id)
-            command(account)
+            result = command(account)
             pending = account.collect_events()
             try:
                 self.save(*pending)
-                return
+                self.snapshot_if_due(account, pending)
+                return result
             except RecordConflictError:
                 continue
         raise LedgerError(f"gave up after {CONFLICT_RETRIES} concurrent-write conflicts")
@@ -364,7 +448,7 @@ class Ledger(Application[UUID]):
         aggregate_id = self.account_id_for(insz)
         events: Any = self.repository.event_store.get(aggregate_id)
         if moment is not None:
-            events = known_at(events, moment)
+            events = known_at(events, moment if moment.tzinfo else moment.replace(tzinfo=UTC))
         if as_of is not None:
             events = effective_until(events, as_of)
         listed: list[Account.Event] = list(events)
@@ -373,12 +457,17 @@ class Ledger(Application[UUID]):
         return listed
 
 
+def today() -> date:
+    """The calendar date of "now" for reads without ``as_of`` (one seam for tests)."""
+    return date.today()
+
+
 def parse_status(text: str) -> Status:
     try:
         return Status(text.strip().lower())
     except ValueError:
         raise InvalidInputError(
-            f"status {text!r}: must be one of {', '.join(s.value for s in Status)}"
+            f"status {shown(text)}: must be one of {', '.join(s.value for s in Status)}"
         ) from None
 
 
@@ -389,7 +478,7 @@ def parse_education(text: str | None) -> Education | None:
         return Education(text.strip().lower())
     except ValueError:
         raise InvalidInputError(
-            f"education {text!r}: must be one of {', '.join(e.value for e in Education)}"
+            f"education {shown(text)}: must be one of {', '.join(e.value for e in Education)}"
         ) from None
 
 
@@ -401,7 +490,7 @@ def parse_moment(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInputError(
-            f"time {text!r}: expected ISO 8601, e.g. 2025-03-01 or 2025-03-01T14:30:00+01:00"
+            f"time {shown(text)}: expected ISO 8601, e.g. 2025-03-01 or 2025-03-01T14:30:00+01:00"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -411,5 +500,5 @@ def parse_day(text: str, name: str = "date") -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInputError(
-            f"{name} {text!r}: expected an ISO date such as 2024-09-01"
+            f"{name} {shown(text)}: expected an ISO date such as 2024-09-01"
         ) from None

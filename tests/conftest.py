@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -19,7 +20,16 @@ from ledger.application import Ledger
 from ledger.config import load_settings
 
 TEST_ID_KEY = "test-id-key-not-secret"
+# Reads without --as-of mean "today". Tests write histories with fixed dates, so they read
+# against a fixed today too; otherwise they would start failing as real time passes.
+TEST_TODAY = date(2025, 6, 30)
 SERVER_URL = os.environ.get("LLR_TEST_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    monkeypatch.setattr("ledger.application.today", lambda: TEST_TODAY)
+    return TEST_TODAY
 
 
 def postgres_required() -> bool:
