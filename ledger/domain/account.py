@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from ledger.domain.catalogue import Catalogue, CapCounts, Education, Outcome, RuleVersion, Status
+from ledger.domain.catalogue import CapCounts, Catalogue, Education, Outcome, RuleVersion, Status
+from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.errors import (
     AlreadyReversedError,
     AmountNotPositiveError,
@@ -32,7 +33,6 @@ from ledger.domain.errors import (
     SourceNotAllowedError,
     StatusUnchangedError,
 )
-from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.lots import OPEN_STATES, Lot, LotState, lot_id_for, plan_draws
 
 
@@ -151,7 +151,9 @@ class Account(Aggregate):
             totals["usable"] -= self.amount
             account.add_movement(self.right, CapCounts.USES, self.on, self.amount)
             account.entries[str(self.originator_version)] = {
-                "kind": "use", "on": self.on, "draws": self.draws
+                "kind": "use",
+                "on": self.on,
+                "draws": self.draws,
             }
             account.last_on = self.on
             account.remember(self.source, self.reference, fingerprint_of_use(self))
@@ -189,7 +191,9 @@ class Account(Aggregate):
         def apply(self, account: Account) -> None:
             account.close_lot(self.lot, LotState.FORFEITED, "forfeited")
             account.entries[str(self.originator_version)] = {
-                "kind": "forfeit", "lot": self.lot, "amount": self.amount
+                "kind": "forfeit",
+                "lot": self.lot,
+                "amount": self.amount,
             }
 
     class RightExpired(Event):
@@ -329,8 +333,15 @@ class Account(Aggregate):
                 f"on {on}: it would be forfeited ({policy.legal_basis})"
             )
         self.check_caps(rule, CapCounts.GRANTS, on, amount)
-        self.expire_due(on, provenance.actor)
         lot_id = lot_id_for(source, reference)
+        if lot_id in self.lots:
+            # Two (source, reference) pairs can spell the same lot id ("a:1" + "x/y" and
+            # "a:1/x" + "y"); a second lot under that id would overwrite the first.
+            raise ReferenceConflictError(
+                f"reference {reference!r} from {source}: lot {lot_id} already exists "
+                "on this account"
+            )
+        self.expire_due(on, provenance.actor)
         self.trigger_event(
             self.RightGranted,
             on=on,
@@ -407,10 +418,7 @@ class Account(Aggregate):
             raise InvalidInputError("a reversal needs a reason")
         entry = self.entries.get(str(version))
         if entry is None:
-            raise EntryNotFoundError(
-                f"event {version}: no reversible entry with that id on this account "
-                "(grants, uses and forfeits can be reversed)"
-            )
+            self.refuse_unknown_entry(version)
         if entry.get("reversed"):
             raise AlreadyReversedError(f"event {version} was already reversed")
         self.check_in_order(on)
@@ -430,6 +438,17 @@ class Account(Aggregate):
         return Result.APPLIED
 
     # ------------------------------------------------------ command checks
+    def refuse_unknown_entry(self, version: int) -> NoReturn:
+        # Tell "no such event" apart from "an event of a kind that cannot be reversed".
+        if 1 <= version <= self.version:
+            raise NotReversibleError(
+                f"event {version} is not a grant, use or forfeit; only those can be reversed "
+                "(a status change is corrected by another status change)"
+            )
+        raise EntryNotFoundError(
+            f"event {version}: no event with that id on this account (it has {self.version})"
+        )
+
     def check_in_order(self, on: date) -> None:
         if on < self.opened_on:
             raise OutOfOrderError(f"date {on} is before the account was opened ({self.opened_on})")
@@ -459,6 +478,12 @@ class Account(Aggregate):
     @staticmethod
     def checked_expiry(rule: RuleVersion, on: date, asked: date | None) -> date | None:
         by_rule = rule.expiry.expires_on(on)
+        if by_rule is not None and by_rule <= on:
+            # A fixed end date the grant is not before: the lot could never be used.
+            raise ExpiryBeyondRuleError(
+                f"a grant on {on} under {rule.id} would expire on {by_rule}, before it could "
+                "be used; no grant is possible on or after that date"
+            )
         if asked is None:
             return by_rule
         if asked <= on:
@@ -544,16 +569,22 @@ class Account(Aggregate):
                         f"event {version}: lot {lot_id} it drew from is {lot.state} or due "
                         f"on {on}; its units cannot be given back"
                     )
-                restores.append([lot_id, taken, lot.state])
+                # A lot drawn to zero got no outcome at later status changes, so its own
+                # state may be stale: the units come back in the state the current status
+                # gives them.
+                restores.append([lot_id, taken, self.restored_state(catalogue, lot).value])
             return restores
         lot = self.lots[entry["lot"]]
         if lot.is_due(on):
             raise NotReversibleError(
                 f"event {version}: lot {lot.lot_id} would have expired on {lot.expires_on}"
             )
+        return [[lot.lot_id, entry["amount"], self.restored_state(catalogue, lot).value]]
+
+    def restored_state(self, catalogue: Catalogue, lot: Lot) -> LotState:
+        """Units given back are usable only if the citizen's status allows the right now."""
         usable = Status(self.status) in catalogue.rule(lot.rule_version).usable_in
-        state = LotState.USABLE if usable else LotState.SUSPENDED
-        return [[lot.lot_id, entry["amount"], state.value]]
+        return LotState.USABLE if usable else LotState.SUSPENDED
 
     # ------------------------------------------------------ event triggering
     def trigger_outcome(
@@ -568,7 +599,10 @@ class Account(Aggregate):
         """The one outcome (carry, suspend, forfeit) of an open lot on entering ``status``."""
         policy = rule.policy_for(status)
         common: dict[str, Any] = {
-            "on": on, "actor": actor, "right": lot.right, "lot": lot.lot_id,
+            "on": on,
+            "actor": actor,
+            "right": lot.right,
+            "lot": lot.lot_id,
             "amount": lot.remaining,
         }
         if policy.outcome is Outcome.CARRY:
@@ -581,8 +615,11 @@ class Account(Aggregate):
             )
         else:
             self.trigger_event(
-                self.RightForfeited, status=status.value, legal_basis=policy.legal_basis,
-                rule_version=rule.id, **common,
+                self.RightForfeited,
+                status=status.value,
+                legal_basis=policy.legal_basis,
+                rule_version=rule.id,
+                **common,
             )
 
     def expire_due(self, day: date, actor: str) -> int:
@@ -647,8 +684,9 @@ class Account(Aggregate):
                 lot.remaining = 0
             elif entry["kind"] == "use":
                 totals["used"] -= units
-                totals[lot.state] += units
+                totals[lot.state] -= lot.remaining
                 lot.remaining += units
+                totals[state_after] += lot.remaining
             else:
                 totals["forfeited"] -= units
                 totals[state_after] += units

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import takewhile
 from typing import Any, cast
 
@@ -45,8 +45,13 @@ def effective_until(events: Iterable[Account.Event], as_of: date) -> Iterator[Ac
 
 
 def known_at(events: Iterable[Account.Event], moment: datetime) -> Iterator[Account.Event]:
-    """The events recorded by ``moment``: a prefix of the stream."""
-    return takewhile(lambda e: e.timestamp <= moment, events)
+    """The events recorded by ``moment``: a prefix of the stream.
+
+    Recorded times are in UTC; a moment without a time zone is read as UTC too (as
+    ``parse_moment`` does), since comparing it with an aware time would raise TypeError.
+    """
+    bound = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return takewhile(lambda e: e.timestamp <= bound, events)
 
 
 def replay(events: Iterable[Account.Event]) -> Iterator[tuple[Account.Event, Account]]:
@@ -58,9 +63,9 @@ def replay(events: Iterable[Account.Event]) -> Iterator[tuple[Account.Event, Acc
 
 
 def rebuild(events: Iterable[Account.Event]) -> Account | None:
-    account = None
-    for _, account in replay(events):
-        pass
+    account: Account | None = None
+    for _, state in replay(events):
+        account = state
     return account
 
 
@@ -74,9 +79,7 @@ def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list
     day = as_of or account.last_on
     result = []
     for right in sorted(account.totals):
-        open_lots = [
-            lot for lot in account.lots_of(right) if lot.is_open and not lot.is_due(day)
-        ]
+        open_lots = [lot for lot in account.lots_of(right) if lot.is_open and not lot.is_due(day)]
         views = tuple(
             LotView(
                 lot=lot.lot_id,
@@ -119,9 +122,23 @@ class HistoryEntry:
 
 
 DETAIL_FIELDS = (
-    "status", "from_status", "to_status", "education", "legal_basis", "rule_version",
-    "expires_on", "draws", "training", "provider", "source", "batch", "line", "entry",
-    "entry_event", "reason", "restores",
+    "status",
+    "from_status",
+    "to_status",
+    "education",
+    "legal_basis",
+    "rule_version",
+    "expires_on",
+    "draws",
+    "training",
+    "provider",
+    "source",
+    "batch",
+    "line",
+    "entry",
+    "entry_event",
+    "reason",
+    "restores",
 )
 
 
@@ -175,9 +192,9 @@ class Explanation:
     def balanced(self) -> bool:
         """Invariant 1: granted = used + expired + forfeited + usable + suspended."""
         t = self.totals
-        return t["granted"] == t["used"] + t["expired"] + t["forfeited"] + t["usable"] + t[
-            "suspended"
-        ]
+        return (
+            t["granted"] == t["used"] + t["expired"] + t["forfeited"] + t["usable"] + t["suspended"]
+        )
 
 
 def explain(events: Iterable[Account.Event], catalogue: Catalogue, right: str) -> Explanation:
@@ -198,8 +215,14 @@ def explain(events: Iterable[Account.Event], catalogue: Catalogue, right: str) -
             )
         )
     if not totals:
-        totals = {"granted": 0, "used": 0, "expired": 0, "forfeited": 0, "usable": 0,
-                  "suspended": 0}
+        totals = {
+            "granted": 0,
+            "used": 0,
+            "expired": 0,
+            "forfeited": 0,
+            "usable": 0,
+            "suspended": 0,
+        }
     return Explanation(right=right, unit=unit, steps=tuple(steps), totals=totals)
 
 

@@ -1,0 +1,222 @@
+"""An auditor's replay for the tests: checks each event against the state just before it.
+
+Written apart from the aggregate's own bookkeeping, so the property tests compare two
+independent accounts of the same stream: invariants 2 to 5 and 7 of DESIGN.md per event,
+and the sums over the events (invariant 1) and a fold of the lots built from event fields.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from ledger.domain.account import Account
+from ledger.domain.catalogue import CapCounts, Catalogue, Outcome, Status
+from ledger.domain.chain import GENESIS, event_hash
+from ledger.domain.lots import LotState
+from tests.domain.support import balanced, live_state
+
+OUTCOME_EVENTS = {
+    Account.RightTransferred: Outcome.CARRY,
+    Account.RightSuspended: Outcome.SUSPEND,
+    Account.RightForfeited: Outcome.FORFEIT,
+}
+REVERSED_KEY = {"RightGranted": "granted", "RightUsed": "used", "RightForfeited": "forfeited"}
+
+
+def sums_from_events(events: Iterable[Account.Event]) -> dict[str, dict[str, int]]:
+    """Granted, used, expired and forfeited per right, net of reversals, from event fields."""
+    sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for event in events:
+        if isinstance(event, Account.RightGranted):
+            sums[event.right]["granted"] += event.amount
+        elif isinstance(event, Account.RightUsed):
+            sums[event.right]["used"] += event.amount
+        elif isinstance(event, Account.RightExpired):
+            sums[event.right]["expired"] += event.amount
+        elif isinstance(event, Account.RightForfeited):
+            sums[event.right]["forfeited"] += event.amount
+        elif isinstance(event, Account.EntryReversed):
+            sums[event.right][REVERSED_KEY[event.entry_event]] -= event.amount
+    return sums
+
+
+class LotFold:
+    """What is left in each lot, from event fields alone; refuses any lot below zero."""
+
+    def __init__(self) -> None:
+        self.left: dict[str, int] = {}
+
+    def apply(self, event: Any) -> None:
+        if isinstance(event, Account.RightGranted):
+            self.left[event.lot] = event.amount
+        elif isinstance(event, Account.RightUsed):
+            assert sum(taken for _, taken in event.draws) == event.amount, event
+            for lot, taken in event.draws:
+                self.left[lot] -= taken
+        elif isinstance(event, Account.RightExpired | Account.RightForfeited):
+            assert event.amount == self.left[event.lot] > 0, event  # all that was left
+            self.left[event.lot] = 0
+        elif isinstance(event, Account.RightTransferred | Account.RightSuspended):
+            assert event.amount == self.left[event.lot], event
+        elif isinstance(event, Account.EntryReversed):
+            self.reverse(event)
+        assert all(left >= 0 for left in self.left.values()), (event, self.left)
+
+    def reverse(self, event: Account.EntryReversed) -> None:
+        for lot, units, _ in event.restores:
+            if event.entry_event == "RightGranted":
+                assert -units == self.left[lot], event  # only an untouched lot goes back
+                self.left[lot] = 0
+            else:
+                self.left[lot] += units
+
+
+class StatusChangeCheck:
+    """Invariant 4: the outcomes after one status change, against the state just before it."""
+
+    def __init__(self, account: Account, event: Account.StatusChanged, catalogue: Catalogue):
+        self.to_status = Status(event.to_status)
+        self.catalogue = catalogue
+        self.owed = {lot.lot_id: lot for lot in account.lots.values() if lot.is_open}
+        self.held_before = held(account)
+        self.forfeited: dict[str, int] = defaultdict(int)
+
+    def outcome(self, event: Any) -> None:
+        lot = self.owed.pop(event.lot)  # KeyError: not open, or a second outcome
+        policy = self.catalogue.rule(lot.rule_version).policy_for(self.to_status)
+        assert OUTCOME_EVENTS[type(event)] is policy.outcome, (event, policy)
+        assert event.amount == lot.remaining, event
+        if policy.outcome is not Outcome.CARRY:
+            assert event.legal_basis == policy.legal_basis != "", event
+        if isinstance(event, Account.RightForfeited):
+            self.forfeited[event.right] += event.amount
+
+    def close(self, account: Account) -> None:
+        assert self.owed == {}, f"open lots without an outcome: {sorted(self.owed)}"
+        after = held(account)
+        for right, before in self.held_before.items():
+            assert before == after.get(right, 0) + self.forfeited[right], (right, before, after)
+
+
+class CapCheck:
+    """Invariant 5: the caps of the rule in force hold at every grant and use, counted from
+    the events (net of reversals) rather than from the aggregate's own movements."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.counted: dict[int, tuple[CapCounts, str, date, int]] = {}  # by event version
+
+    def apply(self, event: Any) -> None:
+        if isinstance(event, Account.RightGranted | Account.RightUsed):
+            counts = CapCounts.GRANTS if isinstance(event, Account.RightGranted) else CapCounts.USES
+            self.check(counts, event.right, event.on, event.amount)
+            self.counted[event.originator_version] = (counts, event.right, event.on, event.amount)
+        elif isinstance(event, Account.EntryReversed):
+            self.counted.pop(event.entry, None)  # a forfeit counts toward no cap
+
+    def check(self, counts: CapCounts, right: str, on: date, amount: int) -> None:
+        for cap in self.catalogue.right(right).version_on(on).caps:
+            if cap.counts is counts:
+                start, end = cap.window(on)
+                so_far = sum(
+                    n for c, r, day, n in self.counted.values()
+                    if c is counts and r == right and start <= day < end
+                )  # fmt: skip
+                assert so_far + amount <= cap.limit, (right, on, amount, so_far, cap)
+
+
+def held(account: Account) -> dict[str, int]:
+    return {r: t["usable"] + t["suspended"] for r, t in account.totals.items()}
+
+
+def check_use(account: Account, event: Account.RightUsed, catalogue: Catalogue) -> None:
+    """Invariants 2 and 3: usable status, lots valid on the day, earliest expiry first."""
+    rule = catalogue.right(event.right).version_on(event.on)
+    assert Status(account.status) in rule.usable_in, (account.status, event)
+    taken = dict((lot, n) for lot, n in event.draws)
+    for lot_id, n in taken.items():
+        lot = account.lots[lot_id]
+        assert lot.right == event.right and lot.is_usable_on(event.on), (lot, event)
+        assert 0 < n <= lot.remaining, (lot, event)
+    latest_drawn = max(_expiry_key(account.lots[lot].expires_on) for lot in taken)
+    for lot in account.lots_of(event.right):
+        left_after = lot.remaining - taken.get(lot.lot_id, 0)
+        if lot.is_usable_on(event.on) and left_after > 0:
+            # No unit that expires later was drawn while this earlier one was left.
+            assert _expiry_key(lot.expires_on) >= latest_drawn, (lot, event)
+
+
+def _expiry_key(expires_on: date | None) -> date:
+    return expires_on or date.max
+
+
+def audit_stream(events: list[Account.Event], catalogue: Catalogue) -> Account:
+    """Replay ``events`` into a fresh account, checking every event on the way."""
+    account: Any = None
+    lots, caps = LotFold(), CapCheck(catalogue)
+    change: StatusChangeCheck | None = None
+    last_on = date.min
+    for event in events:
+        assert event.on >= last_on, f"business time went back at {event}"
+        # Invariant 7: each event names the hash of the one before it (mutate hashes each).
+        assert event.prev_hash == (account.head_hash if account else GENESIS), event
+        last_on = event.on
+        if change is not None and type(event) not in OUTCOME_EVENTS:
+            change.close(account)
+            change = None
+        if isinstance(event, Account.RightUsed):
+            check_use(account, event, catalogue)
+        elif isinstance(event, Account.RightExpired):
+            assert account.lots[event.lot].is_due(event.on), event
+        elif change is not None:
+            change.outcome(event)
+        lots.apply(event)
+        caps.apply(event)
+        account = event.mutate(account)
+        if isinstance(event, Account.StatusChanged):
+            change = StatusChangeCheck(account, event, catalogue)
+    if change is not None:
+        change.close(account)
+    for lot_id, left in lots.left.items():
+        assert account.lots[lot_id].remaining == left, (lot_id, left)
+    assert isinstance(account, Account)
+    return account
+
+
+# --------------------------------------------------- checks on the live account and stream
+def check_account(account: Account, events: list[Account.Event], catalogue: Catalogue) -> None:
+    """Every invariant the domain can check on one account and the stream that built it."""
+    check_totals(account, events)
+    check_lots(account, catalogue)
+    replayed = audit_stream(events, catalogue)  # invariants 2-4 and 7, and the lot fold
+    assert live_state(replayed) == live_state(account)  # invariant 6
+    assert account.head_hash == event_hash(events[-1])
+
+
+def check_totals(account: Account, events: list[Account.Event]) -> None:
+    """Invariant 1, three ways: the totals, sums over the events, and the lots."""
+    from_events = sums_from_events(events)
+    for right, totals in account.totals.items():
+        assert balanced(totals), (right, totals)
+        sums = from_events.get(right, {})
+        for key in ("granted", "used", "expired", "forfeited"):
+            assert totals[key] == sums.get(key, 0), (right, key, totals, sums)
+        lots = account.lots_of(right)
+        for state in (LotState.USABLE, LotState.SUSPENDED):
+            held_in_state = sum(lot.remaining for lot in lots if lot.state == state)
+            assert held_in_state == totals[state.value], (right, state, totals)
+
+
+def check_lots(account: Account, catalogue: Catalogue) -> None:
+    """No lot below zero or above its grant; open lots usable exactly when the status allows."""
+    status = Status(account.status)
+    for lot in account.lots.values():
+        assert 0 <= lot.remaining <= lot.amount, lot
+        if lot.state not in (LotState.USABLE, LotState.SUSPENDED):
+            assert lot.remaining == 0, lot
+        elif lot.remaining:
+            usable_now = status in catalogue.rule(lot.rule_version).usable_in
+            assert (lot.state == LotState.USABLE) == usable_now, (status, lot)

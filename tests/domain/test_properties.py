@@ -1,0 +1,208 @@
+"""Random histories keep the auditor's invariants (DESIGN.md) after every single step.
+
+Hypothesis opens an account and runs a random list of commands: grants of random rights,
+amounts and sources, uses, status changes, expiries, reversals of random earlier events,
+exact repeats, references reused for other content, and back-dated commands, on dates that
+mostly move forward. After every step ``check_account`` checks invariants 1 to 7 (see
+``audit.py``); a refused command must leave no event and no change behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger.domain.account import Account, Result
+from ledger.domain.catalogue import Status
+from ledger.domain.errors import (
+    InsufficientBalanceError,
+    LedgerError,
+    OutOfOrderError,
+    ReferenceConflictError,
+)
+from tests.domain.audit import check_account
+from tests.domain.support import (
+    ACTOR,
+    CAREER,
+    CATALOGUE,
+    CEVORA,
+    EMPLOYER,
+    FED_DAYS,
+    FEDERAL,
+    FLANDERS,
+    INSZ,
+    SECTOR,
+    VOUCHERS,
+    VOV,
+    by,
+    state_of,
+)
+
+# The largest amount per right: near its caps, so that caps and balances both get hit.
+MAX_AMOUNT = {VOV: 60, FED_DAYS: 3, VOUCHERS: 30000, CAREER: 2, SECTOR: 20}
+RIGHTS = sorted(MAX_AMOUNT)
+ALLOWED = {
+    VOV: [EMPLOYER, FLANDERS], FED_DAYS: [EMPLOYER, FEDERAL], VOUCHERS: [FLANDERS],
+    CAREER: [FLANDERS], SECTOR: [CEVORA],
+}  # fmt: skip
+ANY_SOURCE = [EMPLOYER, FLANDERS, FEDERAL, CEVORA]
+KINDS = ["grant"] * 3 + ["use"] * 3 + ["status"] * 2 + [
+    "expire", "reverse", "reverse", "repeat", "reuse", "back_date",
+]  # fmt: skip
+GAPS = st.one_of(st.integers(0, 20), st.integers(0, 60), st.integers(61, 500))  # days forward
+# Employees can use most rights, so accounts open as employees more often than otherwise.
+OPENING = st.sampled_from([Status.EMPLOYEE] * 5 + list(Status))
+
+
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+
+def mostly(draw: Draw, common: st.SearchStrategy[Any], rare: st.SearchStrategy[Any]) -> Any:
+    """A value from ``common`` nine times in ten, else from ``rare``."""
+    return draw(rare) if draw(st.integers(0, 9)) == 0 else draw(common)
+
+
+class History:
+    """One account driven by random commands, with every event it wrote, in order."""
+
+    def __init__(self, status: Status, start: date) -> None:
+        account_id = uuid5(NAMESPACE_URL, "/tests/properties")
+        self.account = Account.open(account_id, INSZ, status, start, None, by())
+        self.events: list[Account.Event] = list(self.account.collect_events())
+        self.applied: list[Callable[[int], Result]] = []  # grants and uses; arg: amount delta
+        self.counter = 0
+
+    def run(self, kind: str, draw: Draw, gap: int) -> None:
+        command: Callable[[Draw, date], None] = getattr(self, kind)
+        command(draw, self.account.last_on + timedelta(days=gap))
+
+    def step(self, command: Callable[[], Any]) -> LedgerError | None:
+        """Run one command; a refusal must leave no event and no change behind."""
+        before = state_of(self.account)
+        try:
+            result = command()
+        except LedgerError as refusal:
+            assert self.account.collect_events() == []
+            assert state_of(self.account) == before
+            return refusal
+        new = self.account.collect_events()
+        assert result is not Result.EXISTS or new == []
+        self.events.extend(new)
+        return None
+
+    def ref(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def usable_on(self, right: str, day: date) -> int:
+        return sum(lot.remaining for lot in self.account.lots_of(right) if lot.is_usable_on(day))
+
+    # ---------------------------------------------------------------------- commands
+    def grant(self, draw: Draw, on: date) -> None:
+        right, ref = draw(st.sampled_from(RIGHTS)), self.ref("g")
+        amount = mostly(draw, st.integers(1, MAX_AMOUNT[right]), st.integers(-1, 0))
+        source = mostly(draw, st.sampled_from(ALLOWED[right]), st.sampled_from(ANY_SOURCE))
+        validity = mostly(draw, st.none(), st.integers(1, 400))
+        expires = on + timedelta(days=validity) if validity else None
+
+        def command(delta: int = 0) -> Result:
+            provenance = by(source, ref)
+            return self.account.grant(CATALOGUE, right, amount + delta, on, expires, provenance)
+
+        if self.step(command) is None:
+            self.applied.append(command)
+
+    def use(self, draw: Draw, on: date) -> None:
+        # Mostly a right with something usable, so that uses succeed as well as fail.
+        rights = [r for r in RIGHTS if self.usable_on(r, on)] or RIGHTS
+        right, ref = draw(st.sampled_from(rights)), self.ref("u")
+        usable = self.usable_on(right, on)
+        amount = mostly(draw, st.integers(1, max(usable, 1)), st.just(usable + 1))
+        over = amount > usable
+
+        def command(delta: int = 0) -> Result:
+            provenance = by(None, ref)
+            return self.account.use(CATALOGUE, right, amount + delta, on, "t", "p", provenance)
+
+        refusal = self.step(command)
+        if refusal is None:
+            self.applied.append(command)
+        elif over and self.usable_in_status(right, on):
+            assert isinstance(refusal, InsufficientBalanceError), refusal
+
+    def usable_in_status(self, right: str, on: date) -> bool:
+        right_type = CATALOGUE.right(right)
+        if on < right_type.versions[0].effective_from:
+            return False
+        return Status(self.account.status) in right_type.version_on(on).usable_in
+
+    def status(self, draw: Draw, on: date) -> None:
+        # Mostly back to work when out of it, else another status; now and then the same.
+        current = Status(self.account.status)
+        others = [s for s in Status if s is not current]
+        if current is not Status.EMPLOYEE:
+            others += [Status.EMPLOYEE] * 4
+        status = mostly(draw, st.sampled_from(others), st.just(current))
+        self.step(lambda: self.account.change_status(CATALOGUE, status, on, by()))
+
+    def expire(self, draw: Draw, on: date) -> None:
+        as_of = mostly(draw, st.just(on), st.just(self.account.last_on - timedelta(days=30)))
+        self.step(lambda: self.account.expire(as_of, ACTOR))
+
+    def reverse(self, draw: Draw, on: date) -> None:
+        # Mostly a grant, use or forfeit (reversed before or not); else any id, even unknown.
+        entries = [int(version) for version in self.account.entries]
+        any_id = st.integers(1, self.account.version + 1)
+        version = mostly(draw, st.sampled_from(entries), any_id) if entries else draw(any_id)
+        self.step(lambda: self.account.reverse(CATALOGUE, version, "correction", on, ACTOR))
+
+    def repeat(self, draw: Draw, on: date) -> None:
+        if self.applied:
+            command = draw(st.sampled_from(self.applied))
+            assert self.step(command) is None  # an exact repeat is "exists", never refused
+
+    def reuse(self, draw: Draw, on: date) -> None:
+        if self.applied:
+            command = draw(st.sampled_from(self.applied))
+            refusal = self.step(lambda: command(1))
+            assert isinstance(refusal, ReferenceConflictError), refusal
+
+    def back_date(self, draw: Draw, on: date) -> None:
+        day = self.account.last_on - timedelta(days=draw(st.integers(1, 90)))
+        open_entries = [int(v) for v, e in self.account.entries.items() if not e.get("reversed")]
+        kind = draw(st.sampled_from(["status", "grant", "use", "reverse"]))
+        if day < date(2019, 9, 1) or (kind == "reverse" and not open_entries):
+            kind = "status"  # the others would be refused for another reason first
+        other = next(s for s in Status if s.value != self.account.status)
+        commands: dict[str, Callable[[], Any]] = {
+            "status": lambda: self.account.change_status(CATALOGUE, other, day, by()),
+            "grant": lambda: self.account.grant(
+                CATALOGUE, VOV, 1, day, None, by(EMPLOYER, self.ref("g"))
+            ),
+            "use": lambda: self.account.use(CATALOGUE, VOV, 1, day, "t", "p", by(None, "u")),
+            "reverse": lambda: self.account.reverse(CATALOGUE, open_entries[0], "r", day, ACTOR),
+        }
+        refusal = self.step(commands[kind])
+        assert isinstance(refusal, OutOfOrderError), refusal
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    status=OPENING,
+    start=st.dates(date(2021, 6, 1), date(2025, 12, 31)),
+    steps=st.integers(1, 40),
+    data=st.data(),
+)
+def test_random_histories_keep_every_invariant_after_every_step(
+    status: Status, start: date, steps: int, data: st.DataObject
+) -> None:
+    history = History(status, start)
+
+    for _ in range(steps):
+        history.run(data.draw(st.sampled_from(KINDS)), data.draw, data.draw(GAPS))
+        check_account(history.account, history.events, CATALOGUE)

@@ -1,0 +1,246 @@
+"""Real rules from DOMAIN.md, through the shipped catalogue: careers, rule versions and caps.
+
+Each scenario checks the balances a back-office employee would read on each date, and that
+every unit stays accounted for (``check_account``: invariants 1 to 7).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import NAMESPACE_URL, uuid5
+
+import pytest
+
+from ledger.domain.account import Account
+from ledger.domain.catalogue import Status
+from ledger.domain.errors import CapExceededError
+from ledger.domain.views import balances, effective_until, explain, rebuild
+from tests.domain.audit import check_account
+from tests.domain.support import (
+    CAREER,
+    CATALOGUE,
+    EMPLOYER,
+    FED_DAYS,
+    FLANDERS,
+    INSZ,
+    VOUCHERS,
+    VOV,
+    by,
+    change,
+    grant,
+    names,
+    refused,
+    use,
+)
+
+
+class Career:
+    """One citizen's account with every event kept, checked after each step."""
+
+    def __init__(self, status: Status, on: date) -> None:
+        account_id = uuid5(NAMESPACE_URL, "/tests/scenarios")
+        self.account = Account.open(account_id, INSZ, status, on, None, by())
+        self.events: list[Account.Event] = list(self.account.collect_events())
+
+    def record(self) -> list[str]:
+        new = self.account.collect_events()
+        self.events.extend(new)
+        check_account(self.account, self.events, CATALOGUE)
+        return names(new)
+
+    def balance_on(self, day: date, right: str) -> tuple[int, int]:
+        """(usable, suspended) as the ledger reports it on ``day`` from the events so far."""
+        then = rebuild(effective_until(self.events, day))
+        assert then is not None
+        found = [b for b in balances(then, CATALOGUE, day) if b.right == right]
+        return (found[0].usable, found[0].suspended) if found else (0, 0)
+
+
+def employee_with_vov_and_federal_days() -> Career:
+    """125 h of VOV for school year 2024-25 and 5 federal days for 2024; some of each used."""
+    career = Career(Status.EMPLOYEE, date(2024, 1, 2))
+    grant(career.account, FED_DAYS, 5, date(2024, 1, 15), "fla-2024")
+    grant(career.account, VOV, 125, date(2024, 9, 2), "vov-2024-25")
+    use(career.account, VOV, 24, date(2024, 10, 7), "leave-1")
+    use(career.account, FED_DAYS, 2, date(2024, 11, 4), "course-1")
+    career.record()
+    change(career.account, Status.JOBSEEKER, date(2025, 1, 6))
+    career.record()
+    change(career.account, Status.SELF_EMPLOYED, date(2025, 3, 3))
+    career.record()
+    return career
+
+
+def test_vov_is_suspended_out_of_work_and_usable_again_on_return_before_1_september() -> None:
+    career = employee_with_vov_and_federal_days()
+
+    change(career.account, Status.EMPLOYEE, date(2025, 6, 2))
+    events = career.record()
+
+    assert events == ["StatusChanged", "RightTransferred"]
+    expected = {
+        date(2024, 12, 31): {VOV: (101, 0), FED_DAYS: (3, 0)},
+        date(2025, 1, 6): {VOV: (0, 101), FED_DAYS: (0, 0)},  # jobseeker
+        date(2025, 3, 3): {VOV: (0, 101), FED_DAYS: (0, 0)},  # self-employed
+        date(2025, 6, 2): {VOV: (101, 0), FED_DAYS: (0, 0)},  # employee again
+        date(2025, 9, 1): {VOV: (0, 0), FED_DAYS: (0, 0)},  # the school year is over
+    }
+    for day, rights in expected.items():
+        for right, balance in rights.items():
+            assert career.balance_on(day, right) == balance, (day, right)
+    vov = career.account.totals[VOV]
+    assert (vov["granted"], vov["used"], vov["usable"]) == (125, 24, 101)
+
+
+def test_vov_suspended_past_the_end_of_the_school_year_expires() -> None:
+    career = employee_with_vov_and_federal_days()
+
+    change(career.account, Status.EMPLOYEE, date(2025, 10, 1))
+    events = career.record()
+
+    assert events == ["RightExpired", "StatusChanged"]
+    assert career.balance_on(date(2025, 8, 31), VOV) == (0, 101)
+    assert career.balance_on(date(2025, 10, 1), VOV) == (0, 0)
+    vov = career.account.totals[VOV]
+    assert (vov["granted"], vov["used"], vov["expired"], vov["usable"]) == (125, 24, 101, 0)
+
+
+def test_federal_days_are_forfeited_on_leaving_employment_citing_the_arbeidsdeal() -> None:
+    career = employee_with_vov_and_federal_days()
+
+    forfeits = [e for e in career.events if isinstance(e, Account.RightForfeited)]
+    explanation = explain(career.events, CATALOGUE, FED_DAYS)
+
+    (forfeit,) = forfeits
+    assert (forfeit.amount, forfeit.status, forfeit.on) == (3, "jobseeker", date(2025, 1, 6))
+    assert "law of 3 Oct 2022" in forfeit.legal_basis
+    assert forfeit.rule_version == "federal-training-days@2024-01-01"
+    assert "law of 3 Oct 2022" in explanation.steps[-1].text
+    totals = explanation.totals
+    assert (totals["granted"], totals["used"], totals["forfeited"]) == (5, 2, 3)
+    assert explanation.balanced
+
+
+def test_each_vov_lot_keeps_the_rule_version_it_was_granted_under() -> None:
+    career = Career(Status.EMPLOYEE, date(2020, 1, 6))
+    grant(career.account, VOV, 100, date(2020, 9, 1), "2020-21")
+    grant(career.account, VOV, 200, date(2024, 9, 2), "2024-25")
+    career.record()
+
+    grant(career.account, VOV, 80, date(2025, 9, 1), "2025-26")
+    events = career.record()
+
+    versions = {lot.reference: lot.rule_version for lot in career.account.lots.values()}
+    assert versions == {
+        "2020-21": "vov-hours@2019-09-01",
+        "2024-25": "vov-hours@2021-09-01",
+        "2025-26": "vov-hours@2025-09-01",
+    }
+    assert events == ["RightExpired", "RightGranted"]  # 2024-25 ends as 2025-26 starts
+    assert career.balance_on(date(2025, 9, 1), VOV) == (80, 0)
+
+
+def test_the_vov_ceiling_was_125_hours_before_school_year_2021_22_and_250_after() -> None:
+    career = Career(Status.EMPLOYEE, date(2020, 1, 6))
+    grant(career.account, VOV, 125, date(2020, 9, 1), "2020-21")
+    career.record()
+
+    refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, VOV, 1, date(2021, 8, 31), "2020-21-extra"),
+    )
+    grant(career.account, VOV, 250, date(2021, 9, 1), "2021-22")
+    career.record()
+
+    assert career.balance_on(date(2021, 9, 1), VOV) == (250, 0)
+
+
+def test_training_vouchers_are_capped_at_50000_cents_per_school_year() -> None:
+    career = Career(Status.EMPLOYEE, date(2024, 9, 2))
+    grant(career.account, VOUCHERS, 30000, date(2024, 9, 10), "wse-1", source=FLANDERS)
+    grant(career.account, VOUCHERS, 20000, date(2025, 3, 3), "wse-2", source=FLANDERS)
+    career.record()
+
+    info = refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, VOUCHERS, 1, date(2025, 8, 31), "wse-3", source=FLANDERS),
+    )
+    grant(career.account, VOUCHERS, 25000, date(2025, 9, 1), "wse-4", source=FLANDERS)
+    career.record()
+
+    assert "50000 already from 2024-09-01 to 2025-09-01" in str(info.value)
+    assert career.account.lots[f"{FLANDERS}/wse-1"].expires_on == date(2025, 11, 10)  # 14 months
+    assert career.balance_on(date(2025, 9, 1), VOUCHERS) == (75000, 0)
+
+
+def test_from_2025_a_citizen_gets_one_career_voucher_in_a_lifetime() -> None:
+    career = Career(Status.EMPLOYEE, date(2025, 1, 6))
+    grant(career.account, CAREER, 1, date(2025, 2, 3), "vdab-1", source=FLANDERS)
+    career.record()
+
+    refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, CAREER, 1, date(2026, 6, 1), "vdab-2", source=FLANDERS),
+    )
+    career.record()
+
+    (lot,) = career.account.lots.values()
+    assert (lot.rule_version, lot.expires_on) == ("career-vouchers@2025-01-01", date(2027, 1, 1))
+
+
+def test_the_2025_career_voucher_cap_counts_the_vouchers_granted_before_2025() -> None:
+    career = Career(Status.SELF_EMPLOYED, date(2020, 3, 2))
+    grant(career.account, CAREER, 1, date(2021, 5, 3), "vdab-2021", source=FLANDERS)
+    career.record()
+
+    refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, CAREER, 1, date(2025, 2, 3), "vdab-2025", source=FLANDERS),
+    )
+
+
+def test_before_2025_two_career_vouchers_in_any_six_years() -> None:
+    career = Career(Status.EMPLOYEE, date(2020, 3, 2))
+    grant(career.account, CAREER, 1, date(2020, 3, 2), "vdab-1", source=FLANDERS)
+    grant(career.account, CAREER, 1, date(2021, 5, 3), "vdab-2", source=FLANDERS)
+    career.record()
+
+    refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, CAREER, 1, date(2024, 6, 3), "vdab-3", source=FLANDERS),
+    )
+
+
+# The Arbeidsdeal: 3 days in 2022, 4 in 2023, 5 from 2024 (the 2024 rule is still in force).
+@pytest.mark.parametrize(
+    ("year", "limit", "rule"),
+    [
+        (2022, 3, "2022-01-01"),
+        (2023, 4, "2023-01-01"),
+        (2024, 5, "2024-01-01"),
+        (2025, 5, "2024-01-01"),
+    ],
+)
+def test_federal_training_days_are_capped_per_calendar_year(
+    year: int, limit: int, rule: str
+) -> None:
+    career = Career(Status.EMPLOYEE, date(year, 1, 3))
+    grant(career.account, FED_DAYS, limit - 1, date(year, 1, 15), "q1")
+    grant(career.account, FED_DAYS, 1, date(year, 4, 15), "q2")
+    career.record()
+
+    refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, FED_DAYS, 1, date(year, 12, 31), "q4"),
+    )
+    grant(career.account, FED_DAYS, 3, date(year + 1, 1, 2), "next-year")
+    career.record()
+
+    assert career.balance_on(date(year + 1, 1, 2), FED_DAYS) == (limit + 3, 0)
+    assert career.account.lots[f"{EMPLOYER}/q1"].rule_version == f"{FED_DAYS}@{rule}"
