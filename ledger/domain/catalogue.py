@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from ledger.domain.errors import NoRuleInForceError, UnknownRightError
+from ledger.domain.errors import CatalogueError, NoRuleInForceError, UnknownRightError
 
 
 class Status(StrEnum):
@@ -192,7 +192,8 @@ class RightType:
         for candidate in self.versions:
             if candidate.id == version_id:
                 return candidate
-        raise KeyError(version_id)
+        # A lot names the version it was granted under; versions are never removed.
+        raise CatalogueError(f"rule version {version_id!r} is not in the catalogue")
 
 
 @dataclass(frozen=True)
