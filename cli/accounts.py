@@ -1,4 +1,4 @@
-"""Commands that write to one citizen's account: open, grant, use, status, reverse.
+"""Commands that write to one citizen's account: open, grant, use, status, reverse, approve.
 
 Each one parses its text, makes one Ledger call and prints one line (or JSON) saying what
 happened. The rules live in the domain; a refusal surfaces as ``error: ...`` and exit 1.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from cli.context import LedgerContext, pass_ledger_context
-from cli.output import echo_outcome
+from cli.output import echo_json, echo_outcome, outcome_json
 from cli.parsing import json_option, parse_amount, parse_event_id, parse_optional_day
 from ledger.application import parse_day
 
@@ -165,15 +165,45 @@ def change_status(
 def reverse(
     obj: LedgerContext, insz: str, event_id: str, reason: str, on: str | None, as_json: bool
 ) -> None:
-    """Compensate an earlier grant, use or forfeit (EVENT_ID from 'llr history').
+    """Request the reversal of a grant, use or forfeit (EVENT_ID from 'llr history').
+
+    Four eyes: nothing changes until another person approves the request with
+    'llr approve INSZ REQUEST_ID'; the request id is printed here.
 
     \b
     Example:
       llr reverse 93051822361 4 --reason "use entered twice" --on 2024-10-08
     """
     entry, day = parse_event_id(event_id), parse_optional_day(on, "--on")
-    outcome = obj.ledger.reverse_entry(insz, entry, reason, day)
-    echo_outcome(outcome, as_json)
+    outcome = obj.ledger.request_reversal(insz, entry, reason, day)
+    if as_json:
+        echo_json(outcome_json(outcome) | {"request_id": outcome.account_version})
+        return
+    click.echo(
+        f"requested: reversal of event {entry} as request {outcome.account_version} "
+        "(nothing changes until another person runs: "
+        f"llr approve INSZ {outcome.account_version})"
+    )
 
 
-COMMANDS = (open_account, grant, use, change_status, reverse)
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
+@click.argument("insz")
+@click.argument("request_id")
+@click.option(
+    "--on", "on", metavar="DATE", help="Effective date (default: the one the request asked for)."
+)
+@json_option
+@pass_ledger_context
+def approve(obj: LedgerContext, insz: str, request_id: str, on: str | None, as_json: bool) -> None:
+    """Approve another person's reversal request (REQUEST_ID from 'llr reverse' or
+    'llr history'); the entry is reversed now. Refused for the person who requested it.
+
+    \b
+    Example:
+      llr approve 93051822361 5
+    """
+    request, day = parse_event_id(request_id, "REQUEST_ID"), parse_optional_day(on, "--on")
+    echo_outcome(obj.ledger.approve_reversal(insz, request, day), as_json)
+
+
+COMMANDS = (open_account, grant, use, change_status, reverse, approve)

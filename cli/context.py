@@ -4,20 +4,55 @@ Command modules take the context with ``@pass_ledger_context`` and ask it for
 ``.ledger`` only when they need the store, so ``llr catalogue ...`` and ``--help`` never
 touch a database. Import from here, not from ``cli.main``: ``cli.main`` imports every
 command module, so importing it back from one of them would be circular.
+
+Opening the store is also where the acting role is checked: ``COMMAND_ACTIONS`` names the
+action of every command that uses the store, and a command missing from it is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import click
 
 from cli.errors import CliError, not_initialised_message
 from ledger.application import Ledger
-from ledger.config import Settings, load_settings, sqlite_path, warn_if_development_key
+from ledger.config import (
+    Settings,
+    load_settings,
+    sqlite_path,
+    warn_if_default_role,
+    warn_if_development_key,
+)
 from ledger.domain.catalogue import Catalogue
+from ledger.domain.identifiers import Insz, parse_source
 from ledger.rules import default_catalogue
+from ledger.security.keys import check_key_format
+from ledger.security.roles import AccessDeniedError, Action, require
+
+# The action each command takes, by its path under ``llr``. A store-using command that is
+# not here is refused: a new command must say what it does before anyone can run it.
+COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
+    "init": Action.INIT,
+    "open": Action.WRITE_ACCOUNT, "grant": Action.WRITE_ACCOUNT, "use": Action.WRITE_ACCOUNT,
+    "status": Action.WRITE_ACCOUNT, "reverse": Action.WRITE_ACCOUNT,
+    "approve": Action.APPROVE_CORRECTION,
+    "expire": Action.EXPIRE,
+    "balance": Action.READ_ACCOUNT, "history": Action.READ_ACCOUNT,
+    "explain": Action.READ_ACCOUNT,
+    "access-log": Action.READ_ACCESS_LOG,
+    "import": Action.IMPORT,
+    "audit verify": Action.AUDIT, "audit digest": Action.AUDIT,
+    "report take-up": Action.REPORT, "report expiring": Action.REPORT,
+    "report sources": Action.REPORT, "report trail": Action.REPORT,
+    "projections run": Action.RUN_PROJECTIONS, "projections status": Action.RUN_PROJECTIONS,
+    "projections rebuild": Action.RUN_PROJECTIONS,
+    "db upgrade": Action.MIGRATE, "db status": Action.MIGRATE,
+    "db roles": Action.MANAGE_DB_ROLES,
+    "keygen": Action.MANAGE_KEYS,
+})  # fmt: skip
 
 
 class LedgerContext:
@@ -49,14 +84,46 @@ class LedgerContext:
         if self._ledger is not None:
             return self._ledger
         settings = self.settings
+        warn_if_development_key(settings)
+        warn_if_default_role(settings)
+        self.authorise(click.get_current_context())
         if not create:
             self.require_existing_sqlite_file(settings)
-        warn_if_development_key(settings)
-        self._ledger = Ledger(
-            settings.store_env(create_tables=create), id_key=settings.id_key, actor=settings.actor
+        if settings.cipher_key:
+            check_key_format(settings.cipher_key)
+        ledger = Ledger(
+            settings.store_env(create_tables=create),
+            id_key=settings.id_key,
+            actor=settings.actor,
+            role=settings.role,
         )
-        click.get_current_context().call_on_close(self._ledger.close)
-        return self._ledger
+        click.get_current_context().call_on_close(ledger.close)
+        self._ledger = ledger
+        if not create:
+            ledger.check_store_key()
+        return ledger
+
+    def authorise(self, ctx: click.Context) -> None:
+        """Refuse the running command unless the acting role may take its action."""
+        path = command_path(ctx)
+        action = COMMAND_ACTIONS.get(path)
+        if action is None:
+            raise AccessDeniedError(
+                f"command {path!r} is not in the access table (cli/context.py "
+                "COMMAND_ACTIONS), so no role may run it"
+            )
+        self.require(action, ctx.params.get("source"))
+
+    def require(self, action: Action, source: str | None = None) -> None:
+        role = self.settings.role
+        canonical = source
+        if role.source is not None and source is not None:
+            canonical = parse_source(source, self.catalogue.sector_funds)
+        require(role, action, canonical)
+
+    def shown(self, insz: Insz) -> str:
+        """The INSZ as the acting role may see it: formatted, or masked."""
+        return insz.formatted if self.settings.role.may(Action.SEE_INSZ) else insz.masked
 
     @staticmethod
     def require_existing_sqlite_file(settings: Settings) -> None:
@@ -67,6 +134,15 @@ class LedgerContext:
         path = sqlite_path(settings.database)
         if path != ":memory:" and not Path(path).exists():
             raise CliError(not_initialised_message(settings))
+
+
+def command_path(ctx: click.Context) -> str:
+    """``audit verify`` for ``llr audit verify``: the names below the top-level group."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 pass_ledger_context = click.make_pass_decorator(LedgerContext, ensure=True)

@@ -32,6 +32,11 @@ def store_message(error: PersistenceError, settings: Settings) -> str:
     if "does not exist" in reason and "relation" in reason:
         return not_initialised_message(settings)
     where = settings.describe_database()
+    if "permission denied" in reason or "refused: the table is append-only" in reason:
+        return (
+            f"the database at {where} refused this to your database user: {reason} "
+            "(database roles: see 'llr db roles' in docs/security.md)"
+        )
     if isinstance(error, OperationalError | InterfaceError):
         hint = (
             "; is the server up and does the database exist?"

@@ -13,11 +13,15 @@ from typing import Any
 import click
 from eventsourcing.persistence import PersistenceError
 
-from cli import accounts, queries
+from cli import accounts, queries, security
 from cli.catalogue import catalogue
 from cli.context import INIT_STEPS, LedgerContext, pass_ledger_context
 from cli.errors import CliError, store_message
 from cli.expiry import expire
+from cli.audit import audit_group
+from cli.imports import import_command
+from cli.projections import apply_migrations, db_group, projections_group
+from cli.reports import report_group
 from ledger.domain.errors import LedgerError
 
 __all__ = ["INIT_STEPS", "LedgerContext", "LedgerGroup", "cli", "pass_ledger_context"]
@@ -55,12 +59,13 @@ def cli(ctx: click.Context, database: str | None) -> None:
 
     Dates are ISO (2024-09-01); amounts are whole numbers in the right's unit. Exit codes:
     0 done, 1 refused by a rule or bad data, 2 usage error. Secrets come from the
-    environment only: LLR_ID_KEY, LLR_CIPHER_KEY; the actor from LLR_ACTOR.
+    environment only: LLR_ID_KEY, LLR_CIPHER_KEY; who acts from LLR_ACTOR and LLR_ROLE
+    (backoffice, auditor, admin or importer:<source>; see docs/security.md).
 
     \b
     Example:
-      llr --db sqlite:///ledger.sqlite3 init
-      llr balance 93051822361 --json
+      LLR_ROLE=admin llr --db sqlite:///ledger.sqlite3 init
+      LLR_ROLE=backoffice llr balance 93051822361 --reason "citizen called" --json
     """
     ctx.obj = LedgerContext(database)
 
@@ -68,17 +73,19 @@ def cli(ctx: click.Context, database: str | None) -> None:
 @cli.command()
 @pass_ledger_context
 def init(obj: LedgerContext) -> None:
-    """Create or upgrade the store (event tables, then every INIT_STEPS step).
+    """Create or upgrade the store (event tables, then every INIT_STEPS step); admin only.
 
-    Safe to run again: it only adds what is missing.
+    Safe to run again: it only adds what is missing. With LLR_CIPHER_KEY set on a new
+    store, everything stored is encrypted, and the store keeps refusing any other key.
 
     \b
     Example:
-      llr --db postgresql://postgres@127.0.0.1:5432/llr init
+      LLR_ROLE=admin llr --db postgresql://postgres@127.0.0.1:5432/llr init
     """
-    obj.open_ledger(create=True)
+    encrypted = obj.open_ledger(create=True).seal_store()
     settings = obj.settings
     click.echo(f"ledger ready at {settings.describe_database()} (backend: {settings.backend})")
+    click.echo(f"encryption at rest: {'on (AES-GCM)' if encrypted else 'off'}")
     for step in INIT_STEPS:
         line = step(obj)
         if line:
@@ -89,10 +96,15 @@ for command in (*accounts.COMMANDS, *queries.COMMANDS):
     cli.add_command(command)
 cli.add_command(expire)
 cli.add_command(catalogue)
-# Other modules register here, one line each (with their import above), e.g.:
-#   cli.add_command(import_command)        # from cli.imports
-#   cli.add_command(audit_group)           # from cli.audit
-#   INIT_STEPS.append(apply_migrations)    # a read-model step, see cli.context.INIT_STEPS
+cli.add_command(security.keygen)
+cli.add_command(security.access_log)
+db_group.add_command(security.db_roles)  # `llr db roles`, beside `llr db upgrade`
+cli.add_command(db_group)
+cli.add_command(projections_group)
+cli.add_command(report_group)
+cli.add_command(import_command)
+cli.add_command(audit_group)
+INIT_STEPS.append(apply_migrations)
 
 
 if __name__ == "__main__":  # python -m cli.main

@@ -47,7 +47,14 @@ def cell(value: Any) -> str:
         return EMPTY
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return str(value)
+    return printable(str(value))
+
+
+def printable(text: str) -> str:
+    """Control characters shown escaped: stored text must not steer the reader's terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], indent: str = "") -> str:

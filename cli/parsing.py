@@ -16,20 +16,24 @@ import click
 
 from ledger.application import parse_day, parse_moment
 from ledger.domain.errors import AmountNotPositiveError, InvalidInputError
+from ledger.security.inputs import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _WHOLE_NUMBER = re.compile(r"[+]?[0-9]+")
 # Larger amounts lose precision in JSON readers that use doubles, and no right comes near.
 MAX_AMOUNT = 2**53 - 1
+# More digits than any id or amount has; checked before int(), which refuses (with a
+# ValueError) to read more than 4300 digits and is slow well before that.
+MAX_DIGITS = 30
 
 
 def parse_amount(text: str, name: str = "AMOUNT") -> int:
     """A whole number of units greater than zero: ``-5``, ``0``, ``1.5``, ``abc`` are refused."""
     cleaned = text.strip()
-    if not _WHOLE_NUMBER.fullmatch(cleaned) or not 0 < int(cleaned) <= MAX_AMOUNT:
+    if not _is_whole_number(cleaned) or not 0 < int(cleaned) <= MAX_AMOUNT:
         raise AmountNotPositiveError(
-            f"{name} {text!r}: must be a whole number of units greater than zero (and at "
+            f"{name} {shown(text)}: must be a whole number of units greater than zero (and at "
             f"most {MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
         )
     return int(cleaned)
@@ -37,12 +41,16 @@ def parse_amount(text: str, name: str = "AMOUNT") -> int:
 
 def parse_event_id(text: str, name: str = "EVENT_ID") -> int:
     cleaned = text.strip()
-    if not _WHOLE_NUMBER.fullmatch(cleaned) or int(cleaned) < 1:
+    if not _is_whole_number(cleaned) or not 1 <= int(cleaned) <= MAX_AMOUNT:
         raise InvalidInputError(
-            f"{name} {text!r}: must be an event id, a whole number from 1 (the event_id "
+            f"{name} {shown(text)}: must be an event id, a whole number from 1 (the event_id "
             "column of 'llr history')"
         )
     return int(cleaned)
+
+
+def _is_whole_number(text: str) -> bool:
+    return len(text) <= MAX_DIGITS and _WHOLE_NUMBER.fullmatch(text) is not None
 
 
 def parse_optional_day(text: str | None, option: str) -> date | None:
@@ -59,9 +67,15 @@ def parse_known_at(text: str | None) -> datetime | None:
 
 
 def reading_options(command: F) -> F:
-    """``--as-of``, ``--known-at`` and ``--json``, shared by the commands that read."""
+    """``--as-of``, ``--known-at``, ``--reason`` and ``--json``: the options of every read."""
     decorators = (
         click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout."),
+        click.option(
+            "--reason",
+            metavar="TEXT",
+            help="Why you read this citizen's data; kept in the access log the citizen may "
+            "see. Required for the backoffice role.",
+        ),
         click.option(
             "--known-at",
             metavar="TIME",

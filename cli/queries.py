@@ -1,7 +1,9 @@
 """Commands that read one account: balance, history, explain, now or at a past moment.
 
 ``--as-of`` reads business time (effective dates); ``--known-at`` reads only what had been
-recorded by then. Both together answer "what did we know on day X about day Y".
+recorded by then. Both together answer "what did we know on day X about day Y". Every
+read goes into the citizen's access log with ``--reason`` (required for backoffice), and
+the INSZ shows masked to roles that do not need it.
 """
 
 from __future__ import annotations
@@ -21,20 +23,26 @@ from ledger.domain.identifiers import parse_insz
 @reading_options
 @pass_ledger_context
 def balance(
-    obj: LedgerContext, insz: str, as_of: str | None, known_at: str | None, as_json: bool
+    obj: LedgerContext,
+    insz: str,
+    as_of: str | None,
+    known_at: str | None,
+    reason: str | None,
+    as_json: bool,
 ) -> None:
     """Usable and suspended balance per right type, with the open lots behind it.
 
     \b
     Example:
-      llr balance 93051822361 --as-of 2024-12-31
+      llr balance 93051822361 --as-of 2024-12-31 --reason "citizen asked by phone"
     """
     day, moment = parse_optional_day(as_of, "--as-of"), parse_known_at(known_at)
-    report = obj.ledger.balance(insz, day, moment)
+    report = obj.ledger.balance(insz, day, moment, reason)
+    shown = obj.shown(report.insz)
     if as_json:
-        echo_json(balance_json(report))
+        echo_json(balance_json(report, shown))
     else:
-        click.echo(balance_text(report))
+        click.echo(balance_text(report, shown))
 
 
 @click.command()
@@ -42,20 +50,26 @@ def balance(
 @reading_options
 @pass_ledger_context
 def history(
-    obj: LedgerContext, insz: str, as_of: str | None, known_at: str | None, as_json: bool
+    obj: LedgerContext,
+    insz: str,
+    as_of: str | None,
+    known_at: str | None,
+    reason: str | None,
+    as_json: bool,
 ) -> None:
     """The audit trail: one line per event, with the balance after each.
 
     \b
     Example:
-      llr history 93051822361 --known-at 2025-01-31
+      llr history 93051822361 --known-at 2025-01-31 --reason "complaint 2025-017"
     """
     day, moment = parse_optional_day(as_of, "--as-of"), parse_known_at(known_at)
-    report = obj.ledger.history(insz, day, moment)
+    report = obj.ledger.history(insz, day, moment, reason)
+    shown = obj.shown(report.insz)
     if as_json:
-        echo_json(history_json(report))
+        echo_json(history_json(report, shown))
     else:
-        click.echo(history_text(report))
+        click.echo(history_text(report, shown))
 
 
 @click.command()
@@ -69,17 +83,18 @@ def explain(
     right: str,
     as_of: str | None,
     known_at: str | None,
+    reason: str | None,
     as_json: bool,
 ) -> None:
     """How the balance of RIGHT derives from grants, uses and transitions, step by step.
 
     \b
     Example:
-      llr explain 93051822361 vov-hours --as-of 2025-06-30
+      llr explain 93051822361 vov-hours --as-of 2025-06-30 --reason "citizen called"
     """
     day, moment = parse_optional_day(as_of, "--as-of"), parse_known_at(known_at)
-    explanation = obj.ledger.explain(insz, right, day, moment)
-    shown = parse_insz(insz).formatted  # the Ledger checked it already
+    explanation = obj.ledger.explain(insz, right, day, moment, reason)
+    shown = obj.shown(parse_insz(insz))  # the Ledger checked it already
     if as_json:
         echo_json(explain_json(shown, day, moment, explanation))
     else:

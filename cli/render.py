@@ -1,4 +1,7 @@
-"""Balance and history: as JSON (stable shapes, see docs/cli.md) or as text."""
+"""Balance and history: as JSON (stable shapes, see docs/cli.md) or as text.
+
+``shown`` is the INSZ as the reader's role may see it (formatted or masked), in JSON too.
+"""
 
 from __future__ import annotations
 
@@ -32,9 +35,9 @@ HISTORY_HEADERS = (
 LONG_TEXT = 60  # cut longer texts in tables; the JSON output has them whole
 
 
-def balance_json(report: BalanceReport) -> dict[str, Any]:
+def balance_json(report: BalanceReport, shown: str) -> dict[str, Any]:
     return {
-        "insz": report.insz.formatted,
+        "insz": shown,
         "as_of": iso(report.as_of),
         "known_at": iso(report.known_at),
         "rights": {r.right: _right_json(r) for r in report.rights},
@@ -64,8 +67,8 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
     }
 
 
-def balance_text(report: BalanceReport) -> str:
-    lines = [f"Balance of {report.insz.formatted}{when_read(report.as_of, report.known_at)}"]
+def balance_text(report: BalanceReport, shown: str) -> str:
+    lines = [f"Balance of {shown}{when_read(report.as_of, report.known_at)}"]
     if not report.rights:
         lines.append("no rights granted yet")
     for right in report.rights:
@@ -90,9 +93,9 @@ def balance_text(report: BalanceReport) -> str:
     return "\n".join(lines)
 
 
-def history_json(report: HistoryReport) -> dict[str, Any]:
+def history_json(report: HistoryReport, shown: str) -> dict[str, Any]:
     return {
-        "insz": report.insz.formatted,
+        "insz": shown,
         "as_of": iso(report.as_of),
         "known_at": iso(report.known_at),
         "entries": [_entry_json(e) for e in report.entries],
@@ -115,7 +118,7 @@ def _entry_json(entry: HistoryEntry) -> dict[str, Any]:
     }
 
 
-def history_text(report: HistoryReport) -> str:
+def history_text(report: HistoryReport, shown: str) -> str:
     rows = [
         (
             e.event_id,
@@ -129,7 +132,7 @@ def history_text(report: HistoryReport) -> str:
         )
         for e in report.entries
     ]
-    title = f"History of {report.insz.formatted}{when_read(report.as_of, report.known_at)}"
+    title = f"History of {shown}{when_read(report.as_of, report.known_at)}"
     return f"{title}\n{table(HISTORY_HEADERS, rows)}"
 
 
@@ -149,6 +152,10 @@ def what_happened(entry: HistoryEntry) -> str:
         "RightExpired": f"expired under {d.get('rule_version')}",
         "EntryReversed": f"reverses event {d.get('entry')} ({d.get('entry_event')}): "
         f"{d.get('reason')}",
+        "ReversalRequested": f"asks to reverse event {d.get('entry')} "
+        f"({d.get('entry_event')}): {d.get('reason')}",
+        "ReversalApproved": f"approves request {d.get('request')} to reverse event "
+        f"{d.get('entry')}",
     }
     return texts.get(entry.event, "")
 

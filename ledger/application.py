@@ -40,11 +40,12 @@ from ledger.domain.views import (
 )
 from ledger.rules import default_catalogue
 from ledger.security.access_log import AccessLog, AccessRecord
+from ledger.security.db_roles import Hardening, harden
 from ledger.security.guard import Guard
 from ledger.security.inputs import MAX_REASON, checked_optional, checked_text, shown
 from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.sealing import check_store, seal_store
-from ledger.security.tables import tables_for
+from ledger.security.tables import PostgresTables, tables_for
 from ledger.transcodings import DateAsISO, LotAsDict
 
 T = TypeVar("T")
@@ -124,7 +125,7 @@ class Ledger(Application[UUID]):
         self.actor = actor if role is None else actor_with_role(actor, role)
         self.catalogue = catalogue or default_catalogue()
         self.security = tables_for(self.recorder)
-        self.guard = Guard(role, self.actor, AccessLog(self.security, self.mapper.cipher))
+        self.guard = Guard(role, actor, AccessLog(self.security, self.mapper.cipher))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -148,6 +149,18 @@ class Ledger(Application[UUID]):
     def check_store_key(self) -> None:
         """Refuse a missing, unexpected or wrong cipher key before anything else happens."""
         check_store(self.security, self.recorder, self.mapper)
+
+    def harden_database(self) -> Hardening:
+        """PostgreSQL: one role per llr role with only its grants; events append-only."""
+        self.require(Action.MANAGE_DB_ROLES)
+        if not isinstance(self.security, PostgresTables) or self.snapshots is None:
+            raise InvalidInputError(
+                "database roles exist on PostgreSQL only: on SQLite, protect the file with "
+                "the file system's permissions"
+            )
+        events = self.recorder.events_table_name  # type: ignore[attr-defined]
+        snapshots = self.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
+        return harden(self.security.datastore, events, snapshots)
 
     def access_log(self, insz: str) -> AccessReport:
         """Who read this citizen's data, when, in which role and why."""
@@ -264,15 +277,47 @@ class Ledger(Application[UUID]):
     def reverse_entry(
         self, insz: str, event_id: int, reason: str, on: date | None = None
     ) -> CommandOutcome:
-        """Compensate an earlier grant, use or forfeit with a new event."""
+        """Compensate an earlier grant, use or forfeit at once: trusted code only (a Ledger
+        without a role); people request (``request_reversal``) and another approves."""
+        self.require(Action.REVERSE_WITHOUT_APPROVAL)
+        reason = checked_text(reason, "--reason", MAX_REASON)
+
+        def command(account: Account) -> Result:
+            return account.reverse(
+                self.catalogue, event_id, reason, self.day(account, on), self.actor
+            )
+
+        return self.on_account(insz, command)
+
+    def request_reversal(
+        self, insz: str, event_id: int, reason: str, on: date | None = None
+    ) -> CommandOutcome:
+        """Ask for a reversal; it takes effect when another person approves it."""
         self.require(Action.WRITE_ACCOUNT)
         reason = checked_text(reason, "--reason", MAX_REASON)
 
         def command(account: Account) -> Result:
-            day = on or max(account.last_on, today())
-            return account.reverse(self.catalogue, event_id, reason, day, self.actor)
+            day = self.day(account, on)
+            return account.request_reversal(self.catalogue, event_id, reason, day, self.actor)
 
         return self.on_account(insz, command)
+
+    def approve_reversal(
+        self, insz: str, request_id: int, on: date | None = None
+    ) -> CommandOutcome:
+        """Approve another person's reversal request: the entry is reversed now, on the
+        date the request asked for unless ``on`` is given."""
+        self.require(Action.APPROVE_CORRECTION)
+
+        def command(account: Account) -> Result:
+            return account.approve_reversal(self.catalogue, request_id, on, self.actor)
+
+        return self.on_account(insz, command)
+
+    @staticmethod
+    def day(account: Account, on: date | None) -> date:
+        """A correction's date: the one given, else today or the account's latest if later."""
+        return on or max(account.last_on, today())
 
     def expire_all(self, as_of: date) -> ExpirySummary:
         """Expire, on every account, the lots due on or before ``as_of``."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ledger.domain.errors import InvalidInputError
+from ledger.security.roles import DEFAULT_ROLE, Role, RoleName, parse_role
 
 DEFAULT_DATABASE = "llr.sqlite3"
 # A development key, public by nature: stream ids made with it are only pseudonyms against
@@ -30,6 +31,8 @@ class Settings:
     actor: str
     cipher_key: str | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    role: Role = DEFAULT_ROLE
+    role_is_default: bool = True
 
     @property
     def backend(self) -> str:
@@ -118,13 +121,25 @@ def load_settings(
     environ = os.environ if environ is None else environ
     database = database or environ.get("LLR_DATABASE") or DEFAULT_DATABASE
     raw_key = environ.get("LLR_ID_KEY")
+    raw_role = (environ.get("LLR_ROLE") or "").strip()
     return Settings(
         database=database,
         id_key=raw_key.encode() if raw_key else DEVELOPMENT_ID_KEY,
         id_key_is_default=not raw_key,
         actor=environ.get("LLR_ACTOR") or f"cli:{environ.get('USER', 'unknown')}",
         cipher_key=environ.get("LLR_CIPHER_KEY") or None,
+        role=role_from(raw_role) if raw_role else DEFAULT_ROLE,
+        role_is_default=not raw_role,
     )
+
+
+def role_from(text: str) -> Role:
+    """LLR_ROLE parsed; only an importer's source needs the catalogue (its sector funds)."""
+    if not text.lower().startswith(RoleName.IMPORTER):
+        return parse_role(text, ())
+    from ledger.rules import default_catalogue
+
+    return parse_role(text, default_catalogue().sector_funds)
 
 
 def warn_if_development_key(settings: Settings) -> None:
@@ -132,5 +147,15 @@ def warn_if_development_key(settings: Settings) -> None:
         print(
             "WARNING: LLR_ID_KEY is not set; using the public development key. Stream ids "
             "are then NOT pseudonymous. Set LLR_ID_KEY to a secret before real data goes in.",
+            file=sys.stderr,
+        )
+
+
+def warn_if_default_role(settings: Settings) -> None:
+    if settings.role_is_default:
+        print(
+            f"WARNING: LLR_ROLE is not set; acting as {DEFAULT_ROLE}, which reads and writes "
+            "citizens' accounts. Set LLR_ROLE to backoffice, auditor, admin or "
+            "importer:<source>.",
             file=sys.stderr,
         )

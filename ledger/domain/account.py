@@ -24,12 +24,15 @@ from ledger.domain.errors import (
     CapExceededError,
     EntryNotFoundError,
     ExpiryBeyondRuleError,
+    FourEyesError,
     InsufficientBalanceError,
     InvalidInputError,
     NotReversibleError,
     NotUsableInStatusError,
     OutOfOrderError,
     ReferenceConflictError,
+    RequestNotPendingError,
+    ReversalPendingError,
     SourceNotAllowedError,
     StatusUnchangedError,
 )
@@ -216,6 +219,33 @@ class Account(Aggregate):
 
         def apply(self, account: Account) -> None:
             account.apply_reversal(self)
+
+    class ReversalRequested(Event):
+        """Four eyes: a correction asked for, which takes effect only once another person
+        approves it (``ReversalApproved``, then ``EntryReversed``)."""
+
+        entry: int
+        entry_event: str
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            # Made on first use, so the state (and snapshots) of accounts that never had a
+            # request stay exactly as they were before four eyes existed.
+            requests = account.__dict__.setdefault("reversal_requests", {})
+            requests[str(self.originator_version)] = {
+                "entry": self.entry,
+                "reason": self.reason,
+                "actor": self.actor,
+                "on": self.on,
+                "approved": False,
+            }
+
+    class ReversalApproved(Event):
+        request: int  # the event id of the ReversalRequested
+        entry: int
+
+        def apply(self, account: Account) -> None:
+            account.__dict__["reversal_requests"][str(self.request)]["approved"] = True
 
     # ------------------------------------------------------------ lifecycle
     def __init__(
@@ -414,6 +444,67 @@ class Account(Aggregate):
     def reverse(
         self, catalogue: Catalogue, version: int, reason: str, on: date, actor: str
     ) -> Result:
+        """Compensate an entry at once (the application allows this to no role: people
+        go through ``request_reversal`` and ``approve_reversal``)."""
+        entry, restores = self.checked_reversal(catalogue, version, reason, on)
+        self.expire_due(on, actor)
+        self.trigger_reversal(entry, version, restores, reason, on, actor)
+        return Result.APPLIED
+
+    def request_reversal(
+        self, catalogue: Catalogue, version: int, reason: str, on: date, actor: str
+    ) -> Result:
+        """Ask for a reversal; it is checked now, and again when it is approved."""
+        entry, _ = self.checked_reversal(catalogue, version, reason, on)
+        for request_id, request in self.requests.items():
+            if request["entry"] == version and not request["approved"]:
+                raise ReversalPendingError(
+                    f"event {version}: a reversal is already requested (request {request_id})"
+                )
+        self.trigger_event(
+            self.ReversalRequested,
+            on=on,
+            actor=actor,
+            entry=version,
+            entry_event=REVERSIBLE[entry["kind"]],
+            reason=reason,
+        )
+        return Result.APPLIED
+
+    def approve_reversal(
+        self, catalogue: Catalogue, request_id: int, on: date | None, actor: str
+    ) -> Result:
+        """A second person approves a requested reversal, which then takes effect on
+        ``on``, by default the date the request asked for."""
+        request = self.requests.get(str(request_id))
+        if request is None or request["approved"]:
+            state = "no reversal request" if request is None else "a request approved before"
+            raise RequestNotPendingError(f"request {request_id}: {state} on this account")
+        if person_of(request["actor"]) == person_of(actor):
+            raise FourEyesError(
+                f"request {request_id} was made by {person_of(actor)}: another person must "
+                "approve it"
+            )
+        version, reason = request["entry"], request["reason"]
+        on = on or request["on"]
+        entry, restores = self.checked_reversal(catalogue, version, reason, on)
+        self.expire_due(on, actor)
+        self.trigger_event(
+            self.ReversalApproved, on=on, actor=actor, request=request_id, entry=version
+        )
+        self.trigger_reversal(entry, version, restores, reason, on, actor)
+        return Result.APPLIED
+
+    @property
+    def requests(self) -> dict[str, dict[str, Any]]:
+        """Reversal requests by the event id of their ``ReversalRequested`` (read only)."""
+        found: dict[str, dict[str, Any]] = self.__dict__.get("reversal_requests", {})
+        return found
+
+    def checked_reversal(
+        self, catalogue: Catalogue, version: int, reason: str, on: date
+    ) -> tuple[dict[str, Any], list[list[Any]]]:
+        """The entry to reverse and what its reversal restores, or why it cannot be."""
         if not reason.strip():
             raise InvalidInputError("a reversal needs a reason")
         entry = self.entries.get(str(version))
@@ -422,8 +513,17 @@ class Account(Aggregate):
         if entry.get("reversed"):
             raise AlreadyReversedError(f"event {version} was already reversed")
         self.check_in_order(on)
-        restores = self.plan_reversal(catalogue, entry, version, on)
-        self.expire_due(on, actor)
+        return entry, self.plan_reversal(catalogue, entry, version, on)
+
+    def trigger_reversal(
+        self,
+        entry: dict[str, Any],
+        version: int,
+        restores: list[list[Any]],
+        reason: str,
+        on: date,
+        actor: str,
+    ) -> None:
         self.trigger_event(
             self.EntryReversed,
             on=on,
@@ -435,7 +535,6 @@ class Account(Aggregate):
             restores=restores,
             reason=reason,
         )
-        return Result.APPLIED
 
     # ------------------------------------------------------ command checks
     def refuse_unknown_entry(self, version: int) -> NoReturn:
@@ -698,6 +797,14 @@ class Account(Aggregate):
 
 
 REVERSIBLE = {"grant": "RightGranted", "use": "RightUsed", "forfeit": "RightForfeited"}
+
+
+def person_of(actor: str) -> str:
+    """The person behind an actor: the application adds the role, ``staff:42 (backoffice)``,
+    and the same person in another role is still the same pair of eyes."""
+    if actor.endswith(")") and " (" in actor:
+        return actor.rsplit(" (", 1)[0]
+    return actor
 
 
 def fingerprint_of_grant(event: Account.RightGranted) -> str:

@@ -98,5 +98,17 @@ class AlreadyReversedError(LedgerError):
     """The entry was reversed before."""
 
 
+class ReversalPendingError(LedgerError):
+    """A reversal of the entry is already requested and waits for approval."""
+
+
+class RequestNotPendingError(LedgerError):
+    """No reversal request with this id waits for approval on the account."""
+
+
+class FourEyesError(LedgerError):
+    """A correction must be approved by another person than the one who requested it."""
+
+
 class CatalogueError(LedgerError):
     """A catalogue file is invalid; the message names the file and the field."""

@@ -137,6 +137,7 @@ DETAIL_FIELDS = (
     "line",
     "entry",
     "entry_event",
+    "request",
     "reason",
     "restores",
 )

@@ -16,33 +16,51 @@ EMPLOYER = "employer:0566988259"
 OPENED_ON = "2024-09-01"
 
 
+READS = ("balance", "history", "explain")
+A_REASON = "test: checking the ledger"
+ADMIN = {"LLR_ROLE": "admin"}
+
+
 class Llr:
-    """The ``llr`` command bound to one test's environment."""
+    """The ``llr`` command bound to one test's environment, acting as backoffice.
+
+    Reads get a ``--reason`` unless the test gives its own (backoffice must give one);
+    ``bare`` runs exactly the arguments given. ``init`` needs the admin role: ``**ADMIN``.
+    """
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
+        self.env = {"LLR_ROLE": "backoffice", **env}
         self.runner = CliRunner()
 
     def __call__(self, *args: str, **env: str | None) -> Result:
+        return self.bare(*with_reason(args), **env)
+
+    def bare(self, *args: str, **env: str | None) -> Result:
         return self.runner.invoke(cli, list(args), env={**self.env, **env}, catch_exceptions=False)
 
-    def ok(self, *args: str) -> Result:
-        result = self(*args)
+    def ok(self, *args: str, **env: str | None) -> Result:
+        result = self(*args, **env)
         assert result.exit_code == 0, f"llr {' '.join(args)}: {result.stderr}"
         return result
 
-    def json(self, *args: str) -> Any:
-        return json.loads(self.ok(*args, "--json").stdout)
+    def json(self, *args: str, **env: str | None) -> Any:
+        return json.loads(self.ok(*args, "--json", **env).stdout)
 
     def history(self, insz: str = INSZ) -> Any:
         return self.json("history", insz)
 
-    def refused(self, *args: str) -> str:
+    def refused(self, *args: str, **env: str | None) -> str:
         """Run a command that must be refused (exit 1, nothing on stdout); its message."""
-        result = self(*args)
+        result = self(*args, **env)
         assert (result.exit_code, result.stdout) == (1, ""), result.output
         assert result.stderr.startswith("error: ")
         return result.stderr
+
+
+def with_reason(args: tuple[str, ...]) -> tuple[str, ...]:
+    if args and args[0] in READS and "--reason" not in args:
+        return (*args, "--reason", A_REASON)
+    return args
 
 
 @pytest.fixture
@@ -54,7 +72,7 @@ def llr(cli_env: dict[str, str]) -> Llr:
 @pytest.fixture
 def ready(llr: Llr) -> Llr:
     """``llr`` on an initialised, empty store."""
-    llr.ok("init")
+    llr.ok("init", **ADMIN)
     return llr
 
 

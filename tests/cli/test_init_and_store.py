@@ -14,7 +14,7 @@ import cli.context
 import cli.main
 from cli.context import LedgerContext
 from ledger.config import Settings, load_settings
-from tests.cli.conftest import INSZ, Llr
+from tests.cli.conftest import ADMIN, INSZ, Llr
 from tests.conftest import TEST_ID_KEY
 
 
@@ -22,22 +22,25 @@ def test_init_on_sqlite_creates_the_file(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
     llr = Llr({"LLR_DATABASE": str(path), "LLR_ID_KEY": TEST_ID_KEY})
 
-    result = llr.ok("init")
+    result = llr.ok("init", **ADMIN)
 
     assert path.exists()
-    assert result.stdout == f"ledger ready at {path} (backend: sqlite)\n"
+    assert result.stdout.splitlines()[:2] == [
+        f"ledger ready at {path} (backend: sqlite)",
+        "encryption at rest: off",
+    ]
 
 
 def test_init_twice_changes_nothing(with_account: Llr) -> None:
     before = with_account.history()
 
-    with_account.ok("init")
+    with_account.ok("init", **ADMIN)
 
     assert with_account.history() == before
 
 
 def test_init_names_the_database_and_the_backend(llr: Llr) -> None:
-    result = llr.ok("init")
+    result = llr.ok("init", **ADMIN)
 
     assert result.stdout.startswith("ledger ready at ")
     assert "(backend: " in result.stdout
@@ -60,7 +63,7 @@ def test_the_db_option_wins_over_the_environment(tmp_path: Path) -> None:
     given, ignored = tmp_path / "given.sqlite3", tmp_path / "ignored.sqlite3"
     llr = Llr({"LLR_DATABASE": str(ignored), "LLR_ID_KEY": TEST_ID_KEY})
 
-    llr.ok("--db", f"sqlite:///{given}", "init")
+    llr.ok("--db", f"sqlite:///{given}", "init", **ADMIN)
 
     assert (given.exists(), ignored.exists()) == (True, False)
 
@@ -75,7 +78,7 @@ def test_init_runs_every_registered_init_step(ready: Llr, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(cli.main, "INIT_STEPS", [step])
 
-    result = ready.ok("init")
+    result = ready.ok("init", **ADMIN)
 
     assert result.stdout.splitlines()[-1] == "read models: up to date"
     assert len(seen) == 1
@@ -100,7 +103,7 @@ def test_with_llr_id_key_set_there_is_no_warning(ready: Llr) -> None:
 def test_the_actor_comes_from_llr_actor(ready: Llr) -> None:
     ready("open", INSZ, "--status", "employee", "--on", "2024-09-01", LLR_ACTOR="staff:42")
 
-    assert ready.history()["entries"][0]["actor"] == "staff:42"
+    assert ready.history()["entries"][0]["actor"] == "staff:42 (backoffice)"
 
 
 def with_short_connect_timeout(

@@ -27,9 +27,13 @@ def llr_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
 
 def test_a_real_process_exits_0_1_and_2(tmp_path: Path) -> None:
     # One backend is enough here: the in-process tests cover both; this proves the codes.
-    cli_env = {"LLR_DATABASE": str(tmp_path / "llr.sqlite3"), "LLR_ID_KEY": TEST_ID_KEY}
-    before_init = llr_process(cli_env, "balance", "93051822361")
-    init = llr_process(cli_env, "init")
+    cli_env = {
+        "LLR_DATABASE": str(tmp_path / "llr.sqlite3"),
+        "LLR_ID_KEY": TEST_ID_KEY,
+        "LLR_ROLE": "backoffice",
+    }
+    before_init = llr_process(cli_env, "balance", "93051822361", "--reason", "test")
+    init = llr_process({**cli_env, "LLR_ROLE": "admin"}, "init")
     opened = llr_process(
         cli_env, "open", "93051822361", "--status", "employee", "--on", "2024-09-01", "--json"
     )

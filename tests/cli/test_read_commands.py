@@ -122,7 +122,7 @@ def test_history_json_has_one_entry_per_event_with_the_documented_keys(with_use:
     assert [e["event"] for e in entries] == ["AccountOpened", "RightGranted", "RightUsed"]
     assert all(set(e) == ENTRY_KEYS for e in entries)
     assert entries[2]["balance_after"] == {"vov-hours": {"usable": 105, "suspended": 0}}
-    assert entries[2]["actor"] == "test:staff"
+    assert entries[2]["actor"] == "test:staff (backoffice)"
 
 
 def test_history_as_of_a_date_stops_at_that_date(with_use: Llr) -> None:

@@ -63,6 +63,8 @@ def test_a_full_career_tour_keeps_every_hour_accounted_for(ready: Llr) -> None:
         "--on",
         "2025-05-02",
     )
+    request = ready.history()["entries"][-1]["event_id"]
+    ready.ok("approve", INSZ, str(request), "--on", "2025-05-02", LLR_ACTOR="staff:second")
     ready.ok("expire", "--as-of", "2025-09-01")
 
     balance = ready.json("balance", INSZ)["rights"]
@@ -88,6 +90,8 @@ def test_a_full_career_tour_keeps_every_hour_accounted_for(ready: Llr) -> None:
         "RightSuspended",
         "StatusChanged",
         "RightTransferred",
+        "ReversalRequested",
+        "ReversalApproved",
         "EntryReversed",
         "RightExpired",
     ]

@@ -169,15 +169,42 @@ def test_expire_without_a_date_is_a_usage_error(with_account: Llr) -> None:
     assert "--as-of" in result.stderr
 
 
-def test_reverse_gives_a_use_back(with_account: Llr) -> None:
+def test_reverse_only_requests_and_changes_no_balance(with_account: Llr) -> None:
     with_account.ok(*USE_20)
 
     result = with_account.ok(
         "reverse", INSZ, "3", "--reason", "entered twice", "--on", "2024-10-02"
     )
 
-    assert result.stdout == "applied: EntryReversed (account version 4)\n"
+    assert result.stdout.startswith("requested: reversal of event 3 as request 4 ")
+    assert with_account.json("balance", INSZ)["rights"]["vov-hours"]["usable"] == 105
+
+
+def test_an_approval_by_another_person_gives_the_use_back(with_account: Llr) -> None:
+    with_account.ok(*USE_20)
+    with_account.ok("reverse", INSZ, "3", "--reason", "entered twice", "--on", "2024-10-02")
+
+    result = with_account.ok("approve", INSZ, "4", LLR_ACTOR="staff:second")
+
+    assert result.stdout == "applied: ReversalApproved, EntryReversed (account version 6)\n"
     assert with_account.json("balance", INSZ)["rights"]["vov-hours"]["usable"] == 125
+
+
+def test_the_requester_cannot_approve_their_own_request(with_account: Llr) -> None:
+    with_account.ok(*USE_20)
+    with_account.ok("reverse", INSZ, "3", "--reason", "entered twice", "--on", "2024-10-02")
+    before = with_account.history()
+
+    message = with_account.refused("approve", INSZ, "4")
+
+    assert "another person must approve it" in message
+    assert with_account.history() == before
+
+
+def test_approving_what_is_no_pending_request_is_refused(with_account: Llr) -> None:
+    message = with_account.refused("approve", INSZ, "2", LLR_ACTOR="staff:second")
+
+    assert "request 2: no reversal request" in message
 
 
 def test_reversing_an_entry_that_is_no_grant_use_or_forfeit_is_refused(

@@ -1,0 +1,271 @@
+"""Rebuild all projections over a large store, beside the ceiling measured in the same run.
+
+    python benchmarks/projection_bench.py --db /tmp/bench.sqlite3 --events 1000000
+    python benchmarks/projection_bench.py --db postgresql://postgres@127.0.0.1:5432/llr_bench
+
+An empty store is first filled with synthetic histories: accounts built in memory with the
+real domain commands (every event kind appears: grants, uses, transitions with carry,
+suspend and forfeit, expiries, reversals), saved with ``recorder.insert_events`` in big
+batches. A store that already holds events is used as it is.
+
+The ceiling is reading and decoding the same events from the notification log
+(``select_notifications`` + ``mapper.to_domain_event``, same page size) with no projection
+work: the best of two runs. The rebuild is ``llr projections rebuild`` of all five
+projections at once (one pass over the log), swap included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import heapq
+import random
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+from ledger.application import Ledger
+from ledger.config import load_settings
+from ledger.domain.account import Account, Provenance
+from ledger.domain.catalogue import Education, Status
+from ledger.domain.errors import LedgerError
+from ledger.domain.identifiers import account_id, parse_insz
+from ledger.projections.migrate import upgrade
+from ledger.projections.rebuild import rebuild
+from ledger.projections.runner import ACCOUNT_TOPICS, REBUILD_BATCH
+
+STATUSES = (
+    [Status.EMPLOYEE] * 14
+    + [Status.JOBSEEKER] * 3
+    + [
+        Status.SELF_EMPLOYED,
+        Status.SELF_EMPLOYED,
+        Status.CIVIL_SERVANT,
+        Status.INACTIVE,
+    ]
+)
+EDUCATIONS = [Education.LOW] * 5 + [Education.MEDIUM] * 8 + [Education.HIGH] * 7
+SCHOOL_YEARS = (2022, 2023, 2024, 2025)
+INSERT_BATCH = 10_000
+INTERLEAVED = 2_000
+
+
+def _kbo(rng: random.Random) -> str:
+    first8 = f"0{rng.randint(2_000_000, 9_999_999)}"
+    return f"employer:{first8}{97 - int(first8) % 97:02d}"
+
+
+def _insz(rng: random.Random) -> str:
+    year, month, day = rng.randint(1958, 2004), rng.randint(1, 12), rng.randint(1, 28)
+    first9 = f"{year % 100:02d}{month:02d}{day:02d}{rng.randint(1, 997):03d}"
+    base = int(first9) + (2_000_000_000 if year >= 2000 else 0)
+    return parse_insz(f"{first9}{97 - base % 97:02d}").value
+
+
+class History:
+    """One citizen's life over a few school years, as domain commands on one account."""
+
+    def __init__(self, ledger: Ledger, rng: random.Random, employers: list[str]) -> None:
+        self.ledger, self.rng, self.employers = ledger, rng, employers
+        self.catalogue = ledger.catalogue
+        self.refs = 0
+
+    def provenance(self, source: str | None, batch: str | None = None) -> Provenance:
+        self.refs += 1
+        line = self.rng.randint(2, 5000) if batch else None
+        return Provenance("bench", source, f"R{self.refs}", batch, line)
+
+    def attempt(self, command: Any, *args: Any) -> None:
+        with contextlib.suppress(LedgerError):  # a refused command changes nothing
+            command(*args)
+
+    def build(self, insz: str) -> Account:
+        rng = self.rng
+        opened = date(2022, 9, 1) + timedelta(days=rng.randint(0, 200))
+        account = Account.open(
+            account_id(parse_insz(insz), self.ledger.id_key),
+            insz,
+            rng.choice(STATUSES),
+            opened,
+            rng.choice(EDUCATIONS),
+            Provenance("bench"),
+        )
+        for year in SCHOOL_YEARS:
+            self.school_year(account, max(opened, date(year, 9, 1)), year)
+        return account
+
+    def school_year(self, account: Account, start: date, year: int) -> None:
+        rng, cat = self.rng, self.catalogue
+        employer = rng.choice(self.employers)
+        batch = f"{employer[9:]}-{year}"
+        day = start + timedelta(days=rng.randint(0, 20))
+        self.attempt(
+            account.grant,
+            cat,
+            "vov-hours",
+            rng.choice((40, 80, 125)),
+            day,
+            None,
+            self.provenance(employer, batch),
+        )
+        self.attempt(
+            account.grant,
+            cat,
+            "training-vouchers",
+            rng.choice((12500, 25000)),
+            day,
+            None,
+            self.provenance("flemish-government", f"vdab-{year}"),
+        )
+        if rng.random() < 0.5:
+            self.attempt(
+                account.grant,
+                cat,
+                "sector-training-hours",
+                rng.choice((8, 16)),
+                day,
+                None,
+                self.provenance("sector-fund:cevora", f"cevora-{year}"),
+            )
+        if rng.random() < 0.4:
+            self.attempt(
+                account.grant,
+                cat,
+                "federal-training-days",
+                2,
+                day,
+                None,
+                self.provenance(employer, batch),
+            )
+        for _ in range(rng.randint(0, 6)):
+            day += timedelta(days=rng.randint(5, 40))
+            self.use(
+                account,
+                day,
+                rng.choice(("vov-hours", "training-vouchers", "sector-training-hours")),
+            )
+        if rng.random() < 0.15:
+            self.attempt(
+                account.change_status,
+                cat,
+                rng.choice(list(Status)[:5]),
+                day + timedelta(days=3),
+                self.provenance(None),
+            )
+        if rng.random() < 0.03 and account.entries:
+            version = int(max(account.entries, key=int))
+            self.attempt(
+                account.reverse,
+                cat,
+                version,
+                "entered by mistake",
+                day + timedelta(days=4),
+                "bench",
+            )
+        account.expire(date(year + 1, 9, 1), "bench")
+
+    def use(self, account: Account, day: date, right: str) -> None:
+        usable = account.totals.get(right, {}).get("usable", 0)
+        if usable <= 0:
+            return
+        amount = max(1, int(usable * self.rng.choice((0.1, 0.25, 0.5))))
+        self.attempt(
+            account.use, self.catalogue, right, amount, day, "T-1", "P-1", self.provenance(None)
+        )
+
+
+def synthetic_events(ledger: Ledger, events: int, seed: int = 7) -> Iterator[list[Any]]:
+    """Lists of domain events until at least ``events`` are made: the histories of
+    ``INTERLEAVED`` accounts at a time, merged in business-date order, so that a batch of
+    the log touches many accounts, as when quarterly files arrive (not one account after
+    the other, which would let every lot be written once per rebuild)."""
+    rng = random.Random(seed)
+    employers = [_kbo(rng) for _ in range(200)]
+    history, seen, made, streams = History(ledger, rng, employers), set(), 0, []
+    while made < events:
+        insz = _insz(rng)
+        if insz in seen:
+            continue
+        seen.add(insz)
+        streams.append(history.build(insz).collect_events())
+        made += len(streams[-1])
+        if len(streams) == INTERLEAVED or made >= events:
+            merged = list(heapq.merge(*streams, key=lambda e: e.on))
+            streams = []
+            for start in range(0, len(merged), INSERT_BATCH):
+                yield merged[start : start + INSERT_BATCH]
+
+
+def write_synthetic_store(ledger: Ledger, events: int, seed: int = 7) -> int:
+    """Fill an empty store with about ``events`` events; returns how many were written."""
+    written = 0
+    for chunk in synthetic_events(ledger, events, seed):
+        ledger.recorder.insert_events([ledger.mapper.to_stored_event(e) for e in chunk])
+        written += len(chunk)
+    return written
+
+
+def ceiling(ledger: Ledger, page: int) -> tuple[int, float, float]:
+    """Read and decode every event, as the catch-up does, and do nothing with them;
+    returns (events, wall seconds, CPU seconds of this process)."""
+    started, cpu, start, count = time.perf_counter(), time.process_time(), 0, 0
+    while True:
+        notes = ledger.recorder.select_notifications(
+            start=start, limit=page, topics=ACCOUNT_TOPICS, inclusive_of_start=False
+        )
+        if not notes:
+            return count, time.perf_counter() - started, time.process_time() - cpu
+        for note in notes:
+            ledger.mapper.to_domain_event(note)
+        count, start = count + len(notes), notes[-1].id
+
+
+def report(
+    where: str, backend: str, events: int, batch: int, read: tuple[float, float],
+    rebuilt: tuple[float, float],
+) -> None:  # fmt: skip
+    """Wall figures are what counts; this process's CPU time shows the share of the work
+    done here (on PostgreSQL the server does the rest, on the same two cores)."""
+    print(f"store: {where} ({backend}), {events:,} events, batches of {batch:,}")
+    print(f"ceiling (read + decode, no projection): {events / read[0]:,.0f} events/s "
+          f"({read[0]:.1f} s; CPU here {read[1]:.1f} s)")  # fmt: skip
+    print(f"rebuild of all 5 projections:            {events / rebuilt[0]:,.0f} events/s "
+          f"({rebuilt[0]:.1f} s; CPU here {rebuilt[1]:.1f} s)")  # fmt: skip
+    print(
+        f"ratio: {read[0] / rebuilt[0]:.0%} of the ceiling (target: at least 40%); "
+        f"by CPU time here: {read[1] / rebuilt[1]:.0%}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="SQLite path or postgresql:// URL")
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--batch-size", type=int, default=REBUILD_BATCH)
+    args = parser.parse_args()
+    settings = load_settings(args.db, {"LLR_ID_KEY": "bench", "LLR_ACTOR": "bench"})
+    ledger = Ledger(settings.store_env(), id_key=settings.id_key, actor="bench")
+    upgrade(settings)
+    if not ledger.recorder.max_notification_id():
+        started = time.perf_counter()
+        written = write_synthetic_store(ledger, args.events)
+        print(f"wrote {written:,} events in {time.perf_counter() - started:.0f} s")
+    events, read_took, read_cpu = min(
+        (ceiling(ledger, args.batch_size) for _ in range(2)), key=lambda r: r[1]
+    )
+    started, cpu = time.perf_counter(), time.process_time()
+    counts = rebuild(ledger, batch_size=args.batch_size)
+    took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert all(n == events for n in counts.values()), counts
+    report(settings.describe_database(), settings.backend, events, args.batch_size,
+           (read_took, read_cpu), (took, took_cpu))  # fmt: skip
+    ledger.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Invariant 5: the caps per period of the catalogue hold, recomputed per cap window.
+
+After each grant or use the audit sums what the account moved in the cap's window around
+the event's date (``Account.movements``, where a reversal adds a negative movement). The
+sum is kept per stream and cap while the window stays the same: the next event only adds
+the movements appended since (a reversal appends one too, dated on the entry it undoes, so
+it is counted only if that date lies in the window). A new window (the next school year, a
+rolling window that moved) or a date that went back (only a forged stream has one) sums the
+window again from all movements.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import islice
+from typing import Any, NamedTuple
+
+from ledger.audit.findings import Invariant
+from ledger.audit.rulebook import RuleBook
+from ledger.audit.stream import StreamAudit
+from ledger.domain.catalogue import CapCounts
+
+
+class WindowSum(NamedTuple):
+    start: date
+    end: date
+    counted: int  # how many movements the total has looked at
+    total: int
+    on: date  # the date of the event it was last brought up to
+
+
+def check_caps(stream: StreamAudit, event: Any, counts: CapCounts, book: RuleBook) -> None:
+    assert stream.account is not None
+    rule = book.version_on(event.right, event.on)
+    key = f"{event.right}|{counts.value}"
+    movements = stream.account.movements.get(key, [])
+    for number, cap in enumerate(rule.caps):
+        if cap.counts is not counts:
+            continue
+        start, end = book.window(cap, event.on)
+        total = window_total(stream, f"{key}|{number}", movements, start, end, event.on)
+        if total > cap.limit:
+            stream.find(
+                Invariant.CAPS_PER_PERIOD,
+                f"{counts.value} of {event.right} from {start} to {end} add up to {total} "
+                f"{rule.unit.value} ({cap.describe()}; {cap.basis})",
+                expected=f"at most {cap.limit}",
+                found=total,
+            )
+
+
+def window_total(
+    stream: StreamAudit, cap: str, movements: list[list[Any]], start: date, end: date, on: date
+) -> int:
+    kept = stream.cap_sums.get(cap)
+    if kept is None or (kept.start, kept.end) != (start, end) or on < kept.on:
+        kept = WindowSum(start, end, 0, 0, on)
+    new = islice(movements, kept.counted, None)
+    total: int = kept.total + sum(amount for day, amount in new if start <= day < end)
+    stream.cap_sums[cap] = WindowSum(start, end, len(movements), total, on)
+    return total

@@ -1,0 +1,206 @@
+"""Invariants 1-5, event by event, against the replayed aggregate.
+
+Each event is checked against the account state just before it (was the lot usable, was
+there enough, was the status right) and just after it (no lot below zero, caps, the totals
+the aggregate keeps against the sums of the event amounts, which this module keeps
+itself). A record the rules cannot even read (a tampered field) is a finding, not a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ledger.audit import transitions
+from ledger.audit.caps import check_caps
+from ledger.audit.conservation import add_flow
+from ledger.audit.findings import Invariant
+from ledger.audit.rulebook import RuleBook
+from ledger.audit.stream import StreamAudit
+from ledger.audit.uses import use_after, use_before
+from ledger.domain.account import REVERSIBLE, Account
+from ledger.domain.catalogue import CapCounts, Catalogue, Outcome
+from ledger.domain.lots import OPEN_STATES
+
+# The invariant a record that cannot be checked at all is reported under.
+CHECKED_FOR = {
+    Account.RightUsed: Invariant.USABLE_WHEN_USED,
+    Account.RightGranted: Invariant.CAPS_PER_PERIOD,
+    Account.StatusChanged: Invariant.NOTHING_LOST_AT_TRANSITION,
+    **dict.fromkeys(transitions.OUTCOME_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
+}
+
+Check = Callable[[StreamAudit, Any], bool]
+GRANTS, USES, SUSPEND = CapCounts.GRANTS, CapCounts.USES, Outcome.SUSPEND  # looked up once
+
+
+class RuleChecks:
+    """Invariants 1-5 for every event of a citizen's stream, around its replay."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.book = RuleBook(catalogue)
+        self.before: dict[type, Check] = {
+            Account.RightGranted: self.grant_before,
+            Account.RightUsed: lambda stream, event: use_before(stream, event, self.book),
+            Account.RightExpired: self.expiry_before,
+            Account.EntryReversed: self.reversal_before,
+            Account.StatusChanged: self.status_before,
+            **dict.fromkeys(transitions.OUTCOME_EVENTS, self.outcome_before),
+        }
+        self.after: dict[type, Callable[[StreamAudit, Any, bool], None]] = {
+            Account.RightGranted: self.grant_after,
+            Account.RightUsed: self.use_after,
+            Account.StatusChanged: self.status_after,
+        }
+
+    def step(self, stream: StreamAudit, event: Any) -> None:
+        """Check one decoded event and apply it to the replayed account."""
+        kind = type(event)
+        reported = False
+        try:
+            if stream.transition is not None and kind not in transitions.OUTCOME_EVENTS:
+                transitions.end(stream)
+            check = self.before.get(kind)
+            if check is not None and stream.replaying and stream.account is not None:
+                reported = check(stream, event)
+        except Exception as error:  # tampered fields the rules cannot read
+            reported = unreadable(stream, kind, error)
+        if not stream.replay(event):
+            return
+        try:
+            self.after_event(stream, event, kind, reported)
+        except Exception as error:
+            unreadable(stream, kind, error)
+
+    def after_event(self, stream: StreamAudit, event: Any, kind: type, reported: bool) -> None:
+        check = self.after.get(kind)
+        if check is not None:
+            check(stream, event, reported)
+        right = event.__dict__.get("right")
+        if right is not None:
+            add_flow(stream, event, right)
+
+    # ------------------------------------------------------------------ before
+    def grant_before(self, stream: StreamAudit, event: Any) -> bool:
+        assert stream.account is not None
+        if event.lot in stream.account.lots:
+            stream.find(
+                Invariant.CONSERVATION,
+                f"lot {event.lot} is granted a second time",
+                expected="a new lot",
+                found="an existing lot",
+            )
+        if event.amount <= 0:
+            stream.find(
+                Invariant.CONSERVATION,
+                "a grant must add units",
+                expected="more than 0",
+                found=event.amount,
+            )
+        return False
+
+    def expiry_before(self, stream: StreamAudit, event: Any) -> bool:
+        assert stream.account is not None
+        lot = stream.account.lots[event.lot]
+        if lot.state not in OPEN_STATES:
+            stream.find(
+                Invariant.CONSERVATION,
+                f"lot {event.lot} expires but was {lot.state}",
+                expected="usable or suspended",
+                found=lot.state,
+            )
+        elif event.amount != lot.remaining:
+            stream.drifted.add(event.right)  # reported here, not again as drifting totals
+            stream.find(
+                Invariant.CONSERVATION,
+                f"the expired amount differs from what was left in lot {event.lot}",
+                expected=lot.remaining,
+                found=event.amount,
+            )
+        if lot.expires_on is None or event.on < lot.expires_on:
+            stream.find(
+                Invariant.CONSERVATION,
+                f"lot {event.lot} expires before its expiry date: units lost",
+                expected=f"on or after {lot.expires_on}",
+                found=event.on,
+            )
+        return False
+
+    def reversal_before(self, stream: StreamAudit, event: Any) -> bool:
+        assert stream.account is not None
+        entry = stream.account.entries.get(str(event.entry))
+        if entry is None or entry.get("reversed"):
+            state = "no reversible entry" if entry is None else "already reversed"
+            stream.find(
+                Invariant.CONSERVATION,
+                f"it reverses event {event.entry}: {state}",
+                expected="a grant, use or forfeit not reversed yet",
+                found=state,
+            )
+        elif REVERSIBLE[entry["kind"]] != event.entry_event:
+            stream.find(
+                Invariant.CONSERVATION,
+                f"it names event {event.entry} a {event.entry_event}",
+                expected=REVERSIBLE[entry["kind"]],
+                found=event.entry_event,
+            )
+        elif event.amount != (undone := reversed_amount(stream.account, entry)):
+            stream.drifted.add(event.right)  # reported here, not again as drifting totals
+            stream.find(
+                Invariant.CONSERVATION,
+                f"it gives back {event.amount} units but event {event.entry} moved {undone}",
+                expected=undone,
+                found=event.amount,
+            )
+        return False
+
+    def status_before(self, stream: StreamAudit, event: Any) -> bool:
+        assert stream.account is not None
+        if event.from_status != stream.account.status:
+            stream.find(
+                Invariant.NOTHING_LOST_AT_TRANSITION,
+                "the status change does not start from the citizen's status",
+                expected=stream.account.status,
+                found=event.from_status,
+            )
+        return False
+
+    def outcome_before(self, stream: StreamAudit, event: Any) -> bool:
+        transitions.check_outcome(stream, event, self.book)
+        return False
+
+    # ------------------------------------------------------------------- after
+    def grant_after(self, stream: StreamAudit, event: Any, reported: bool) -> None:
+        account = stream.account
+        assert account is not None
+        check_caps(stream, event, GRANTS, self.book)
+        if self.book.outcome(event.rule_version, account.status) is SUSPEND:
+            # Granted in a status where the right is not usable: suspended at once.
+            transitions.begin(stream, [event.lot], account.status)
+
+    def use_after(self, stream: StreamAudit, event: Any, reported: bool) -> None:
+        use_after(stream, event, reported)
+        check_caps(stream, event, USES, self.book)
+
+    def status_after(self, stream: StreamAudit, event: Any, reported: bool) -> None:
+        assert stream.account is not None
+        still_open = [lot.lot_id for lot in stream.account.lots.values() if lot.is_open]
+        transitions.begin(stream, still_open, event.to_status)
+
+
+def reversed_amount(account: Account, entry: dict[str, Any]) -> int:
+    """What reversing the entry moves back: the grant's lot, the use's draws, the forfeit."""
+    if entry["kind"] == "grant":
+        return int(account.lots[entry["lot"]].amount)
+    if entry["kind"] == "use":
+        return sum(taken for _, taken in entry["draws"])
+    return int(entry["amount"])
+
+
+def unreadable(stream: StreamAudit, kind: type, error: Exception) -> bool:
+    invariant = CHECKED_FOR.get(kind, Invariant.CONSERVATION)
+    stream.find(
+        invariant,
+        f"the event cannot be checked against the rules ({type(error).__name__}: {error})",
+    )
+    return True

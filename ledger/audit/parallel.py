@@ -1,0 +1,69 @@
+"""Sharing a whole-ledger verify out over several processes, by account.
+
+Python runs one thread of checks at a time, and a verify is CPU-bound (decoding, hashing,
+replaying). So a large store is split by account id (``id % shares``): each process
+streams the whole log, skips the other shares' records before decoding them, and audits
+its own accounts end to end (chains and replays never cross accounts). The parent merges
+the findings, totals and digest heads. A small store, an in-memory store (not shareable
+between processes) or a custom catalogue (not picklable) stays in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from ledger.application import Ledger
+from ledger.audit.verify import Share, audit_log
+from ledger.rules import default_catalogue
+
+PARALLEL_FROM = 200_000  # events; below this, starting processes costs more than it saves
+MAX_WORKERS = 4
+SHAREABLE = ("eventsourcing.sqlite", "eventsourcing.postgres")
+
+
+@dataclass(frozen=True)
+class Job:
+    env: dict[str, str]
+    id_key: bytes
+    position: int
+    covered_up_to: int
+    share: int
+    shares: int
+
+
+def audit_shares(
+    ledger: Ledger, position: int, covered_up_to: int, workers: int | None
+) -> list[Share]:
+    shares = workers if workers is not None else default_workers(ledger, position)
+    if shares <= 1 or not shareable(ledger):
+        return [audit_log(ledger, position, covered_up_to)]
+    env = {**ledger.env, "CREATE_TABLE": "n"}  # the tables exist; concurrent DDL can fail
+    jobs = [Job(env, ledger.id_key, position, covered_up_to, n, shares) for n in range(shares)]
+    context = multiprocessing.get_context("spawn")  # no inherited connections or locks
+    with ProcessPoolExecutor(max_workers=shares, mp_context=context) as pool:
+        return list(pool.map(audit_share, jobs))
+
+
+def audit_share(job: Job) -> Share:
+    """In a worker process: one pass over the log for one share of the accounts."""
+    ledger = Ledger(job.env, id_key=job.id_key, actor="audit")
+    try:
+        return audit_log(ledger, job.position, job.covered_up_to, job.share, job.shares)
+    finally:
+        ledger.close()
+
+
+def default_workers(ledger: Ledger, position: int) -> int:
+    if position < PARALLEL_FROM:
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def shareable(ledger: Ledger) -> bool:
+    """Other processes can open the same store and rules."""
+    module = ledger.env.get("PERSISTENCE_MODULE")
+    in_memory = ledger.env.get("SQLITE_DBNAME", "").startswith((":memory:", "file::memory:"))
+    return module in SHAREABLE and not in_memory and ledger.catalogue is default_catalogue()

@@ -1,0 +1,48 @@
+"""The catalogue's answers the audit needs for every event, remembered: a ledger of millions
+of events asks the same few questions (which rule on this day, where is it usable, what
+happens to a lot entering that status) over and over."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ledger.domain.catalogue import Cap, Catalogue, Outcome, RuleVersion, Status
+
+
+class RuleBook:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._on: dict[tuple[str, date], RuleVersion] = {}
+        self._usable: dict[str, frozenset[str]] = {}
+        self._outcome: dict[tuple[str, str], Outcome] = {}
+        self._window: dict[tuple[int, date], tuple[date, date]] = {}
+
+    def version_on(self, right: str, on: date) -> RuleVersion:
+        """The rule of ``right`` in force on ``on`` (errors as the catalogue raises them)."""
+        rule = self._on.get((right, on))
+        if rule is None:
+            rule = self._on[(right, on)] = self.catalogue.right(right).version_on(on)
+        return rule
+
+    def usable_in(self, rule: RuleVersion) -> frozenset[str]:
+        """The statuses (as text) in which the rule's right is usable."""
+        usable = self._usable.get(rule.id)
+        if usable is None:
+            usable = self._usable[rule.id] = frozenset(s.value for s in rule.usable_in)
+        return usable
+
+    def outcome(self, rule_version: str, status: str) -> Outcome:
+        """What the rule does to an open lot on entering ``status``."""
+        outcome = self._outcome.get((rule_version, status))
+        if outcome is None:
+            policy = self.catalogue.rule(rule_version).policy_for(Status(status))
+            outcome = self._outcome[(rule_version, status)] = policy.outcome
+        return outcome
+
+    def window(self, cap: Cap, on: date) -> tuple[date, date]:
+        """The cap's window [start, end) around ``on``."""
+        key = (id(cap), on)  # caps live as long as the catalogue this book serves
+        window = self._window.get(key)
+        if window is None:
+            window = self._window[key] = cap.window(on)
+        return window

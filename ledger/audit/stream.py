@@ -1,0 +1,202 @@
+"""One account's stream as the audit walks it: the hash chain (7) and the replay (6).
+
+The audit keeps one small ``StreamAudit`` per account while it streams the notification
+log: the chain's head, the replayed aggregate, and running sums; never the history itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from ledger.audit.findings import Finding, Invariant
+from ledger.audit.hashing import event_digest
+from ledger.audit.records import why
+from ledger.domain.account import Account
+from ledger.domain.chain import GENESIS
+from ledger.domain.identifiers import Insz
+
+if TYPE_CHECKING:
+    from ledger.audit.caps import WindowSum
+    from ledger.audit.transitions import Transition
+
+TAMPER = Invariant.HISTORY_UNALTERED
+UNKNOWN_HEAD = "unknown (undecodable record)"
+OPENED = Account.AccountOpened
+
+
+def event_name(topic: str) -> str:
+    """``ledger.domain.account:Account.RightUsed`` -> ``RightUsed``."""
+    return topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+
+
+class StreamAudit:
+    """What the audit holds for one account between two of its events."""
+
+    __slots__ = (
+        "account",
+        "account_id",
+        "cap_sums",
+        "citizen",
+        "covered",
+        "drifted",
+        "event",
+        "findings",
+        "flows",
+        "head",
+        "replaying",
+        "snapshot_version",
+        "transition",
+        "version",
+    )
+
+    def __init__(self, account_id: UUID, findings: list[Finding]) -> None:
+        self.account_id = account_id
+        self.citizen = account_id.hex  # until the AccountOpened event names the citizen
+        self.findings = findings
+        self.version = 0  # the event being checked (after ``take``), else the last one
+        self.event = ""
+        self.head: str | None = GENESIS  # hash of the last event; None after a bad record
+        # The replayed aggregate: an Account on a citizen's stream (an import batch's own
+        # aggregate on its stream, which only the chain and the replay concern).
+        self.account: Account | None = None
+        self.replaying = True
+        self.flows: dict[str, list[int]] = {}  # right -> [granted, used, expired, forfeited]
+        self.drifted: set[str] = set()  # rights whose totals were already reported as off
+        self.transition: Transition | None = None  # an open status change (transitions.py)
+        self.snapshot_version: int | None = None
+        self.cap_sums: dict[str, WindowSum] = {}  # per cap, its current window's sum (caps.py)
+        self.covered: tuple[int, str, str] | None = None  # version, head, event at a digest
+
+    def find(
+        self,
+        invariant: Invariant,
+        message: str,
+        expected: object = "",
+        found: object = "",
+        version: int | None = None,
+        event: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                invariant,
+                self.citizen,
+                message,
+                str(expected),
+                str(found),
+                self.account_id.hex,
+                self.version if version is None else version,
+                self.event if event is None else event,
+            )
+        )
+
+    # ------------------------------------------------------------- the chain (7)
+    def take(self, record: StoredEvent, mapper: Mapper[UUID]) -> Any:
+        """Check the record's place in the chain; the decoded event, or None if unreadable."""
+        before, before_event = self.version, self.event
+        self.version = record.originator_version
+        in_sequence = self.version == before + 1 or self.out_of_sequence(before, record.topic)
+        try:
+            event = mapper.to_domain_event(record)
+            head = event_digest(event)
+        except Exception as error:  # whatever the bytes hold, the audit goes on
+            self.event = event_name(record.topic)
+            self.find(TAMPER, f"the stored record does not decode ({why(error)})")
+            self.head = None
+            self.stop_replay()
+            return None
+        kind = type(event)
+        self.event = kind.__name__
+        recorded = event.__dict__.get("prev_hash")
+        if recorded != self.head and in_sequence and self.head is not None:
+            self.broken_link(recorded, before, before_event)
+        if kind is OPENED:
+            self.citizen = masked(event, self.account_id)
+        elif self.version == 1 and not isinstance(event, Account.Event):
+            self.citizen = f"({kind.__qualname__.split('.')[0]} {self.account_id.hex})"
+        self.head = head
+        return event
+
+    def broken_link(self, recorded: Any, before: int, before_event: str) -> None:
+        """The event before this one no longer hashes to what this one recorded."""
+        self.find(
+            TAMPER,
+            f"as stored it no longer hashes to the prev_hash that event {self.version} "
+            f"({self.event}) recorded: one of the two was changed",
+            expected=recorded,
+            found=self.head,
+            version=before,
+            event=before_event,
+        )
+
+    def out_of_sequence(self, before: int, topic: str) -> bool:
+        self.event = event_name(topic)
+        if self.version > before + 1:
+            missing = (
+                f"{before + 1}"
+                if self.version == before + 2
+                else f"{before + 1} to {self.version - 1}"
+            )
+            message = f"event {missing} is missing: versions must run on from 1 without gaps"
+        else:
+            message = f"it comes after event {before}: the stream is out of order"
+        self.find(
+            TAMPER,
+            message + " (the rest is checked for tamper evidence only)",
+            expected=f"version {before + 1}",
+            found=f"version {self.version}",
+        )
+        self.stop_replay()
+        return False
+
+    # ------------------------------------------------------------- the replay (6)
+    def replay(self, event: Account.Event) -> bool:
+        """Apply the event to the replayed aggregate; False once the replay has stopped."""
+        if not self.replaying:
+            return False
+        try:
+            account = base_mutate(type(event))(event, self.account)
+            assert account is not None
+        except Exception as error:  # a record the aggregate cannot apply is a finding
+            self.find(
+                Invariant.REPLAY_SNAPSHOT_PROJECTIONS,
+                f"the stream cannot be replayed from here ({type(error).__name__}: {error}); "
+                "the rest is checked for tamper evidence only",
+            )
+            self.stop_replay()
+            return False
+        account.head_hash = self.head
+        self.account = account  # an Account, or the aggregate of another kind of stream
+        return True
+
+    def stop_replay(self) -> None:
+        self.replaying = False
+        self.transition = None
+
+
+_BASE_MUTATE: dict[type, Callable[[Any, Any], Any]] = {}
+
+
+def base_mutate(kind: type) -> Callable[[Any, Any], Any]:
+    """The aggregate's own ``mutate`` for this event class, minus its hashing for an
+    account's events (the audit has just computed the hash itself): the next ``mutate``
+    after ``Account.Event`` in the MRO. Other streams (import batches) are few and replay
+    with their own ``mutate``."""
+    found = _BASE_MUTATE.get(kind)
+    if found is None:
+        mutate = getattr(kind, "mutate")  # noqa: B009 (any class a record may name)
+        if issubclass(kind, Account.Event):
+            mutate = super(Account.Event, kind).mutate
+        found = _BASE_MUTATE[kind] = mutate
+    return found
+
+
+def masked(opened: Any, account_id: UUID) -> str:
+    """The citizen as findings name them: 93.05.18-***.**, else the account id."""
+    try:
+        return Insz(str(getattr(opened, "insz", ""))).masked
+    except ValueError:  # an unreadable INSZ: the chain reports the record itself
+        return account_id.hex

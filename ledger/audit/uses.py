@@ -1,0 +1,93 @@
+"""Invariants 2 and 3 for a use: it draws only from lots usable on its date, in a status
+where the right is usable, never more than is usable, and no lot goes below zero."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.audit.findings import Invariant
+from ledger.audit.rulebook import RuleBook
+from ledger.audit.stream import StreamAudit
+from ledger.domain.account import Account
+
+
+def use_before(stream: StreamAudit, event: Any, book: RuleBook) -> bool:
+    """Checks against the state before the use; True when it exceeded the usable balance."""
+    account = stream.account
+    assert account is not None
+    check_status(stream, event, account.status, book)
+    usable = sum(
+        lot.remaining
+        for lot in account.lots.values()
+        if lot.right == event.right and lot.is_usable_on(event.on)
+    )
+    drawn = 0
+    for lot_id, taken in event.draws:
+        drawn += taken
+        lot = account.lots.get(lot_id)
+        if lot is None or taken <= 0 or lot.right != event.right or not lot.is_usable_on(event.on):
+            check_draw(stream, event, account, lot_id, taken)
+    if drawn != event.amount:
+        stream.drifted.add(event.right)  # reported here, not again as drifting totals
+        stream.find(
+            Invariant.CONSERVATION,
+            "the units drawn from lots differ from the amount used",
+            expected=event.amount,
+            found=drawn,
+        )
+    if event.amount > usable:
+        stream.find(
+            Invariant.NO_NEGATIVE_LOT,
+            f"a use of {event.amount} exceeds the usable balance of {event.right} on {event.on}",
+            expected=f"at most {usable}",
+            found=event.amount,
+        )
+        return True
+    return False
+
+
+def check_status(stream: StreamAudit, event: Any, status: str, book: RuleBook) -> None:
+    rule = book.version_on(event.right, event.on)
+    usable_in = book.usable_in(rule)
+    if status not in usable_in:
+        stream.find(
+            Invariant.USABLE_WHEN_USED,
+            f"{event.right} is not usable by a citizen who is {status} (rule {rule.id})",
+            expected=f"one of: {', '.join(sorted(usable_in))}",
+            found=status,
+        )
+
+
+def check_draw(stream: StreamAudit, event: Any, account: Account, lot_id: str, taken: int) -> None:
+    lot = account.lots.get(lot_id)
+    if lot is None or lot.right != event.right or not lot.is_usable_on(event.on):
+        state = "no such lot" if lot is None else f"{lot.right}, {lot.state}, {lot.remaining} left"
+        stream.find(
+            Invariant.USABLE_WHEN_USED,
+            f"it draws from lot {lot_id}, which was not usable for {event.right} on {event.on}",
+            expected="a usable lot valid on that date",
+            found=state,
+        )
+    if taken <= 0:
+        stream.find(
+            Invariant.NO_NEGATIVE_LOT,
+            f"it draws {taken} from lot {lot_id}",
+            expected="more than 0",
+            found=taken,
+        )
+
+
+def use_after(stream: StreamAudit, event: Any, reported: bool) -> None:
+    """After the use: no lot it drew from is below zero (unless already reported)."""
+    assert stream.account is not None
+    if reported:
+        return
+    for lot_id, _ in event.draws:
+        remaining = stream.account.lots[lot_id].remaining
+        if remaining < 0:
+            stream.find(
+                Invariant.NO_NEGATIVE_LOT,
+                f"lot {lot_id} went below zero",
+                expected="0 or more",
+                found=remaining,
+            )

@@ -1,0 +1,73 @@
+"""What earlier imports of the same file refused, so a refused line stays refused.
+
+A line is judged against the state the file's earlier lines left. Run the file again and a
+line refused the first time (a use beyond the balance) may fit the state the rest of the
+file left (a grant later that day): applying it then would make the second run change
+something. So the file's record (``ImportedFile``, keyed by source and SHA-256) keeps the
+numbers of the lines the rules refused, written in the same transaction as their chunk.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from ledger.application import Ledger
+from ledger.domain.account import Account, Result
+from ledger.domain.batch import ImportedFile, file_id_for
+from ledger.domain.errors import LedgerError
+from ledger.imports.apply import ParsedLine, Target, apply_line, field_of
+from ledger.imports.rows import LINE, Problem
+
+
+class EarlierRuns:
+    def __init__(self, ledger: Ledger, source: str, sha256: str) -> None:
+        self.ledger = ledger
+        self.key = (source, sha256)
+        self.record = self.load()
+
+    def load(self) -> ImportedFile | None:
+        try:
+            found: ImportedFile = self.ledger.repository.get(file_id_for(*self.key))
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    def refused_by(self, line: int) -> str | None:
+        """The batch that refused this line before, if one did."""
+        return None if self.record is None else self.record.refused.get(line)
+
+    def note(self, batch: str, lines: list[int]) -> list[Any]:
+        """Events that remember ``lines`` as refused, for the chunk's own write."""
+        if not lines:
+            return []
+        if self.record is None:
+            self.record = ImportedFile.seen(*self.key)
+        self.record.refuse(batch, lines)
+        return list(self.record.collect_events())
+
+    def forget_unsaved(self) -> None:
+        """After a failed write: read the record again (another run may have added to it)."""
+        self.record = self.load()
+
+
+def recheck(
+    target: Target, accounts: dict[UUID, Account], line: ParsedLine, batch: str
+) -> Result | Problem:
+    """A line refused before: why it would be refused now, on a copy of the account."""
+    account = accounts.get(line.account_id)
+    scratch = {} if account is None else {line.account_id: copy.deepcopy(account)}
+    try:
+        result = apply_line(target, scratch, line)
+    except LedgerError as error:
+        return Problem(field_of(error), str(error))
+    if result is Result.EXISTS:  # the same entry came in since, by another file
+        return result
+    return Problem(
+        LINE,
+        f"refused when this file was imported before (batch {batch}) and still refused, so "
+        "that importing a file again changes nothing; send the line again in a new file",
+    )

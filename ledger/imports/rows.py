@@ -1,0 +1,200 @@
+"""One pydantic model per kind of import line, validated through one module-level adapter.
+
+The field validators are written out rather than left to pydantic's lax coercion, which
+would accept ``true`` or ``"1.0"`` as an amount and a Unix timestamp as a date. Every
+message names the value and the rule, because it ends up in a rejects file that a person
+at an employer or a sector fund has to act on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from ledger.domain.catalogue import Status
+from ledger.domain.identifiers import Insz, parse_insz
+
+FIELDS = (
+    "kind",
+    "insz",
+    "on",
+    "right",
+    "amount",
+    "expires_on",
+    "training",
+    "provider",
+    "status",
+    "reference",
+)
+REQUIRED_COLUMNS = ("kind", "insz", "on", "reference")
+KINDS = ("grant", "use", "status")
+LINE = "(line)"  # the field named in a rejection that concerns the whole line
+
+MAX_AMOUNT = 2**53 - 1  # beyond this, JSON readers that use doubles lose units
+MAX_TEXT = 200
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE_NUMBER = re.compile(r"\+?[0-9]+")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 42 else f"{text[:40]}..."
+
+
+def _insz(value: object) -> Insz:
+    if not isinstance(value, str):
+        raise ValueError(f'{_shown(value)}: an INSZ is written as text, e.g. "93051822361"')
+    return _parsed_insz(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parsed_insz(text: str) -> Insz:
+    # A citizen's lines usually sit close together in a file: parse each INSZ once.
+    return parse_insz(text)
+
+
+def _day(value: object) -> date:
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValueError(f"{_shown(value)}: not a real day ({error})") from None
+    raise ValueError(f"{_shown(value)}: expected an ISO date such as 2024-09-01")
+
+
+def _amount(value: object) -> int:
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
+        number = int(value.strip())
+    if number is None or not 0 < number <= MAX_AMOUNT:
+        raise ValueError(
+            f"{_shown(value)}: must be a whole number of units greater than zero (and at most "
+            f"{MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
+        )
+    return number
+
+
+def _text(value: object) -> str:
+    # A number in a JSON file means the same id as the same digits in a CSV file.
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{_shown(value)}: expected non-empty text")
+    text = value.strip()
+    if len(text) > MAX_TEXT or not text.isprintable():
+        raise ValueError(
+            f"{_shown(value)}: at most {MAX_TEXT} printable characters (no tabs or line breaks)"
+        )
+    return text
+
+
+def _status(value: object) -> Status:
+    try:
+        return Status(str(value).strip().lower())
+    except ValueError:
+        known = ", ".join(s.value for s in Status)
+        raise ValueError(f"{_shown(value)}: must be one of {known}") from None
+
+
+InszValue = Annotated[Insz, PlainValidator(_insz)]
+Day = Annotated[date, PlainValidator(_day)]
+Amount = Annotated[int, PlainValidator(_amount)]
+Text = Annotated[str, PlainValidator(_text)]
+StatusValue = Annotated[Status, PlainValidator(_status)]
+
+_ROW_CONFIG = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class GrantRow(BaseModel):
+    model_config = _ROW_CONFIG
+    kind: Literal["grant"]
+    insz: InszValue
+    on: Day
+    right: Text
+    amount: Amount
+    expires_on: Day | None = None
+    reference: Text
+
+
+class UseRow(BaseModel):
+    model_config = _ROW_CONFIG
+    kind: Literal["use"]
+    insz: InszValue
+    on: Day
+    right: Text
+    amount: Amount
+    training: Text
+    provider: Text
+    reference: Text
+
+
+class StatusRow(BaseModel):
+    model_config = _ROW_CONFIG
+    kind: Literal["status"]
+    insz: InszValue
+    on: Day
+    status: StatusValue
+    reference: Text
+
+
+Row = GrantRow | UseRow | StatusRow
+ROWS: TypeAdapter[Row] = TypeAdapter(
+    Annotated[GrantRow | UseRow | StatusRow, Field(discriminator="kind")]
+)
+_MODELS: dict[str, type[BaseModel]] = {"grant": GrantRow, "use": UseRow, "status": StatusRow}
+# What each kind of line has, and needs, as a rejects file names them.
+_FIELDS_OF = {kind: ", ".join(model.model_fields) for kind, model in _MODELS.items()}
+_NEEDED_BY = {
+    kind: ", ".join(name for name, info in model.model_fields.items() if info.is_required())
+    for kind, model in _MODELS.items()
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a line cannot become a row: the field at fault (or LINE) and the reason."""
+
+    field: str
+    reason: str
+
+
+def parse_row(fields: dict[str, Any]) -> Row | Problem:
+    """The row for one line's non-empty fields, or the first problems found, by field."""
+    kind = fields.get("kind")
+    if isinstance(kind, str) and kind not in KINDS:
+        fields = {**fields, "kind": kind.strip().lower()}  # "Grant" from a spreadsheet
+    try:
+        return ROWS.validate_python(fields)
+    except ValidationError as error:
+        problems = [_problem(detail, fields) for detail in error.errors()]
+    if len(problems) == 1:
+        return problems[0]
+    return Problem(
+        ", ".join(p.field for p in problems),
+        "; ".join(f"{p.field}: {p.reason}" for p in problems),
+    )
+
+
+def _problem(detail: ErrorDetails, fields: dict[str, Any]) -> Problem:
+    kind = str(fields.get("kind", ""))
+    where = [str(part) for part in detail["loc"][1:]]  # loc[0] is the kind (the union tag)
+    field = where[0] if where else "kind"
+    error_type = detail["type"]
+    if error_type in ("union_tag_not_found", "union_tag_invalid"):
+        shown = _shown(fields["kind"]) if "kind" in fields else "missing"
+        return Problem("kind", f"{shown}: must be one of {', '.join(KINDS)}")
+    if error_type == "missing":
+        return Problem(field, f"missing: a {kind} line needs {_NEEDED_BY[kind]}")
+    if error_type == "extra_forbidden":
+        return Problem(field, f"not a field of a {kind} line (those have: {_FIELDS_OF[kind]})")
+    context = detail.get("ctx") or {}
+    reason = str(context["error"]) if "error" in context else detail["msg"]
+    return Problem(field, reason)

@@ -1,0 +1,244 @@
+"""Reports read from the projections: take-up, expiring rights, sources, the audit trail.
+
+Each report reads its rows and the projections' positions in one read transaction, and
+says how many events were not yet projected (``lag``), so a reader knows how fresh it is.
+Rows are plain dataclasses; ``cli/reports.py`` formats them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Generic, TypeVar
+
+from ledger.application import Ledger
+from ledger.config import Settings
+from ledger.domain.errors import InvalidInputError, LedgerError
+from ledger.projections.migrate import check_current
+from ledger.projections.runner import ledger_for
+from ledger.projections.store import Store, opened
+from ledger.projections.trail import EVENT_NAMES, TRAIL_COLUMNS
+
+R = TypeVar("R")
+TAKE_UP_GROUPS = ("education", "status", "age_band")
+EDUCATION_ORDER = {"low": 0, "medium": 1, "high": 2, "unknown": 3}
+
+
+@dataclass(frozen=True)
+class Report(Generic[R]):
+    rows: list[R]
+    lag: int  # events in the store that the report's projections have not applied yet
+
+
+@dataclass(frozen=True)
+class TakeUpRow:
+    period: str  # school year, e.g. 2024-25
+    right: str
+    unit: str
+    group: dict[str, str]  # e.g. {"education": "low"}
+    holders: int  # citizens granted the right in the period
+    users: int  # citizens who used it in the period
+    holders_who_used: int
+    granted: int
+    used: int
+    expired: int
+    forfeited: int
+
+    @property
+    def share(self) -> float | None:
+        """The share of holders who used the right in the same period."""
+        return self.holders_who_used / self.holders if self.holders else None
+
+
+@dataclass(frozen=True)
+class ExpiringRow:
+    expires_on: str  # the first day the lot can no longer be used
+    citizen: str  # masked INSZ (birth date only)
+    account_id: str
+    right: str
+    unit: str
+    remaining: int
+    state: str
+    source: str
+    lot: str
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source: str
+    batch: str
+    right: str
+    unit: str
+    grants: int
+    granted: int
+    uses: int
+    used: int
+    reversed_granted: int
+    reversed_used: int
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    events: Sequence[str] = field(default_factory=tuple)
+    right: str | None = None
+    source: str | None = None
+    batch: str | None = None
+    limit: int | None = None
+
+
+@contextmanager
+def reading(source: Ledger | Settings) -> Iterator[tuple[Ledger, Store]]:
+    with ledger_for(source) as ledger, opened(ledger.env) as store:
+        check_current(store)
+        yield ledger, store
+
+
+def lag_of(ledger: Ledger, store: Store, names: Sequence[str]) -> int:
+    positions = store.read_positions()
+    head = ledger.recorder.max_notification_id() or 0
+    return max(head - min(positions.get(name, 0) for name in names), 0)
+
+
+def unit_of(ledger: Ledger, right: str) -> str:
+    try:
+        return ledger.catalogue.right(right).unit.value
+    except LedgerError:
+        return ""  # a right type no longer in the catalogue still shows, without its unit
+
+
+def take_up(
+    source: Ledger | Settings,
+    by: Sequence[str] = ("education",),
+    period: str | None = None,
+    right: str | None = None,
+) -> Report[TakeUpRow]:
+    """Take-up per period, right type and the chosen groups (education, status, age_band)."""
+    groups = [g.replace("-", "_") for g in by]
+    unknown = [g for g in groups if g not in TAKE_UP_GROUPS]
+    if unknown or not groups:
+        raise InvalidInputError(
+            f"take-up groups {', '.join(by) or '(none)'}: choose from education, status, age-band"
+        )
+    if period is not None and not is_school_year(period):
+        raise InvalidInputError(f"period {period!r}: a school year is written like 2024-25")
+    where, params = filters(("period", period), ("right_code", right))
+    dims = ", ".join(groups)
+    sql = (
+        f"SELECT period, right_code, {dims}, "
+        "SUM(CASE WHEN granted > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN used > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN granted > 0 AND used > 0 THEN 1 ELSE 0 END), "
+        "SUM(granted), SUM(used), SUM(expired), SUM(forfeited) "
+        f"FROM takeup_facts{where} GROUP BY period, right_code, {dims}"
+    )
+    with reading(source) as (ledger, store), store.snapshot():
+        found, lag = store.query(sql, params), lag_of(ledger, store, ["takeup"])
+    n = len(groups)
+    rows = [
+        TakeUpRow(
+            r[0], r[1], unit_of(ledger, r[1]), dict(zip(groups, r[2 : 2 + n], strict=True)),
+            *(int(x) for x in r[2 + n :]),
+        )
+        for r in found
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (r.period, r.right, *map(group_order, r.group.items())))
+    return Report(rows, lag)
+
+
+def is_school_year(text: str) -> bool:
+    first, dash, second = text.partition("-")
+    return (
+        dash == "-" and len(first) == 4 and len(second) == 2 and (first + second).isdigit()
+        and (int(first) + 1) % 100 == int(second)
+    )  # fmt: skip
+
+
+def group_order(item: tuple[str, str]) -> tuple[int, str]:
+    name, value = item
+    return (EDUCATION_ORDER.get(value, 9) if name == "education" else 0, value)
+
+
+def expiring(
+    source: Ledger | Settings, within_days: int, as_of: date, right: str | None = None
+) -> Report[ExpiringRow]:
+    """Open lots still usable on ``as_of`` that stop being usable within ``within_days``."""
+    if within_days < 0:
+        raise InvalidInputError(f"--within {within_days}: the number of days cannot be negative")
+    sql = (
+        "SELECT l.expires_on, c.citizen, l.account_id, l.right_code, l.remaining, l.state, "
+        "l.source, l.lot FROM expiring_lots l "
+        "LEFT JOIN expiring_citizens c ON c.account_id = l.account_id "
+        "WHERE l.remaining > 0 AND l.state IN ('usable', 'suspended') "
+        "AND l.expires_on > ? AND l.expires_on <= ?"
+    )
+    params: list[Any] = [as_of.isoformat(), (as_of + timedelta(days=within_days)).isoformat()]
+    if right:
+        sql, params = sql + " AND l.right_code = ?", [*params, right]
+    sql += " ORDER BY l.expires_on, c.citizen, l.account_id, l.lot"
+    with reading(source) as (ledger, store), store.snapshot():
+        found, lag = store.query(sql, params), lag_of(ledger, store, ["expiring"])
+    rows = [
+        ExpiringRow(str(r[0]), r[1] or "?", str(r[2]), r[3], unit_of(ledger, r[3]), int(r[4]),
+                    r[5], r[6], r[7])
+        for r in found
+    ]  # fmt: skip
+    return Report(rows, lag)
+
+
+def sources(
+    source: Ledger | Settings, of_source: str | None = None, batch: str | None = None
+) -> Report[SourceRow]:
+    """Granted and used per source, batch and right type, for reconciliation."""
+    where, params = filters(("source", of_source), ("batch", batch))
+    sql = (
+        "SELECT source, batch, right_code, grants, granted, uses, used, reversed_granted, "
+        f"reversed_used FROM source_totals{where} ORDER BY source, batch, right_code"
+    )
+    with reading(source) as (ledger, store), store.snapshot():
+        found, lag = store.query(sql, params), lag_of(ledger, store, ["sources"])
+    rows = [SourceRow(r[0], r[1], r[2], unit_of(ledger, r[2]), *map(int, r[3:])) for r in found]
+    return Report(rows, lag)
+
+
+def trail(source: Ledger | Settings, wanted: TrailFilter) -> Report[dict[str, Any]]:
+    """Audit-trail rows in log order, filtered; each row a dict of ``TRAIL_COLUMNS``."""
+    unknown = [e for e in wanted.events if e not in EVENT_NAMES]
+    if unknown:
+        raise InvalidInputError(
+            f"event {', '.join(map(repr, unknown))}: must be one of {', '.join(EVENT_NAMES)}"
+        )
+    date_from = wanted.date_from.isoformat() if wanted.date_from else None
+    date_to = wanted.date_to.isoformat() if wanted.date_to else None
+    where, params = filters(
+        ("effective_on >=", date_from), ("effective_on <=", date_to), ("right_code", wanted.right),
+        ("source", wanted.source), ("batch", wanted.batch),
+    )  # fmt: skip
+    if wanted.events:
+        marks = ", ".join("?" * len(wanted.events))
+        where = f"{where} {'AND' if where else 'WHERE'} event IN ({marks})"
+        params = [*params, *wanted.events]
+    sql = f"SELECT {', '.join(TRAIL_COLUMNS)} FROM audit_trail{where} ORDER BY position"
+    if wanted.limit is not None:
+        sql, params = f"{sql} LIMIT ?", [*params, wanted.limit]
+    with reading(source) as (ledger, store), store.snapshot():
+        found, lag = store.query(sql, params), lag_of(ledger, store, ["trail"])
+    rows = [{c: plain(v) for c, v in zip(TRAIL_COLUMNS, r, strict=True)} for r in found]
+    return Report(rows, lag)
+
+
+def filters(*pairs: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """ " WHERE a = ? AND b >= ?" for the pairs whose value is given."""
+    given = [(c, v) for c, v in pairs if v is not None]
+    terms = [c if c.endswith(("=", "<", ">")) else f"{c} =" for c, _ in given]
+    where = " AND ".join(f"{t} ?" for t in terms)
+    return (f" WHERE {where}" if where else ""), [v for _, v in given]
+
+
+def plain(value: Any) -> Any:
+    """Driver values as JSON-ready text and numbers (PostgreSQL gives UUID, date, datetime)."""
+    if value is None or isinstance(value, int | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -1,0 +1,287 @@
+"""Invariants 1-5: a well-chained event that breaks a rule is named with the rule and numbers.
+
+The events are forged at the end of a stream through the recorder, as an insider with
+write access could; the checks do not depend on the store, so these run in memory (the
+tamper tests cover SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from ledger.application import Ledger
+from ledger.audit import Finding, Invariant, verify
+from ledger.domain.account import Account
+from tests.app.citizens import EMPLOYER
+from tests.audit.support import ANNA, BERT, CLEO, SHOWN, build_population, forge, insz_born
+from tests.conftest import make_ledger
+
+CLEO_LOT = "flemish-government/C-TV"  # 10000 cents of vouchers, usable until 2025-11-01
+OUTCOME = {"right": "training-vouchers", "lot": CLEO_LOT, "amount": 10000}
+
+
+@pytest.fixture
+def population() -> Iterator[Ledger]:
+    ledger = make_ledger("memory")
+    build_population(ledger)
+    yield ledger
+    ledger.close()
+
+
+def breaches(ledger: Ledger) -> list[tuple[str, int | None, str, int]]:
+    return [(f.citizen, f.version, f.event, int(f.invariant)) for f in verify(ledger).findings]
+
+
+def only_finding(ledger: Ledger) -> Finding:
+    findings = verify(ledger).findings
+    assert len(findings) == 1, [f.line() for f in findings]
+    return findings[0]
+
+
+def use(on: date, right: str, amount: int, draws: list[list[object]]) -> dict[str, object]:
+    return {
+        "on": on,
+        "right": right,
+        "amount": amount,
+        "draws": draws,
+        "training": "T",
+        "provider": "P",
+        "source": None,
+        "reference": "FORGED",
+        "batch": None,
+        "line": None,
+    }
+
+
+def status_change(to: str, on: date, start: str = "employee") -> dict[str, object]:
+    return {
+        "on": on,
+        "from_status": start,
+        "to_status": to,
+        "source": None,
+        "reference": None,
+        "batch": None,
+        "line": None,
+    }
+
+
+def test_an_expiry_of_more_than_was_left_breaks_conservation(population: Ledger) -> None:
+    version = forge(
+        population,
+        CLEO,
+        Account.RightExpired,
+        on=date(2025, 11, 1),
+        rule_version="training-vouchers@2019-09-01",
+        **{**OUTCOME, "amount": 4000},
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.citizen, finding.version, finding.invariant) == (
+        SHOWN[CLEO],
+        version,
+        Invariant.CONSERVATION,
+    )
+    assert (finding.expected, finding.found) == ("10000", "4000")
+
+
+def test_an_expiry_before_the_lots_expiry_date_is_a_loss(population: Ledger) -> None:
+    version = forge(
+        population,
+        CLEO,
+        Account.RightExpired,
+        on=date(2025, 6, 1),
+        rule_version="training-vouchers@2019-09-01",
+        **OUTCOME,
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.version, finding.invariant) == (version, Invariant.CONSERVATION)
+    assert "before its expiry date" in finding.message
+
+
+def test_a_use_whose_draws_do_not_add_up_to_its_amount_breaks_conservation(
+    population: Ledger,
+) -> None:
+    version = forge(
+        population,
+        CLEO,
+        Account.RightUsed,
+        **use(date(2024, 10, 2), "training-vouchers", 900, [[CLEO_LOT, 500]]),
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.version, finding.invariant, finding.expected, finding.found) == (
+        version,
+        Invariant.CONSERVATION,
+        "900",
+        "500",
+    )
+
+
+def test_a_use_in_a_status_where_the_right_is_not_usable_is_named(population: Ledger) -> None:
+    version = forge(
+        population,
+        ANNA,
+        Account.RightUsed,
+        **use(date(2025, 3, 1), "training-vouchers", 100, [["flemish-government/A-TV", 100]]),
+    )
+
+    found = breaches(population)
+
+    assert (SHOWN[ANNA], version, "RightUsed", 3) in found
+    assert {invariant for *_, invariant in found} == {2, 3}  # and nothing was usable
+
+
+def test_a_use_drawing_from_a_lot_that_never_existed_is_named_and_stops_the_replay(
+    population: Ledger,
+) -> None:
+    version = forge(
+        population,
+        CLEO,
+        Account.RightUsed,
+        **use(date(2024, 10, 2), "training-vouchers", 10, [["nowhere/X", 10]]),
+    )
+
+    found = breaches(population)
+
+    assert (SHOWN[CLEO], version, "RightUsed", 3) in found
+    assert (SHOWN[CLEO], version, "RightUsed", 6) in found
+
+
+def test_a_status_change_that_leaves_a_lot_without_outcome_is_named(population: Ledger) -> None:
+    version = forge(
+        population, CLEO, Account.StatusChanged, **status_change("jobseeker", date(2025, 1, 1))
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.citizen, finding.version, finding.event, finding.invariant) == (
+        SHOWN[CLEO],
+        version,
+        "StatusChanged",
+        Invariant.NOTHING_LOST_AT_TRANSITION,
+    )
+    assert CLEO_LOT in finding.message
+
+
+def test_a_forfeit_where_the_catalogue_suspends_is_named(population: Ledger) -> None:
+    forge(population, CLEO, Account.StatusChanged, **status_change("jobseeker", date(2025, 1, 1)))
+    version = forge(
+        population,
+        CLEO,
+        Account.RightForfeited,
+        on=date(2025, 1, 1),
+        status="jobseeker",
+        legal_basis="none really",
+        rule_version="training-vouchers@2019-09-01",
+        **OUTCOME,
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.version, finding.invariant) == (version, Invariant.NOTHING_LOST_AT_TRANSITION)
+    assert (finding.expected, finding.found) == ("suspend", "forfeit")
+
+
+def test_a_forfeit_that_cites_no_legal_basis_is_named(population: Ledger) -> None:
+    population.grant_right(CLEO, "vov-hours", 40, date(2024, 10, 2), EMPLOYER, "C-VOV")
+    forge(population, CLEO, Account.StatusChanged, **status_change("retired", date(2025, 1, 1)))
+    version = forge(
+        population,
+        CLEO,
+        Account.RightForfeited,
+        on=date(2025, 1, 1),
+        status="retired",
+        legal_basis=" ",
+        rule_version="vov-hours@2021-09-01",
+        right="vov-hours",
+        lot=f"{EMPLOYER}/C-VOV",
+        amount=40,
+    )
+    forge(
+        population,
+        CLEO,
+        Account.RightSuspended,
+        on=date(2025, 1, 1),
+        status="retired",
+        legal_basis="kept",
+        **OUTCOME,
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.version, finding.invariant) == (version, Invariant.NOTHING_LOST_AT_TRANSITION)
+    assert "no legal basis" in finding.message
+
+
+def test_a_grant_beyond_the_cap_of_its_school_year_is_named(population: Ledger) -> None:
+    version = forge(
+        population,
+        BERT,
+        Account.RightGranted,
+        on=date(2024, 9, 2),
+        right="vov-hours",
+        lot=f"{EMPLOYER}/B-MORE",
+        amount=200,
+        expires_on=date(2025, 9, 1),
+        rule_version="vov-hours@2021-09-01",
+        source=EMPLOYER,
+        reference="B-MORE",
+        batch=None,
+        line=None,
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.citizen, finding.version, finding.invariant) == (
+        SHOWN[BERT],
+        version,
+        Invariant.CAPS_PER_PERIOD,
+    )
+    assert (finding.expected, finding.found) == ("at most 250", "300")
+
+
+def test_a_forged_event_with_unreadable_values_is_named_and_the_audit_goes_on(
+    population: Ledger,
+) -> None:
+    version = forge(
+        population,
+        BERT,
+        Account.RightGranted,
+        on="soon",
+        right="vov-hours",
+        lot="x/y",
+        amount="lots",
+        expires_on=None,
+        rule_version="?",
+        source="x",
+        reference="y",
+        batch=None,
+        line=None,
+    )
+
+    found = breaches(population)
+
+    assert found
+    assert {(citizen, at) for citizen, at, _, _ in found} == {(SHOWN[BERT], version)}
+
+
+def test_a_use_given_back_by_a_reversal_no_longer_counts_against_the_cap(
+    population: Ledger,
+) -> None:
+    dora = insz_born("950505")
+    population.open_account(dora, "employee", date(2024, 9, 1))
+    population.grant_right(dora, "vov-hours", 250, date(2024, 9, 1), EMPLOYER, "D-VOV")
+    used = population.use_right(dora, "vov-hours", 200, date(2024, 10, 1), "T", "P", "D-U1")
+    population.reverse_entry(dora, used.account_version, "wrong training", date(2024, 10, 2))
+    population.use_right(dora, "vov-hours", 200, date(2024, 10, 3), "T", "P", "D-U2")
+
+    report = verify(population)
+
+    assert report.ok, [f.line() for f in report.findings]

@@ -1,0 +1,39 @@
+"""The example files the README imports do what the README says, on every store."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ledger.application import Ledger
+from tests.imports.support import run_import
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+BRAM = "85073003328"  # leaves his employer for unemployment on 2025-02-01
+
+
+def copy_of(name: str, folder: Path) -> Path:
+    target = folder / name  # the rejects file is written next to the copy
+    target.write_bytes((EXAMPLES / name).read_bytes())
+    return target
+
+
+def test_the_example_files_import_as_the_readme_shows(ledger: Ledger, tmp_path: Path) -> None:
+    employer, _ = run_import(
+        ledger, copy_of("employer-0566988259.csv", tmp_path), "employer:0566988259"
+    )
+    fund, rejects = run_import(
+        ledger, copy_of("sector-fund-cevora.jsonl", tmp_path), "sector-fund:cevora"
+    )
+
+    assert (employer.applied, employer.rejected) == (14, 0)
+    assert (fund.applied, fund.rejected) == (6, 4)
+    assert [r["field"] for r in rejects] == ["insz", "insz", "right", "amount"]
+    end_of_march = date(2025, 3, 31)
+    rights = {r.right: (r.usable, r.suspended) for r in ledger.balance(BRAM, end_of_march).rights}
+    assert rights == {
+        "vov-hours": (0, 113),
+        "federal-training-days": (0, 0),
+        "sector-training-hours": (8, 0),
+    }
+    assert "RightForfeited" in [e.event for e in ledger.history(BRAM).entries]
