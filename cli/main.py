@@ -14,11 +14,11 @@ import click
 from eventsourcing.persistence import PersistenceError
 
 from cli import accounts, queries, security
+from cli.audit import audit_group
 from cli.catalogue import catalogue
 from cli.context import INIT_STEPS, LedgerContext, pass_ledger_context
 from cli.errors import CliError, store_message
 from cli.expiry import expire
-from cli.audit import audit_group
 from cli.imports import import_command
 from cli.projections import apply_migrations, db_group, projections_group
 from cli.reports import report_group
