@@ -211,7 +211,9 @@ def plain_row(row: Any) -> dict[str, Any]:
 
 
 def echo_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    # The default dialect (RFC 4180, lines end in CRLF) quotes any cell holding a CR or LF,
+    # so no cell can start a new row in a spreadsheet, let alone one that starts with "=".
+    writer = csv.writer(sys.stdout)
     names = columns or (tuple(rows[0]) if rows else ())
     writer.writerow(names)
     for row in rows:

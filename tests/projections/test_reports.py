@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
+from cli.reports import echo_csv
 from ledger.domain.account import Provenance
 from ledger.projections import reports
 from ledger.projections.runner import catch_up_all
@@ -200,3 +201,11 @@ def test_a_report_says_how_many_events_it_does_not_show_yet(projected: Store) ->
     result = llr(projected, "report", "sources")
 
     assert "note: 1 events are not in this report yet" in result.stderr
+
+
+def test_a_cell_with_a_line_break_stays_one_quoted_cell(capsys: pytest.CaptureFixture[str]) -> None:
+    echo_csv([{"batch": "\r=1+1", "granted": -5, "source": "@x"}])
+
+    written = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+
+    assert written == [["batch", "granted", "source"], ["'\r=1+1", "-5", "'@x"]]

@@ -121,4 +121,7 @@ def test_a_follower_applies_events_written_after_it_started(store: Store) -> Non
 def test_the_in_memory_store_has_no_read_models_to_catch_up() -> None:
     ledger = make_ledger("memory")
 
-    assert catch_up_all(ledger) == {}
+    counts = catch_up_all(ledger)
+
+    ledger.close()
+    assert counts == {}
