@@ -116,6 +116,11 @@ def _jsonl_record(number: int, text: str, stripped: str) -> Record:
     except json.JSONDecodeError as error:
         reason = f"not valid JSON: {error.msg} at column {error.colno}"
         return Record(number, text, {}, Problem(LINE, reason))
+    except RecursionError:
+        reason = "not accepted JSON: nested too deeply (a row is one flat object)"
+        return Record(number, text, {}, Problem(LINE, reason))
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        return Record(number, text, {}, Problem(LINE, f"not accepted JSON: {error}"))
     if not isinstance(value, dict):
         reason = f"expected a JSON object with named fields, got {type(value).__name__}"
         return Record(number, text, {}, Problem(LINE, reason))

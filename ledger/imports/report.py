@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from ledger.audit.report import neutralised
 from ledger.domain.account import Result
 from ledger.imports.rows import KINDS
 
@@ -125,7 +126,9 @@ class RejectsWriter:
             self.writer = csv.writer(self.handle)
             self.writer.writerow(REJECTS_HEADER)
         for reject in sorted(rejects, key=lambda r: r.line):
-            self.writer.writerow((reject.line, reject.field, reject.reason, reject.original))
+            cells = (reject.line, reject.field, reject.reason, reject.original)
+            # A spreadsheet must not run a sender's text as a formula.
+            self.writer.writerow([neutralised(cell) for cell in cells])
         assert self.handle is not None
         self.handle.flush()
 

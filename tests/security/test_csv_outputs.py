@@ -51,11 +51,6 @@ def test_audit_report_csv_neutralises_formulas(attack: str, tmp_path: Path) -> N
     assert cells(read(path))[2:] == ["'" + attack, "3"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ledger/imports/report.py RejectsWriter writes the rejected line's text as it came: "
-    "neutralise its cells like ledger/audit/report.py does",
-)
 def test_the_rejects_csv_neutralises_formulas_in_the_original_line(tmp_path: Path) -> None:
     path = tmp_path / "q3.rejects.csv"
     writer = RejectsWriter(path)
