@@ -45,6 +45,7 @@ def open_account(
     """
     day = parse_day(on, "--on")
     outcome = obj.ledger.open_account(insz, status, day, education, source, reference)
+    obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
 
@@ -84,6 +85,7 @@ def grant(
     units, day = parse_amount(amount), parse_day(on, "--on")
     expires_on = parse_optional_day(expires, "--expires")
     outcome = obj.ledger.grant_right(insz, right, units, day, source, reference, expires_on)
+    obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
 
@@ -119,6 +121,7 @@ def use(
     """
     units, day = parse_amount(amount), parse_day(on, "--on")
     outcome = obj.ledger.use_right(insz, right, units, day, training, provider, reference, source)
+    obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
 
@@ -147,6 +150,7 @@ def change_status(
     """
     day = parse_day(on, "--on")
     outcome = obj.ledger.change_status(insz, status, day, source, reference)
+    obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
 
@@ -176,6 +180,7 @@ def reverse(
     """
     entry, day = parse_event_id(event_id), parse_optional_day(on, "--on")
     outcome = obj.ledger.request_reversal(insz, entry, reason, day)
+    obj.refresh_read_models()
     if as_json:
         echo_json(outcome_json(outcome) | {"request_id": outcome.account_version})
         return
@@ -203,7 +208,9 @@ def approve(obj: LedgerContext, insz: str, request_id: str, on: str | None, as_j
       llr approve 93051822361 5
     """
     request, day = parse_event_id(request_id, "REQUEST_ID"), parse_optional_day(on, "--on")
-    echo_outcome(obj.ledger.approve_reversal(insz, request, day), as_json)
+    outcome = obj.ledger.approve_reversal(insz, request, day)
+    obj.refresh_read_models()
+    echo_outcome(outcome, as_json)
 
 
 COMMANDS = (open_account, grant, use, change_status, reverse, approve)

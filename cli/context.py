@@ -79,6 +79,16 @@ class LedgerContext:
         """The Ledger on an existing store (``llr init`` makes the store)."""
         return self.open_ledger(create=False)
 
+    def refresh_read_models(self) -> None:
+        """Bring the read models up to date after a write, so reports show it at once.
+
+        Nothing happens on a store without read models (the in-memory one, or before
+        migrations); a bulk import calls this once at its end, not per line.
+        """
+        from ledger.projections.runner import catch_up_all  # the CLI's only projection use
+
+        catch_up_all(self.ledger)
+
     def open_ledger(self, create: bool) -> Ledger:
         """Build the Ledger once; ``create`` makes (or upgrades) the event tables."""
         if self._ledger is not None:

@@ -29,6 +29,7 @@ def expire(obj: LedgerContext, as_of: str, as_json: bool) -> None:
     """
     day = parse_day(as_of, "--as-of")
     summary = obj.ledger.expire_all(day)
+    obj.refresh_read_models()
     if as_json:
         echo_json(
             {

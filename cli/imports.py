@@ -79,6 +79,8 @@ def import_command(
             rejects=rejects,
             progress=progress,
         )
+    if not dry_run:
+        obj.refresh_read_models()  # once, after the whole file
     if as_json:
         echo_json(summary.as_json())
     else:

@@ -285,3 +285,30 @@ def test_a_use_given_back_by_a_reversal_no_longer_counts_against_the_cap(
     report = verify(population)
 
     assert report.ok, [f.line() for f in report.findings]
+
+
+def test_a_reversal_that_gives_back_more_than_its_entry_moved_is_named(
+    population: Ledger,
+) -> None:
+    used = population.use_right(CLEO, "training-vouchers", 500, date(2024, 10, 2), "T", "P", "U")
+    version = forge(
+        population,
+        CLEO,
+        Account.EntryReversed,
+        on=date(2024, 10, 3),
+        entry=used.account_version,
+        entry_event="RightUsed",
+        right="training-vouchers",
+        amount=999,
+        restores=[[CLEO_LOT, 500, "usable"]],
+        reason="forged",
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.version, finding.invariant, finding.expected, finding.found) == (
+        version,
+        Invariant.CONSERVATION,
+        "500",
+        "999",
+    )
