@@ -85,9 +85,20 @@ class LedgerContext:
         Nothing happens on a store without read models (the in-memory one, or before
         migrations); a bulk import calls this once at its end, not per line.
         """
+        import psycopg
+
         from ledger.projections.runner import catch_up_all  # the CLI's only projection use
 
-        catch_up_all(self.ledger)
+        try:
+            catch_up_all(self.ledger)
+        except psycopg.errors.InsufficientPrivilege as error:
+            # The write itself is committed; a role without rights on the read models
+            # (an importer) leaves the catch-up to `llr projections run`.
+            click.echo(
+                f"warning: read models not brought up to date ({error.diag.message_primary}); "
+                "run 'llr projections run' as admin",
+                err=True,
+            )
 
     def open_ledger(self, create: bool) -> Ledger:
         """Build the Ledger once; ``create`` makes (or upgrades) the event tables."""

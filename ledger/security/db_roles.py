@@ -46,7 +46,8 @@ GRANTS: Mapping[str, Mapping[TableKind, tuple[str, ...]]] = MappingProxyType({
         TableKind.SNAPSHOTS: ("SELECT", "INSERT"),
         TableKind.ACCESS_LOG: ("SELECT", "INSERT"),
         TableKind.SETTINGS: ("SELECT",),
-        TableKind.READ_MODELS: ("SELECT",),
+        # its writes bring the read models up to date before the command returns
+        TableKind.READ_MODELS: ("SELECT", "INSERT", "UPDATE", "DELETE"),
     },
     "llr_auditor": {  # reads everything; its reads of a citizen are logged, hence INSERT
         TableKind.EVENTS: ("SELECT",),
