@@ -29,8 +29,22 @@ def canonical(value: Any) -> Any:
     return value
 
 
+def _plain(value: Any) -> Any:
+    """JSON for the few non-JSON values in events: dates and times as ISO, ids as hex."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return value.hex
+    raise TypeError(f"{type(value).__name__} has no canonical JSON form")
+
+
+# One encoder for every event: hashing is on the hot path of every command and replay.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+)
+
+
 def event_hash(event: Any) -> str:
     """SHA-256 over the event's name and fields, as sorted, compact, UTF-8 JSON."""
-    body = {"event": type(event).__qualname__, **canonical(event.__dict__)}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    body = {"event": type(event).__qualname__, **event.__dict__}
+    return hashlib.sha256(_ENCODER.encode(body).encode("utf-8")).hexdigest()
