@@ -15,7 +15,12 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, RecordConflictError
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    RecordConflictError,
+    Transcoder,
+)
 from eventsourcing.utils import get_topic
 
 from ledger.domain.account import Account, Provenance, Result
@@ -46,7 +51,7 @@ from ledger.security.inputs import MAX_REASON, checked_optional, checked_text, s
 from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.sealing import check_store, seal_store
 from ledger.security.tables import PostgresTables, tables_for
-from ledger.transcodings import DateAsISO, LotAsDict
+from ledger.transcodings import DateAsISO, LedgerTranscoder, LotAsDict
 
 T = TypeVar("T")
 
@@ -126,6 +131,11 @@ class Ledger(Application[UUID]):
         self.catalogue = catalogue or default_catalogue()
         self.security = tables_for(self.recorder)
         self.guard = Guard(role, actor, AccessLog(self.security, self.mapper.cipher))
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = LedgerTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -65,7 +65,7 @@ def _empty_totals() -> dict[str, int]:
 
 
 def _fingerprint(*parts: object) -> str:
-    return "|".join("" if p is None else str(p) for p in parts)
+    return "|".join(["" if p is None else str(p) for p in parts])  # a list joins faster
 
 
 class Account(Aggregate):
@@ -722,10 +722,13 @@ class Account(Aggregate):
             )
 
     def expire_due(self, day: date, actor: str) -> int:
-        due = sorted(
-            (lot for lot in self.lots.values() if lot.is_open and lot.is_due(day)),
-            key=lambda lot: (lot.expires_on, lot.lot_id),
-        )
+        # Runs before every command: the date test first, as most lots are not due.
+        due = [
+            lot
+            for lot in self.lots.values()
+            if lot.expires_on is not None and lot.expires_on <= day and lot.is_open
+        ]
+        due.sort(key=lambda lot: (lot.expires_on, lot.lot_id))
         for lot in due:
             assert lot.expires_on is not None
             self.trigger_event(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date, datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 from uuid import UUID
 
@@ -29,22 +31,59 @@ def canonical(value: Any) -> Any:
     return value
 
 
+_PLAIN: dict[type, Callable[[Any], str]] = {
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+    UUID: lambda value: value.hex,
+}
+
+
 def _plain(value: Any) -> Any:
     """JSON for the few non-JSON values in events: dates and times as ISO, ids as hex."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return value.hex
+    convert = _PLAIN.get(type(value))  # by exact type: called for every date of every event
+    if convert is None:
+        return canonical(value) if isinstance(value, date | UUID) else _no_form(value)
+    return convert(value)
+
+
+def _no_form(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} has no canonical JSON form")
 
 
-# One encoder for every event: hashing is on the hot path of every command and replay.
-_ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
-)
+def compact_json_encoder(default: Callable[[Any], Any], sort_keys: bool) -> Callable[[Any], str]:
+    """``json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode``, made once.
+
+    ``JSONEncoder.encode`` builds a new C encoder on every call; hashing and storing run it
+    for every event written or read, so the C encoder is built here once and reused. Without
+    the C speed-ups (not CPython), the plain encoder does the same work.
+    """
+    if c_make_encoder is None:  # pragma: no cover - CPython always has it
+        encoder = json.JSONEncoder(
+            sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False, default=default
+        )
+        return encoder.encode
+    # markers=None: no circular-reference check; events and snapshots are trees.
+    chunks = c_make_encoder(
+        None, default, encode_basestring, None, ":", ",", sort_keys, False, True
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(chunks(value, 0))
+
+    return encode
+
+
+_ENCODE = compact_json_encoder(_plain, sort_keys=True)
 
 
 def event_hash(event: Any) -> str:
     """SHA-256 over the event's name and fields, as sorted, compact, UTF-8 JSON."""
-    body = {"event": type(event).__qualname__, **event.__dict__}
-    return hashlib.sha256(_ENCODER.encode(body).encode("utf-8")).hexdigest()
+    fields = event.__dict__
+    body = {
+        "event": type(event).__qualname__,
+        **fields,
+        # Every event has these two: converted here, not by a call back from the encoder.
+        "originator_id": fields["originator_id"].hex,
+        "timestamp": fields["timestamp"].isoformat(),
+    }
+    return hashlib.sha256(_ENCODE(body).encode("utf-8")).hexdigest()

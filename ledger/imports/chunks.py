@@ -1,25 +1,27 @@
 """Apply a chunk of lines: many accounts, one transaction, redone whole on a write conflict.
 
 A chunk is validated line by line, then its accounts are loaded in bulk, its lines run in
-file order, and every event it made is written with one ``save``. Nothing of a chunk is
-reported before that save commits, so a crash or a conflict never counts a line twice:
-after a conflict the chunk's accounts are read again from the store and its lines redone,
-which is safe because a line applied meanwhile (by this file or another) is an exact
-repeat and comes back as "already applied".
+file order, and every event it made is written in one transaction, by a background writer
+while the next chunk is worked out (see ``writer.py``). Nothing of a chunk is reported
+before its write commits, so a crash or a conflict never counts a line twice: after a
+conflict the chunk's accounts are read again from the store and its lines redone (and so
+is the chunk after it, which ran on the state the failed write would have made). That is
+safe because a line applied meanwhile (by this file or another) is an exact repeat and
+comes back as "already applied".
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import RecordConflictError
+from eventsourcing.persistence import RecordConflictError, StoredEvent
 
 from ledger.application import CONFLICT_RETRIES, SNAPSHOT_INTERVAL, Ledger
 from ledger.domain.account import Account, Result
@@ -31,6 +33,7 @@ from ledger.imports.readers import Record
 from ledger.imports.references import Claim, ReferenceIndex
 from ledger.imports.report import UNKNOWN_KIND, Reject
 from ledger.imports.rows import KINDS, Problem, parse_row
+from ledger.imports.writer import ChunkWriter
 
 KNOWN_IDS = 1 << 16
 
@@ -52,7 +55,30 @@ class ChunkOutcome:
     redone: int  # how many times a concurrent write made the chunk start over
 
 
+@dataclass
+class Applied:
+    """A chunk worked out in memory: its outcomes and the records still to be written."""
+
+    records: Sequence[Record]
+    parsed: list[ParsedLine]
+    rejects: list[Reject]  # the lines refused before any command ran
+    outcomes: dict[int, Result | Problem]
+    accounts: dict[UUID, Account]  # kept for the next chunk until this one is written
+    made: int  # events the chunk made (a dry run makes them too, and writes none)
+    events: list[StoredEvent]
+    snapshots: list[StoredEvent]
+    redone: int = 0
+
+
 class ChunkRunner:
+    """Runs chunks in file order, writing each in the background while the next is worked out.
+
+    ``submit`` returns the outcomes of the chunks whose write has committed (the one before,
+    usually); ``finish`` waits for the last. Accounts stay in the cache as soon as a chunk
+    has run, so the next chunk sees them; if a write fails on a conflict, every account of
+    that chunk and of the one after it is forgotten, and both are redone from the store.
+    """
+
     def __init__(
         self,
         ledger: Ledger,
@@ -69,21 +95,70 @@ class ChunkRunner:
         self.cache = AccountCache(ledger, settings.cached_accounts, dry_run)
         self.references = ReferenceIndex()
         self.ids: dict[str, UUID] = {}  # INSZ -> account id (a keyed hash: worth keeping)
+        self.writer = ChunkWriter(ledger)
+        self.in_flight: tuple[Applied, Future[None]] | None = None
 
     def run(self, records: Sequence[Record]) -> ChunkOutcome:
+        """One chunk, written before returning (no overlap)."""
+        done = self.submit(records)
+        done += self.finish()
+        (outcome,) = done
+        return outcome
+
+    def submit(self, records: Sequence[Record]) -> list[ChunkOutcome]:
         parsed, rejects = self.validate(records)
+        applied = self.apply(records, parsed, rejects)
+        done: list[ChunkOutcome] = []
+        if self.in_flight is not None:
+            before, write = self.in_flight
+            self.in_flight = None
+            if self.written(write):
+                done.append(self.outcome(before))
+            else:  # this chunk ran on the state the failed write would have made
+                self.cache.forget(before.accounts.keys() | applied.accounts.keys())
+                self.earlier.forget_unsaved()
+                done.append(self.outcome(self.redo(before)))
+                applied = self.redo(applied)
+        if self.dry_run:
+            done.append(self.outcome(applied))
+        else:
+            self.in_flight = (applied, self.writer.start(applied.events, applied.snapshots))
+        return done
+
+    def finish(self) -> list[ChunkOutcome]:
+        """The outcome of the chunk still being written, once it is."""
+        if self.in_flight is None:
+            return []
+        applied, write = self.in_flight
+        self.in_flight = None
+        if not self.written(write):
+            self.cache.forget(applied.accounts)
+            self.earlier.forget_unsaved()
+            applied = self.redo(applied)
+        return [self.outcome(applied)]
+
+    @staticmethod
+    def written(write: Future[None]) -> bool:
+        """Whether the write committed; False on a conflict, any other failure raises."""
+        try:
+            write.result()
+        except RecordConflictError:
+            return False
+        return True
+
+    def outcome(self, applied: Applied) -> ChunkOutcome:
+        rejects = list(applied.rejects)
         results: list[tuple[str, Result | None]] = [(r.kind, None) for r in rejects]
-        outcomes, written, redone = self.apply_with_retry(parsed)
-        originals = {record.line: record for record in records}
-        for line in parsed:
-            outcome = outcomes[line.line]
+        originals = {record.line: record for record in applied.records}
+        for line in applied.parsed:
+            outcome = applied.outcomes[line.line]
             if isinstance(outcome, Problem):
                 record = originals[line.line]
                 rejects.append(_reject(record, outcome, line.row.kind))
                 results.append((line.row.kind, None))
             else:
                 results.append((line.row.kind, outcome))
-        return ChunkOutcome(results, rejects, written, redone)
+        return ChunkOutcome(results, rejects, applied.made, applied.redone)
 
     # ------------------------------------------------------------ validation
     def validate(self, records: Sequence[Record]) -> tuple[list[ParsedLine], list[Reject]]:
@@ -113,24 +188,51 @@ class ChunkRunner:
         return found
 
     # ------------------------------------------------------------ applying
-    def apply_with_retry(
-        self, parsed: list[ParsedLine]
-    ) -> tuple[dict[int, Result | Problem], int, int]:
-        ids = {p.account_id for p in parsed}
-        for attempt in range(self.settings.retries):
-            accounts = self.cache.fetch(ids)
-            outcomes = self.apply_all(accounts, parsed)
-            events = [e for account in accounts.values() for e in account.collect_events()]
-            try:
-                self.write(events + self.note_refusals(outcomes))
-            except RecordConflictError:
-                self.cache.forget(accounts)  # their state in memory ran ahead of the store
-                self.earlier.forget_unsaved()
-                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # let the other writer go
-                continue
-            self.cache.keep(accounts)
-            self.snapshot_crossed(accounts, events)
-            return outcomes, len(events), attempt
+    def apply(
+        self, records: Sequence[Record], parsed: list[ParsedLine], rejects: list[Reject]
+    ) -> Applied:
+        """Run the chunk's commands in memory and turn what they did into records."""
+        accounts = self.fetch({p.account_id for p in parsed})
+        outcomes = self.apply_all(accounts, parsed)
+        events = [e for account in accounts.values() for e in account.collect_events()]
+        snapshots = self.snapshots_due(accounts, events)  # taken now: the next chunk moves on
+        made = len(events)
+        events += self.note_refusals(outcomes)
+        self.cache.keep(accounts)
+        mapper = self.ledger.mapper
+        return Applied(
+            records,
+            parsed,
+            rejects,
+            outcomes,
+            accounts,
+            made,
+            [] if self.dry_run else [mapper.to_stored_event(e) for e in events],
+            [mapper.to_stored_event(s) for s in snapshots],
+        )
+
+    def fetch(self, ids: set[UUID]) -> dict[UUID, Account]:
+        """The accounts among ``ids``; those of the chunk being written come from memory.
+
+        The store does not have that chunk's events yet, and the cache may have let go of
+        its accounts: read from the store, they would be a state that misses them.
+        """
+        writing = {} if self.in_flight is None else self.in_flight[0].accounts
+        accounts = {i: writing[i] for i in ids if i in writing}
+        accounts.update(self.cache.fetch(ids - accounts.keys()))
+        return accounts
+
+    def redo(self, applied: Applied) -> Applied:
+        """The chunk again from the store, written before returning, after a conflict."""
+        for attempt in range(1, self.settings.retries + 1):
+            again = self.apply(applied.records, applied.parsed, applied.rejects)
+            again.redone = applied.redone + attempt
+            if self.written(self.writer.start(again.events, again.snapshots)):
+                return again
+            self.cache.forget(again.accounts)  # their state in memory ran ahead of the store
+            self.earlier.forget_unsaved()
+            time.sleep(random.uniform(0, 0.02 * attempt))  # let the other writer go
+        parsed = applied.parsed
         raise LedgerError(
             f"gave up on lines {parsed[0].line}-{parsed[-1].line} after "
             f"{self.settings.retries} concurrent-write conflicts; run the same import again "
@@ -163,31 +265,22 @@ class ChunkRunner:
         ]
         return self.earlier.note(self.target.batch, refused)
 
-    def write(self, events: list[Any]) -> None:
-        if not self.dry_run and events:
-            self.ledger.events.put(events)  # what save() does, minus its per-object checks
-
-    def snapshot_crossed(self, accounts: dict[UUID, Account], events: list[Any]) -> None:
-        """Snapshot, from memory and in one write, the accounts that crossed the interval.
-
-        Snapshots only save reading time: one that cannot be written is left out, and the
-        chunk, whose events are in the store already, stands.
-        """
+    def snapshots_due(self, accounts: dict[UUID, Account], events: list[Any]) -> list[Snapshot]:
+        """Snapshots, from memory, of the accounts whose events crossed the interval."""
         if self.ledger.snapshots is None or self.dry_run:
-            return
+            return []
         first_written: dict[UUID, int] = {}
         for event in events:
             first_written.setdefault(event.originator_id, event.originator_version)
-        due = [
+        return [
             Snapshot.take(accounts[i])
             for i, first in first_written.items()
             if accounts[i].version // SNAPSHOT_INTERVAL > (first - 1) // SNAPSHOT_INTERVAL
         ]
-        if due:
-            with contextlib.suppress(RecordConflictError):
-                self.ledger.snapshots.put(due)
 
     def close(self) -> None:
+        """Stop the writer (after its last write) and let go of the caches."""
+        self.writer.close()
         self.references.close()
         self.cache.close()
 

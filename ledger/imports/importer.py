@@ -95,22 +95,30 @@ def _run(
     writer = RejectsWriter(rejects)
     try:
         for chunk in _chunks(records, runner.settings.chunk_lines):
-            _record(summary, writer, runner.run(chunk))
+            _record(summary, writer, runner.submit(chunk), after_chunk)
             if progress is not None:
                 progress(lines.bytes_read)
-            if after_chunk is not None:
-                after_chunk(summary)
+        _record(summary, writer, runner.finish(), after_chunk)
     finally:
         writer.close()
     summary.rejects_file = str(rejects) if writer.written else None
 
 
-def _record(summary: ImportSummary, writer: RejectsWriter, outcome: ChunkOutcome) -> None:
-    writer.write(outcome.rejects)
-    for kind, result in outcome.results:
-        summary.count(kind, result)
-    summary.events_written += outcome.events_written
-    summary.chunks_redone += outcome.redone
+def _record(
+    summary: ImportSummary,
+    writer: RejectsWriter,
+    outcomes: list[ChunkOutcome],
+    after_chunk: AfterChunk | None,
+) -> None:
+    """Count the chunks whose write committed; a chunk is never counted before that."""
+    for outcome in outcomes:
+        writer.write(outcome.rejects)
+        for kind, result in outcome.results:
+            summary.count(kind, result)
+        summary.events_written += outcome.events_written
+        summary.chunks_redone += outcome.redone
+        if after_chunk is not None:
+            after_chunk(summary)
 
 
 def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
