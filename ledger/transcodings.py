@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
 from ledger.domain.chain import compact_json_encoder
 from ledger.domain.lots import Lot
@@ -36,6 +36,10 @@ class LotAsDict(Transcoding):
         return Lot(**data)
 
 
+# The names under which the library's DatetimeAsISO and our DateAsISO store these types.
+_ISO_NAMES = {datetime: DatetimeAsISO.name, date: DateAsISO.name}
+
+
 class LedgerTranscoder(JSONTranscoder):
     """The library's JSON transcoder, same bytes, with its C encoder built once, not per call.
 
@@ -44,7 +48,14 @@ class LedgerTranscoder(JSONTranscoder):
 
     def __init__(self) -> None:
         super().__init__()
-        self._encode = compact_json_encoder(self._encode_obj, sort_keys=False)
+        self._encode = compact_json_encoder(self._encode_known_first, sort_keys=False)
+
+    def _encode_known_first(self, obj: Any) -> dict[str, Any]:
+        # Every event has a timestamp and most have a date: straight to their ISO form.
+        name = _ISO_NAMES.get(type(obj))
+        if name is not None:
+            return {"_type_": name, "_data_": obj.isoformat()}
+        return self._encode_obj(obj)
 
     def encode(self, obj: Any) -> bytes:
         return self._encode(obj).encode("utf8")

@@ -47,11 +47,12 @@ class ReferenceIndex:
 
     def claim(self, claims: Sequence[Claim]) -> dict[int, Problem]:
         """Record the chunk's references in file order; the lines that reuse one, refused."""
-        earlier = self._known({_key(c.reference) for c in claims})
+        keys = [_key(c.reference) for c in claims]
+        earlier = self._known(set(keys))
         refused: dict[int, Problem] = {}
         new: list[tuple[int, int, int]] = []
-        for claim in claims:
-            key, citizen = _key(claim.reference), _citizen_key(claim.citizen)
+        for key, claim in zip(keys, claims, strict=True):
+            citizen = _citizen_key(claim.citizen)
             first = earlier.get(key)
             if first is None:
                 earlier[key] = (citizen, claim.line)
