@@ -6,6 +6,7 @@ shows a progress bar on a terminal, and prints the summary (a table, or JSON).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,9 +17,13 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, table
 from cli.parsing import json_option
-from ledger.imports import FORMATS, ImportSummary, import_file
+from ledger.domain.batch import FILE_PARTS
+from ledger.imports import FORMATS, ImportSettings, ImportSummary, import_file
 
 COUNT_HEADERS = ("kind", "read", "applied", "already applied", "rejected")
+BIG_FILE = 8_000_000  # bytes: about 100,000 lines, where workers start to pay for themselves
+DEFAULT_MAX_WORKERS = 2
+MAX_WORKERS = FILE_PARTS  # each worker keeps its own part of the file's record
 
 
 @click.command("import")
@@ -47,6 +52,14 @@ COUNT_HEADERS = ("kind", "read", "applied", "already applied", "rejected")
     metavar="OUT",
     help="Where rejected lines go (default: ./<FILE without extension>.rejects.csv).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, MAX_WORKERS),
+    metavar="N",
+    help="Processes that apply lines, each to its share of the citizens (default: one per "
+    f"core, at most {DEFAULT_MAX_WORKERS}, for files of {BIG_FILE // 1_000_000} MB or more; "
+    "else 1). The store must be a file or a server.",
+)
 @json_option
 @pass_ledger_context
 def import_command(
@@ -56,6 +69,7 @@ def import_command(
     file_format: str | None,
     dry_run: bool,
     rejects: Path | None,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Import FILE (CSV with a header row, or JSON Lines) from one source.
@@ -78,6 +92,7 @@ def import_command(
             dry_run=dry_run,
             rejects=rejects,
             progress=progress,
+            settings=ImportSettings(workers=workers or default_workers(file)),
         )
     if not dry_run:
         obj.refresh_read_models()  # once, after the whole file
@@ -90,6 +105,15 @@ def import_command(
         where = f"; see {summary.rejects_file}" if summary.rejects_file else ""
         click.echo(f"error: {summary.rejected} {lines} rejected{where}", err=True)
         click.get_current_context().exit(1)
+
+
+def default_workers(file: Path) -> int:
+    """A big file is worth the start-up of worker processes; a small one is not."""
+    try:
+        big = file.stat().st_size >= BIG_FILE
+    except OSError:
+        return 1  # the import itself reports the missing file
+    return min(os.cpu_count() or 1, DEFAULT_MAX_WORKERS) if big else 1
 
 
 @contextmanager

@@ -126,6 +126,8 @@ class Ledger(Application[UUID]):
                 factory.close()
             raise
         self.id_key = id_key
+        # What this store was opened with, so that a worker process can open it too.
+        self.store_env = dict(env or {})
         # Every event records who acted and in which role: "staff:42 (backoffice)".
         self.actor = actor if role is None else actor_with_role(actor, role)
         self.catalogue = catalogue or default_catalogue()

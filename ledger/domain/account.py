@@ -749,7 +749,10 @@ class Account(Aggregate):
         return [lot for lot in self.lots.values() if lot.right == right]
 
     def totals_for(self, right: str) -> dict[str, int]:
-        return self.totals.setdefault(right, _empty_totals())
+        totals = self.totals.get(right)
+        if totals is None:  # not setdefault: that would build a new dict on every call
+            totals = self.totals[right] = _empty_totals()
+        return totals
 
     def add_movement(self, right: str, counts: CapCounts, on: date, amount: int) -> None:
         self.movements.setdefault(f"{right}|{counts.value}", []).append([on, amount])

@@ -108,8 +108,17 @@ class ImportBatch(Aggregate):
         return self.finished_at is not None
 
 
-def file_id_for(source: str, sha256: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/imports/{source}/{sha256}")
+# A file imported by several worker processes keeps one record per worker ("part"): each
+# writes its own refusals, in the same transaction as its lines, without waiting on the
+# others. Part 0 is the record of a single-process import.
+FILE_PARTS = 8
+
+
+def file_id_for(source: str, sha256: str, part: int = 0) -> UUID:
+    if not 0 <= part < FILE_PARTS:
+        raise LedgerError(f"part {part} of a file record: expected 0 to {FILE_PARTS - 1}")
+    suffix = f"/part-{part}" if part else ""
+    return uuid5(NAMESPACE_URL, f"/imports/{source}/{sha256}{suffix}")
 
 
 class ImportedFile(Aggregate):
@@ -135,10 +144,10 @@ class ImportedFile(Aggregate):
         self.refused: dict[int, str] = {}  # line number -> the batch that first refused it
 
     @classmethod
-    def seen(cls, source: str, sha256: str) -> ImportedFile:
+    def seen(cls, source: str, sha256: str, part: int = 0) -> ImportedFile:
         return cls._create(
             cls.FileSeen,
-            id=file_id_for(source, sha256),
+            id=file_id_for(source, sha256, part),
             source=source,
             sha256=sha256,
             prev_hash=GENESIS,

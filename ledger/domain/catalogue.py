@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from ledger.domain.errors import CatalogueError, NoRuleInForceError, UnknownRightError
 
@@ -163,11 +164,12 @@ class RuleVersion:
     summary: str = ""
     references: tuple[str, ...] = ()
 
-    @property
+    # Cached (rules never change once loaded): every command asks for these.
+    @cached_property
     def id(self) -> str:
         return f"{self.right}@{self.effective_from.isoformat()}"
 
-    @property
+    @cached_property
     def usable_in(self) -> frozenset[Status]:
         return frozenset(s for s, p in self.transitions.items() if p.outcome is Outcome.CARRY)
 

@@ -77,6 +77,12 @@ class AccountCache:
         for aggregate_id in ids:
             self.items.pop(aggregate_id, None)
 
+    def clear(self) -> None:
+        """Forget every account; a dry run parks them instead: they are its only record."""
+        if self.parked is not None:
+            self.parked.put(self.items.values())
+        self.items.clear()
+
     def close(self) -> None:
         self.items.clear()
         if self.parked is not None:

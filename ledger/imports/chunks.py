@@ -1,22 +1,23 @@
 """Apply a chunk of lines: many accounts, one transaction, redone whole on a write conflict.
 
-A chunk is validated line by line, then its accounts are loaded in bulk, its lines run in
-file order, and every event it made is written in one transaction, by a background writer
-while the next chunk is worked out (see ``writer.py``). Nothing of a chunk is reported
-before its write commits, so a crash or a conflict never counts a line twice: after a
-conflict the chunk's accounts are read again from the store and its lines redone (and so
-is the chunk after it, which ran on the state the failed write would have made). That is
-safe because a line applied meanwhile (by this file or another) is an exact repeat and
-comes back as "already applied".
+A chunk is validated line by line (``validation.py``), then its accounts are loaded in
+bulk, its lines run in file order, and every event it made is written in one transaction,
+by a background writer while the next chunk is worked out (``writer.py``). Nothing of a
+chunk is reported before its write commits, so a crash or a conflict never counts a line
+twice: after a conflict the chunk's accounts are read again from the store and its lines
+redone (and so is the chunk after it, which ran on the state the failed write would have
+made). That is safe because a line applied meanwhile (by this file or another) is an exact
+repeat and comes back as "already applied".
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -30,12 +31,10 @@ from ledger.imports.apply import ParsedLine, Target, apply_line, field_of
 from ledger.imports.cache import AccountCache
 from ledger.imports.earlier import EarlierRuns, recheck
 from ledger.imports.readers import Record
-from ledger.imports.references import Claim, ReferenceIndex
-from ledger.imports.report import UNKNOWN_KIND, Reject
-from ledger.imports.rows import KINDS, Problem, parse_row
+from ledger.imports.report import Reject
+from ledger.imports.rows import Problem
+from ledger.imports.validation import Validator, reject_of
 from ledger.imports.writer import ChunkWriter
-
-KNOWN_IDS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,8 @@ class ImportSettings:
     chunk_lines: int = 2000
     cached_accounts: int = 10_000
     retries: int = CONFLICT_RETRIES
+    # Processes that apply lines (each a share of the citizens); 1 applies in this one.
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -55,28 +56,196 @@ class ChunkOutcome:
     redone: int  # how many times a concurrent write made the chunk start over
 
 
+Outcomes = dict[int, Result | Problem]  # by line number
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What the commands of one chunk's lines did, once their write committed."""
+
+    key: int
+    outcomes: Outcomes
+    made: int  # account events made (a dry run makes them too, and writes none)
+    redone: int
+
+
 @dataclass
 class Applied:
-    """A chunk worked out in memory: its outcomes and the records still to be written."""
+    """A chunk worked out in memory, its records still to be written."""
 
-    records: Sequence[Record]
+    key: int
     parsed: list[ParsedLine]
-    rejects: list[Reject]  # the lines refused before any command ran
-    outcomes: dict[int, Result | Problem]
+    outcomes: Outcomes
     accounts: dict[UUID, Account]  # kept for the next chunk until this one is written
-    made: int  # events the chunk made (a dry run makes them too, and writes none)
+    made: int
     events: list[StoredEvent]
     snapshots: list[StoredEvent]
     redone: int = 0
 
+    def committed(self) -> Committed:
+        return Committed(self.key, self.outcomes, self.made, self.redone)
+
+
+@dataclass
+class Waiting:
+    """A validated chunk whose lines are being applied."""
+
+    records: Sequence[Record]
+    parsed: list[ParsedLine]
+    rejects: list[Reject]
+    outcomes: Outcomes = field(default_factory=dict)
+    made: int = 0
+    redone: int = 0
+
+    def add(self, committed: Committed) -> None:
+        self.outcomes.update(committed.outcomes)
+        self.made += committed.made
+        self.redone = max(self.redone, committed.redone)
+
+    def outcome(self) -> ChunkOutcome:
+        """The chunk's results in file order: refused before any command, then by command."""
+        rejects = list(self.rejects)
+        results: list[tuple[str, Result | None]] = [(r.kind, None) for r in rejects]
+        originals = {record.line: record for record in self.records}
+        for line in self.parsed:
+            outcome = self.outcomes[line.line]
+            if isinstance(outcome, Problem):
+                rejects.append(reject_of(originals[line.line], outcome, line.row.kind))
+                results.append((line.row.kind, None))
+            else:
+                results.append((line.row.kind, outcome))
+        rejects.sort(key=lambda reject: reject.line)
+        return ChunkOutcome(results, rejects, self.made, self.redone)
+
 
 class ChunkRunner:
-    """Runs chunks in file order, writing each in the background while the next is worked out.
+    """Validates and applies chunks in this process, in file order."""
 
-    ``submit`` returns the outcomes of the chunks whose write has committed (the one before,
-    usually); ``finish`` waits for the last. Accounts stay in the cache as soon as a chunk
-    has run, so the next chunk sees them; if a write fails on a conflict, every account of
-    that chunk and of the one after it is forgotten, and both are redone from the store.
+    def __init__(
+        self,
+        ledger: Ledger,
+        target: Target,
+        settings: ImportSettings,
+        dry_run: bool,
+        earlier: EarlierRuns,
+    ) -> None:
+        self.settings = settings
+        self.validator = Validator(ledger)
+        memory = MemoryApplier(ledger, target, settings, dry_run, earlier)
+        self.applier = Applier(memory, ledger)
+        self.waiting: dict[int, Waiting] = {}
+        self.keys = itertools.count()
+
+    def submit(self, records: Sequence[Record]) -> list[ChunkOutcome]:
+        """Start on a chunk; the outcomes of the chunks whose write committed meanwhile."""
+        parsed, rejects = self.validator.validate(records)
+        key = next(self.keys)
+        self.waiting[key] = Waiting(records, parsed, rejects)
+        return self.collect(self.applier.submit(key, parsed))
+
+    def finish(self) -> list[ChunkOutcome]:
+        """The outcomes of the chunks still being written, once they are."""
+        return self.collect(self.applier.finish())
+
+    def collect(self, committed: list[Committed]) -> list[ChunkOutcome]:
+        outcomes = []
+        for done in committed:
+            waiting = self.waiting.pop(done.key)
+            waiting.add(done)
+            outcomes.append(waiting.outcome())
+        return outcomes
+
+    def close(self) -> None:
+        self.applier.close()
+        self.validator.close()
+
+
+class Applier:
+    """Runs chunks of validated lines, writing each in the background while the next runs.
+
+    ``submit`` returns what the chunks whose write has committed did (the one before,
+    usually); ``finish`` waits for the last. If a write fails on a conflict, what is in
+    memory ran ahead of the store: it is all forgotten, and the chunk and the one after it
+    are redone from the store.
+    """
+
+    def __init__(self, memory: MemoryApplier, ledger: Ledger) -> None:
+        self.memory = memory
+        self.writer = ChunkWriter(ledger)
+        self.in_flight: tuple[Applied, Future[None]] | None = None
+
+    def submit(self, key: int, parsed: list[ParsedLine]) -> list[Committed]:
+        applied = self.memory.apply(key, parsed)
+        done: list[Committed] = []
+        if self.in_flight is not None:
+            before, write = self.in_flight
+            self.in_flight = None
+            if written(write):
+                self.memory.written(before.key)
+                done.append(before.committed())
+            else:  # this chunk ran on the state the failed write would have made
+                self.memory.reset()
+                done.append(self.redo(before))
+                done.append(self.redo(applied))
+                return done
+        if self.memory.dry_run:
+            self.memory.written(applied.key)
+            done.append(applied.committed())
+        else:
+            self.in_flight = (applied, self.writer.start(applied.events, applied.snapshots))
+        return done
+
+    def finish(self) -> list[Committed]:
+        if self.in_flight is None:
+            return []
+        applied, write = self.in_flight
+        self.in_flight = None
+        if written(write):
+            self.memory.written(applied.key)
+            return [applied.committed()]
+        self.memory.reset()
+        return [self.redo(applied)]
+
+    def redo(self, applied: Applied) -> Committed:
+        """The chunk again from the store, written before returning, after a conflict."""
+        for attempt in range(1, self.memory.settings.retries + 1):
+            again = self.memory.apply(applied.key, applied.parsed)
+            again.redone = applied.redone + attempt
+            if self.memory.dry_run or written(self.writer.start(again.events, again.snapshots)):
+                self.memory.written(again.key)
+                return again.committed()
+            self.memory.reset()
+            time.sleep(random.uniform(0, 0.02 * attempt))  # let the other writer go
+        raise gave_up(applied.parsed, self.memory.settings.retries)
+
+    def close(self) -> None:
+        """Stop the writer (after its last write) and let go of the cache."""
+        self.writer.close()
+        self.memory.close()
+
+
+def written(write: Future[None]) -> bool:
+    """Whether the write committed; False on a conflict, any other failure raises."""
+    try:
+        write.result()
+    except RecordConflictError:
+        return False
+    return True
+
+
+def gave_up(parsed: list[ParsedLine], retries: int) -> LedgerError:
+    return LedgerError(
+        f"gave up on lines {parsed[0].line}-{parsed[-1].line} after {retries} "
+        "concurrent-write conflicts; run the same import again to finish it"
+    )
+
+
+class MemoryApplier:
+    """Runs a chunk's lines on the accounts in memory and turns what they did into records.
+
+    Until a chunk's write commits, its accounts are held here ("unwritten"): the store does
+    not have that chunk's events yet, and the bounded cache may have let go of them, so a
+    later chunk must find them here, never read a state from the store that misses them.
     """
 
     def __init__(
@@ -93,105 +262,9 @@ class ChunkRunner:
         self.dry_run = dry_run
         self.earlier = earlier
         self.cache = AccountCache(ledger, settings.cached_accounts, dry_run)
-        self.references = ReferenceIndex()
-        self.ids: dict[str, UUID] = {}  # INSZ -> account id (a keyed hash: worth keeping)
-        self.writer = ChunkWriter(ledger)
-        self.in_flight: tuple[Applied, Future[None]] | None = None
+        self.unwritten: dict[int, dict[UUID, Account]] = {}
 
-    def run(self, records: Sequence[Record]) -> ChunkOutcome:
-        """One chunk, written before returning (no overlap)."""
-        done = self.submit(records)
-        done += self.finish()
-        (outcome,) = done
-        return outcome
-
-    def submit(self, records: Sequence[Record]) -> list[ChunkOutcome]:
-        parsed, rejects = self.validate(records)
-        applied = self.apply(records, parsed, rejects)
-        done: list[ChunkOutcome] = []
-        if self.in_flight is not None:
-            before, write = self.in_flight
-            self.in_flight = None
-            if self.written(write):
-                done.append(self.outcome(before))
-            else:  # this chunk ran on the state the failed write would have made
-                self.cache.forget(before.accounts.keys() | applied.accounts.keys())
-                self.earlier.forget_unsaved()
-                done.append(self.outcome(self.redo(before)))
-                applied = self.redo(applied)
-        if self.dry_run:
-            done.append(self.outcome(applied))
-        else:
-            self.in_flight = (applied, self.writer.start(applied.events, applied.snapshots))
-        return done
-
-    def finish(self) -> list[ChunkOutcome]:
-        """The outcome of the chunk still being written, once it is."""
-        if self.in_flight is None:
-            return []
-        applied, write = self.in_flight
-        self.in_flight = None
-        if not self.written(write):
-            self.cache.forget(applied.accounts)
-            self.earlier.forget_unsaved()
-            applied = self.redo(applied)
-        return [self.outcome(applied)]
-
-    @staticmethod
-    def written(write: Future[None]) -> bool:
-        """Whether the write committed; False on a conflict, any other failure raises."""
-        try:
-            write.result()
-        except RecordConflictError:
-            return False
-        return True
-
-    def outcome(self, applied: Applied) -> ChunkOutcome:
-        rejects = list(applied.rejects)
-        results: list[tuple[str, Result | None]] = [(r.kind, None) for r in rejects]
-        originals = {record.line: record for record in applied.records}
-        for line in applied.parsed:
-            outcome = applied.outcomes[line.line]
-            if isinstance(outcome, Problem):
-                record = originals[line.line]
-                rejects.append(_reject(record, outcome, line.row.kind))
-                results.append((line.row.kind, None))
-            else:
-                results.append((line.row.kind, outcome))
-        return ChunkOutcome(results, rejects, applied.made, applied.redone)
-
-    # ------------------------------------------------------------ validation
-    def validate(self, records: Sequence[Record]) -> tuple[list[ParsedLine], list[Reject]]:
-        parsed: list[ParsedLine] = []
-        rejects: list[Reject] = []
-        if len(self.ids) > KNOWN_IDS:
-            self.ids.clear()  # bounded: the next chunks' citizens are mostly new anyway
-        for record in records:
-            row = parse_row(record.fields) if record.problem is None else record.problem
-            if isinstance(row, Problem):
-                rejects.append(_reject(record, row, _kind_of(record)))
-            else:
-                parsed.append(ParsedLine(record.line, self.account_id(row.insz.value), row))
-        claims = [Claim(p.line, p.row.reference, p.account_id) for p in parsed]
-        refused = self.references.claim(claims)
-        if refused:
-            by_line = {record.line: record for record in records}
-            for line in (p for p in parsed if p.line in refused):
-                rejects.append(_reject(by_line[line.line], refused[line.line], line.row.kind))
-            parsed = [p for p in parsed if p.line not in refused]
-        return parsed, rejects
-
-    def account_id(self, insz: str) -> UUID:
-        found = self.ids.get(insz)
-        if found is None:
-            found = self.ids[insz] = self.ledger.account_id_for(insz)
-        return found
-
-    # ------------------------------------------------------------ applying
-    def apply(
-        self, records: Sequence[Record], parsed: list[ParsedLine], rejects: list[Reject]
-    ) -> Applied:
-        """Run the chunk's commands in memory and turn what they did into records."""
+    def apply(self, key: int, parsed: list[ParsedLine]) -> Applied:
         accounts = self.fetch({p.account_id for p in parsed})
         outcomes = self.apply_all(accounts, parsed)
         events = [e for account in accounts.values() for e in account.collect_events()]
@@ -199,11 +272,11 @@ class ChunkRunner:
         made = len(events)
         events += self.note_refusals(outcomes)
         self.cache.keep(accounts)
+        self.unwritten[key] = accounts
         mapper = self.ledger.mapper
         return Applied(
-            records,
+            key,
             parsed,
-            rejects,
             outcomes,
             accounts,
             made,
@@ -211,38 +284,25 @@ class ChunkRunner:
             [mapper.to_stored_event(s) for s in snapshots],
         )
 
-    def fetch(self, ids: set[UUID]) -> dict[UUID, Account]:
-        """The accounts among ``ids``; those of the chunk being written come from memory.
+    def written(self, key: int) -> None:
+        """The chunk's write committed: its accounts are as the store has them."""
+        self.unwritten.pop(key, None)
 
-        The store does not have that chunk's events yet, and the cache may have let go of
-        its accounts: read from the store, they would be a state that misses them.
-        """
-        writing = {} if self.in_flight is None else self.in_flight[0].accounts
-        accounts = {i: writing[i] for i in ids if i in writing}
+    def reset(self) -> None:
+        """After a failed write: forget every account in memory, read the file record again."""
+        self.unwritten.clear()
+        self.cache.clear()
+        self.earlier.forget_unsaved()
+
+    def fetch(self, ids: set[UUID]) -> dict[UUID, Account]:
+        accounts: dict[UUID, Account] = {}
+        for held in self.unwritten.values():  # the same objects as in the cache, if there
+            accounts.update((i, held[i]) for i in ids if i in held)
         accounts.update(self.cache.fetch(ids - accounts.keys()))
         return accounts
 
-    def redo(self, applied: Applied) -> Applied:
-        """The chunk again from the store, written before returning, after a conflict."""
-        for attempt in range(1, self.settings.retries + 1):
-            again = self.apply(applied.records, applied.parsed, applied.rejects)
-            again.redone = applied.redone + attempt
-            if self.written(self.writer.start(again.events, again.snapshots)):
-                return again
-            self.cache.forget(again.accounts)  # their state in memory ran ahead of the store
-            self.earlier.forget_unsaved()
-            time.sleep(random.uniform(0, 0.02 * attempt))  # let the other writer go
-        parsed = applied.parsed
-        raise LedgerError(
-            f"gave up on lines {parsed[0].line}-{parsed[-1].line} after "
-            f"{self.settings.retries} concurrent-write conflicts; run the same import again "
-            "to finish it"
-        )
-
-    def apply_all(
-        self, accounts: dict[UUID, Account], parsed: list[ParsedLine]
-    ) -> dict[int, Result | Problem]:
-        outcomes: dict[int, Result | Problem] = {}
+    def apply_all(self, accounts: dict[UUID, Account], parsed: list[ParsedLine]) -> Outcomes:
+        outcomes: Outcomes = {}
         for line in parsed:
             refused_in = self.earlier.refused_by(line.line)
             if refused_in is not None:
@@ -254,7 +314,7 @@ class ChunkRunner:
                 outcomes[line.line] = Problem(field_of(error), str(error))
         return outcomes
 
-    def note_refusals(self, outcomes: dict[int, Result | Problem]) -> list[Any]:
+    def note_refusals(self, outcomes: Outcomes) -> list[Any]:
         """The file record's events for the lines the rules refused for the first time."""
         if self.dry_run:
             return []
@@ -279,16 +339,4 @@ class ChunkRunner:
         ]
 
     def close(self) -> None:
-        """Stop the writer (after its last write) and let go of the caches."""
-        self.writer.close()
-        self.references.close()
         self.cache.close()
-
-
-def _kind_of(record: Record) -> str:
-    kind = record.fields.get("kind")
-    return kind if isinstance(kind, str) and kind in KINDS else UNKNOWN_KIND
-
-
-def _reject(record: Record, problem: Problem, kind: str) -> Reject:
-    return Reject(record.line, kind, problem.field, problem.reason, record.original)

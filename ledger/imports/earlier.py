@@ -17,41 +17,59 @@ from eventsourcing.application import AggregateNotFoundError
 
 from ledger.application import Ledger
 from ledger.domain.account import Account, Result
-from ledger.domain.batch import ImportedFile, file_id_for
+from ledger.domain.batch import FILE_PARTS, ImportedFile, file_id_for
 from ledger.domain.errors import LedgerError
 from ledger.imports.apply import ParsedLine, Target, apply_line, field_of
 from ledger.imports.rows import LINE, Problem
 
 
 class EarlierRuns:
-    def __init__(self, ledger: Ledger, source: str, sha256: str) -> None:
+    """The refusals of earlier runs of this file, from every part of its record.
+
+    A run writes to its own part (``part``: the worker's number, 0 for a single process),
+    and reads them all: an earlier run may have split the file over more workers.
+    """
+
+    def __init__(self, ledger: Ledger, source: str, sha256: str, part: int = 0) -> None:
         self.ledger = ledger
         self.key = (source, sha256)
-        self.record = self.load()
+        self.part = part
+        self.record: ImportedFile | None = None
+        self.refused: dict[int, str] = {}
+        self.forget_unsaved()
 
-    def load(self) -> ImportedFile | None:
+    def load(self, part: int) -> ImportedFile | None:
         try:
-            found: ImportedFile = self.ledger.repository.get(file_id_for(*self.key))
+            found: ImportedFile = self.ledger.repository.get(file_id_for(*self.key, part))
         except AggregateNotFoundError:
             return None
         return found
 
     def refused_by(self, line: int) -> str | None:
         """The batch that refused this line before, if one did."""
-        return None if self.record is None else self.record.refused.get(line)
+        return self.refused.get(line)
 
     def note(self, batch: str, lines: list[int]) -> list[Any]:
         """Events that remember ``lines`` as refused, for the chunk's own write."""
         if not lines:
             return []
         if self.record is None:
-            self.record = ImportedFile.seen(*self.key)
+            self.record = ImportedFile.seen(*self.key, self.part)
         self.record.refuse(batch, lines)
+        for line in lines:
+            self.refused.setdefault(line, batch)
         return list(self.record.collect_events())
 
     def forget_unsaved(self) -> None:
-        """After a failed write: read the record again (another run may have added to it)."""
-        self.record = self.load()
+        """Read the records (again, after a failed write: another run may have added)."""
+        self.refused = {}
+        for part in range(FILE_PARTS):
+            found = self.load(part)
+            if found is not None:
+                for line, batch in found.refused.items():
+                    self.refused.setdefault(line, batch)
+            if part == self.part:
+                self.record = found
 
 
 def recheck(

@@ -20,6 +20,7 @@ from ledger.domain.identifiers import parse_source
 from ledger.imports.apply import Target
 from ledger.imports.chunks import ChunkOutcome, ChunkRunner, ImportSettings
 from ledger.imports.earlier import EarlierRuns
+from ledger.imports.parallel import ParallelRunner, shares_its_store
 from ledger.imports.readers import (
     ImportFileError,
     LineSource,
@@ -70,8 +71,7 @@ def import_file(
         if not dry_run:
             ledger.save(batch)
         target = Target(canonical, ledger.actor, str(batch.id), ledger.catalogue)
-        earlier = EarlierRuns(ledger, canonical, sha256)
-        runner = ChunkRunner(ledger, target, settings, dry_run, earlier)
+        runner = _runner(ledger, target, settings, dry_run, sha256)
         try:
             _run(runner, records, lines, summary, rejects, progress, after_chunk)
         finally:
@@ -83,8 +83,17 @@ def import_file(
     return summary
 
 
+def _runner(
+    ledger: Ledger, target: Target, settings: ImportSettings, dry_run: bool, sha256: str
+) -> ChunkRunner | ParallelRunner:
+    if settings.workers > 1 and shares_its_store(ledger):
+        return ParallelRunner(ledger, target, settings, dry_run, sha256)
+    earlier = EarlierRuns(ledger, target.source, sha256)
+    return ChunkRunner(ledger, target, settings, dry_run, earlier)
+
+
 def _run(
-    runner: ChunkRunner,
+    runner: ChunkRunner | ParallelRunner,
     records: Iterator[Record],
     lines: LineSource,
     summary: ImportSummary,

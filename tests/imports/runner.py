@@ -1,6 +1,6 @@
 """Run one import in a process of its own, as the kill-and-resume and concurrency tests need.
 
-    python -m tests.imports.runner DATABASE FILE SOURCE [--chunk N] [--kill-after N]
+    python -m tests.imports.runner DATABASE FILE SOURCE [--chunk N] [--kill-after N] [--workers N]
 
 Prints the summary as JSON. With ``--kill-after N`` the process sends itself SIGKILL once N
 chunks have committed: a crash at a known point, with no chance to clean up.
@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("source")
     parser.add_argument("--chunk", type=int, default=100)
     parser.add_argument("--kill-after", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     settings = load_settings(args.database, {"LLR_ID_KEY": TEST_ID_KEY, "LLR_ACTOR": "runner"})
     # The test made the tables; processes creating them at once can fail on PostgreSQL.
@@ -47,7 +48,7 @@ def main() -> None:
         args.source,
         rejects=None,
         after_chunk=after_chunk,
-        settings=ImportSettings(chunk_lines=args.chunk),
+        settings=ImportSettings(chunk_lines=args.chunk, workers=args.workers),
     )
     print(json.dumps(summary.as_json()))
 

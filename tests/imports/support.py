@@ -103,12 +103,15 @@ def run_import(
     source: str = EMPLOYER,
     chunk_lines: int = 2000,
     cached_accounts: int = 10_000,
+    workers: int = 1,
     **options: Any,
 ) -> tuple[ImportSummary, list[dict[str, str]]]:
     """Import ``path``; the summary and the rejects file's rows (empty when none)."""
     rejects = path.with_name(path.name + ".rejects.csv")
     rejects.unlink(missing_ok=True)
-    settings = ImportSettings(chunk_lines=chunk_lines, cached_accounts=cached_accounts)
+    settings = ImportSettings(
+        chunk_lines=chunk_lines, cached_accounts=cached_accounts, workers=workers
+    )
     summary = import_file(ledger, path, source, rejects=rejects, settings=settings, **options)
     if not rejects.exists():
         return summary, []

@@ -126,3 +126,23 @@ def test_an_importer_imports_for_its_own_source_only(llr: CliRunner, tmp_path: P
 
     assert refused.exit_code == 1 and "may import for employer:0403170701 only" in refused.stderr
     assert allowed.exit_code == 0, allowed.stderr
+
+
+def test_workers_apply_the_file_as_one_process_would(llr: CliRunner, tmp_path: Path) -> None:
+    rows = [grant(INSZ, "G-1", 40), use(INSZ, "U-1", 5), use(INSZ, "U-2", 50)]
+    path = write_csv(tmp_path / "q3.csv", rows)
+
+    result = run(llr, "import", str(path), "--source", EMPLOYER, "--workers", "2", "--json")
+
+    assert result.exit_code == 1  # the use beyond the balance
+    summary = json.loads(result.stdout)
+    assert (summary["applied"], summary["rejected"]) == (2, 1)
+
+
+def test_a_number_of_workers_out_of_range_is_refused(llr: CliRunner, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "q3.csv", [grant(INSZ, "G-1", 40)])
+
+    result = llr.invoke(LLR, ["import", str(path), "--source", EMPLOYER, "--workers", "9"])
+
+    assert result.exit_code == 2
+    assert "--workers" in result.stderr and "1<=x<=8" in result.stderr
