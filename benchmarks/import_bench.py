@@ -30,6 +30,7 @@ from typing import Any
 import psycopg
 
 from benchmarks.ceilings import bulk_load_rate, recorder_rate
+from cli.imports import default_workers
 from ledger.application import Ledger
 from ledger.config import load_settings
 from ledger.imports import ImportSettings, import_file
@@ -84,10 +85,11 @@ def open_ledger(database: str) -> Ledger:
 
 
 def timed_import(ledger: Ledger, path: Path, args: argparse.Namespace) -> dict[str, Any]:
-    settings = ImportSettings(chunk_lines=args.chunk, cached_accounts=args.cache)
+    workers = args.workers or default_workers(path)
+    settings = ImportSettings(chunk_lines=args.chunk, cached_accounts=args.cache, workers=workers)
     rejects = Path(tempfile.gettempdir()) / f"{path.stem}.rejects.csv"
     profile = cProfile.Profile() if args.profile else None
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), time.process_time() - children_cpu()
     if profile:
         profile.enable()
     summary = import_file(ledger, path, SOURCE, rejects=rejects, settings=settings)
@@ -95,18 +97,32 @@ def timed_import(ledger: Ledger, path: Path, args: argparse.Namespace) -> dict[s
         profile.disable()
         print_profile(profile)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu + children_cpu()  # the workers' CPU too
+    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
+        "workers": workers,
         "lines": summary.lines_read,
         "applied": summary.applied,
         "rejected": summary.rejected,
         "events": summary.events_written,
         "seconds": round(seconds, 1),
-        "cpu_seconds": round(time.process_time() - cpu, 1),
+        "cpu_seconds": round(cpu_seconds, 1),
         "lines_per_s": round(summary.lines_read / seconds),
         "events_per_s": round(summary.events_written / seconds),
-        "events_per_cpu_s": round(summary.events_written / (time.process_time() - cpu)),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "events_per_cpu_s": round(summary.events_written / cpu_seconds),
+        # Peak RSS of this process and of the largest worker; all processes together at most
+        # main + workers x that. (A file generated in this run makes the generator a child
+        # too: run again with the file in place for the workers' own figure.)
+        "peak_rss_mb": round(main_rss),
+        "worker_peak_rss_mb": round(worker_rss) if workers > 1 else 0,
+        "all_processes_rss_mb": round(main_rss + (workers * worker_rss if workers > 1 else 0)),
     }
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # Phases of an import, each the inclusive time of one function (file, name), in call order.
@@ -148,6 +164,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk", type=int, default=ImportSettings.chunk_lines)
     parser.add_argument("--cache", type=int, default=ImportSettings.cached_accounts)
     parser.add_argument("--profile", action="store_true", help="print CPU time by area")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="worker processes (default: as llr import)"
+    )
     args = parser.parse_args(argv)
     path = generated_file(args)
     with fresh_store(args.backend) as database:

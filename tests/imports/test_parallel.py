@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -169,3 +170,20 @@ def _fresh_store_like(database_url: str, tmp_path: Path) -> str:
         reset_postgres(database_url)
         return database_url
     return str(tmp_path / "second.sqlite3")
+
+
+def test_a_validated_row_sent_to_a_worker_arrives_equal_and_unvalidated_again(
+    generated: Path,
+) -> None:
+    from ledger.imports.readers import LineSource, open_file, read_records
+    from ledger.imports.rows import ValidRow, parse_row
+
+    with open_file(generated) as handle:
+        rows = [parse_row(r.fields) for r in read_records(LineSource(handle), "csv")]
+    valid = [row for row in rows if isinstance(row, ValidRow)]
+
+    back = pickle.loads(pickle.dumps(valid, pickle.HIGHEST_PROTOCOL))
+
+    assert len(valid) > 2900
+    assert back == valid
+    assert [type(row) for row in back] == [type(row) for row in valid]
