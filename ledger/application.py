@@ -335,9 +335,12 @@ class Ledger(Application[UUID]):
         """Expire, on every account, the lots due on or before ``as_of``."""
         self.require(Action.EXPIRE)
         checked = changed = expired = 0
+        from ledger.imports.loading import load_accounts  # it builds on this module
+
         ids = list(self.all_account_ids())
         for start in range(0, len(ids), EXPIRY_BATCH):
-            batch = [self.get_account(i) for i in ids[start : start + EXPIRY_BATCH]]
+            # Two queries per batch of accounts, not one or two per account.
+            batch = list(load_accounts(self, ids[start : start + EXPIRY_BATCH]).values())
             counts = [account.expire(as_of, self.actor) for account in batch]
             touched = [a for a, n in zip(batch, counts, strict=True) if n]
             if touched:

@@ -25,7 +25,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from types import MappingProxyType
@@ -108,11 +108,13 @@ class ParallelRunner:
         self.next_key = 0
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: no shared pools
         self.workers: list[tuple[Any, Connection]] = []
+        # Each worker sees only its share of the citizens: the account cache is shared out.
+        share = replace(
+            settings, cached_accounts=max(1, settings.cached_accounts // settings.workers)
+        )
         for part in range(settings.workers):
             ours, theirs = context.Pipe()
-            plan = WorkerPlan(
-                ledger.store_env, ledger.id_key, target, settings, dry_run, sha256, part
-            )
+            plan = WorkerPlan(ledger.store_env, ledger.id_key, target, share, dry_run, sha256, part)
             process = context.Process(
                 target=work, args=(theirs, plan), name=f"llr-import-{part}", daemon=True
             )
