@@ -187,3 +187,25 @@ def test_a_validated_row_sent_to_a_worker_arrives_equal_and_unvalidated_again(
     assert len(valid) > 2900
     assert back == valid
     assert [type(row) for row in back] == [type(row) for row in valid]
+
+
+def test_a_dry_run_with_workers_writes_nothing_and_counts_as_the_real_run_does(
+    database_url: str, generated: Path
+) -> None:
+    ledger = make_ledger(database_url)
+    before = len(stored_events(ledger))
+
+    dry, dry_rejects = run_import(
+        ledger, generated, SOURCE, chunk_lines=300, workers=2, dry_run=True
+    )
+    unchanged = len(stored_events(ledger))
+    real, real_rejects = run_import(ledger, generated, SOURCE, chunk_lines=300, workers=2)
+    ledger.close()
+
+    assert unchanged == before
+    assert (dry.applied, dry.rejected, dry.events_written) == (
+        real.applied,
+        real.rejected,
+        real.events_written,
+    )
+    assert [r["line"] for r in dry_rejects] == [r["line"] for r in real_rejects]
