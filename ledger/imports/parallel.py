@@ -122,9 +122,14 @@ class ParallelRunner:
             theirs.close()
             self.workers.append((process, ours))
         self.inbox: queue.Queue[tuple[int, tuple[Any, ...]]] = queue.Queue()
-        for part in range(settings.workers):
-            name = f"llr-import-listener-{part}"
-            threading.Thread(target=self.listen, args=(part,), name=name, daemon=True).start()
+        self.listeners = [
+            threading.Thread(
+                target=self.listen, args=(part,), name=f"llr-import-listener-{part}", daemon=True
+            )
+            for part in range(settings.workers)
+        ]
+        for listener in self.listeners:
+            listener.start()
 
     # ----------------------------------------------------------------- chunks
     def submit(self, records: Sequence[Record]) -> list[ChunkOutcome]:
@@ -240,7 +245,7 @@ class ParallelRunner:
         while True:
             try:
                 message = connection.recv()
-            except (EOFError, OSError):
+            except Exception:  # the end of the pipe, or a message that cannot be read
                 self.inbox.put((part, ("gone",)))
                 return
             self.inbox.put((part, message))
@@ -257,11 +262,18 @@ class ParallelRunner:
         if self.writing is not None:
             self.writing[1].exception()  # let it end; the import stops either way
         self.writer.close()
-        for process, connection in self.workers:
-            connection.close()  # a worker still waiting reads the end of its pipe and stops
-            process.join(timeout=60)
+        for process, _ in self.workers:
+            if process.is_alive():  # still waiting for lines: the import stopped early
+                process.terminate()  # it holds nothing the store needs: this process writes
+        for process, _ in self.workers:
+            process.join(timeout=30)
             if process.is_alive():
                 process.kill()
+                process.join()
+        for listener in self.listeners:
+            listener.join(timeout=30)  # its worker is gone: it has read the end of the pipe
+        for _, connection in self.workers:
+            connection.close()
         self.validator.close()
 
 

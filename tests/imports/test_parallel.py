@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +14,7 @@ import pytest
 
 from ledger.application import Ledger
 from ledger.domain.batch import ImportBatch
+from ledger.domain.errors import LedgerError
 from tests.conftest import make_ledger, reset_postgres
 from tests.imports.support import (
     EMPLOYER,
@@ -209,3 +213,28 @@ def test_a_dry_run_with_workers_writes_nothing_and_counts_as_the_real_run_does(
         real.events_written,
     )
     assert [r["line"] for r in dry_rejects] == [r["line"] for r in real_rejects]
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_stops_the_import_with_a_clear_error_and_a_rerun_finishes_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    ledger = make_ledger(database_url)
+    path = quarter_file(tmp_path / "q3.csv")
+    killed: list[int] = []
+
+    def kill_a_worker(_: object) -> None:
+        workers = multiprocessing.active_children()
+        if workers and not killed:
+            killed.append(workers[0].pid or 0)
+            os.kill(workers[0].pid or 0, signal.SIGKILL)
+
+    with pytest.raises(LedgerError, match=r"import worker \d stopped without a word"):
+        run_import(ledger, path, chunk_lines=100, workers=2, after_chunk=kill_a_worker)
+    rerun, _ = run_import(ledger, path, chunk_lines=100, workers=2)
+    ledger.close()
+
+    assert killed
+    assert rerun.rejected == 0
+    assert rerun.applied + rerun.already_applied == CITIZENS * LINES_EACH
+    every_line_once(database_url)
