@@ -4,13 +4,13 @@
 stdout (nothing when clean but one "clean" line), with a summary on stderr; exit 0 when
 every invariant holds, 1 otherwise. ``llr audit digest`` writes a small sealed statement
 of the whole ledger to keep outside it; ``verify --digest`` proves the history it covers
-is unchanged. The key of an HMAC seal comes from ``LLR_DIGEST_KEY`` (environment only).
+is unchanged. The key of an HMAC seal is ``Settings.digest_key``, from ``LLR_DIGEST_KEY``
+(environment only).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +22,6 @@ from cli.errors import CliError
 from cli.output import echo_json
 from ledger.audit import (
     AuditReport,
-    digest_key,
     load_digest,
     save_digest,
     take_digest,
@@ -70,7 +69,7 @@ def verify_command(
     if insz is not None and digest_file is not None:
         raise click.UsageError("--digest covers the whole ledger: leave out INSZ")
     ledger = obj.ledger  # the role is checked here, before any file is read
-    digest = load_digest(Path(digest_file), digest_key(os.environ)) if digest_file else None
+    digest = load_digest(Path(digest_file), obj.settings.digest_key) if digest_file else None
     report = verify(ledger, insz, digest)
     if report_base:
         with files_named(report_base):
@@ -128,7 +127,7 @@ def digest_command(obj: LedgerContext, out: str | None, heads: bool) -> None:
     """
     if heads and out is None:
         raise click.UsageError("--heads writes a file next to the digest: give --out FILE")
-    digest, stream_heads = take_digest(obj.ledger, digest_key(os.environ))
+    digest, stream_heads = take_digest(obj.ledger, obj.settings.digest_key)
     if out is None:
         click.echo(json.dumps(digest.as_dict(), indent=2))
         return

@@ -121,8 +121,18 @@ class LedgerContext:
         click.get_current_context().call_on_close(ledger.close)
         self._ledger = ledger
         if not create:
-            ledger.check_store_key()
+            self.check_store_key(ledger)
         return ledger
+
+    def check_store_key(self, ledger: Ledger) -> None:
+        """Refuse a missing, unexpected or wrong cipher key before the command runs.
+
+        An audit is checked with one allowance: a store whose first record no longer
+        decodes (while the key fits the rest) is let through, so that the audit can report
+        that record as a finding, naming citizen and event, instead of being refused.
+        """
+        action = COMMAND_ACTIONS.get(command_path(click.get_current_context()))
+        ledger.check_store_key(for_audit=action is Action.AUDIT)
 
     def authorise(self, ctx: click.Context) -> None:
         """Refuse the running command unless the acting role may take its action."""

@@ -158,9 +158,13 @@ class Ledger(Application[UUID]):
         self.require(Action.INIT)
         return seal_store(self.security, self.recorder, self.mapper)
 
-    def check_store_key(self) -> None:
-        """Refuse a missing, unexpected or wrong cipher key before anything else happens."""
-        check_store(self.security, self.recorder, self.mapper)
+    def check_store_key(self, *, for_audit: bool = False) -> None:
+        """Refuse a missing, unexpected or wrong cipher key before anything else happens.
+
+        ``for_audit`` lets a store whose first record is damaged through (the key must
+        still fit the rest), so that the audit can name that record as a finding.
+        """
+        check_store(self.security, self.recorder, self.mapper, for_audit=for_audit)
 
     def harden_database(self) -> Hardening:
         """PostgreSQL: one role per llr role with only its grants; events append-only."""

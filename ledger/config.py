@@ -1,8 +1,8 @@
 """One place that turns settings (flags and environment) into the event store's configuration.
 
 Only the database location may come from a flag. Secrets (the key of the INSZ hash, the
-cipher key) come from the environment only, so they never show in a process list or a
-shell history.
+cipher key, the key that seals audit digests) come from the environment only, so they never
+show in a process list or a shell history.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ DEFAULT_DATABASE = "llr.sqlite3"
 DEVELOPMENT_ID_KEY = b"llr-development-key-do-not-use-in-production"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
     database: str
     id_key: bytes
@@ -33,6 +33,18 @@ class Settings:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     role: Role = DEFAULT_ROLE
     role_is_default: bool = True
+    # The HMAC key of audit digests (LLR_DIGEST_KEY); without one a digest seals itself
+    # with a plain SHA-256, which shows accidents but not a forger who recomputes it.
+    digest_key: bytes | None = None
+
+    def __repr__(self) -> str:
+        # Settings end up in logs and tracebacks: no key, no database password in them.
+        return (
+            f"Settings(database={self.describe_database()!r}, actor={self.actor!r}, "
+            f"role={str(self.role)!r}, id_key={'default' if self.id_key_is_default else 'set'}, "
+            f"cipher_key={'set' if self.cipher_key else 'none'}, "
+            f"digest_key={'set' if self.digest_key else 'none'})"
+        )
 
     @property
     def backend(self) -> str:
@@ -130,6 +142,7 @@ def load_settings(
         cipher_key=environ.get("LLR_CIPHER_KEY") or None,
         role=role_from(raw_role) if raw_role else DEFAULT_ROLE,
         role_is_default=not raw_role,
+        digest_key=(environ.get("LLR_DIGEST_KEY") or "").encode("utf-8") or None,
     )
 
 

@@ -12,7 +12,6 @@ window again from all movements.
 from __future__ import annotations
 
 from datetime import date
-from itertools import islice
 from typing import Any, NamedTuple
 
 from ledger.audit.findings import Invariant
@@ -32,13 +31,13 @@ class WindowSum(NamedTuple):
 def check_caps(stream: StreamAudit, event: Any, counts: CapCounts, book: RuleBook) -> None:
     assert stream.account is not None
     rule = book.version_on(event.right, event.on)
-    key = f"{event.right}|{counts.value}"
+    key, caps = book.caps_counting(event.right, rule, counts)
+    if not caps:
+        return
     movements = stream.account.movements.get(key, [])
-    for number, cap in enumerate(rule.caps):
-        if cap.counts is not counts:
-            continue
+    for sum_key, cap in caps:
         start, end = book.window(cap, event.on)
-        total = window_total(stream, f"{key}|{number}", movements, start, end, event.on)
+        total = window_total(stream, sum_key, movements, start, end, event.on)
         if total > cap.limit:
             stream.find(
                 Invariant.CAPS_PER_PERIOD,
@@ -55,7 +54,7 @@ def window_total(
     kept = stream.cap_sums.get(cap)
     if kept is None or (kept.start, kept.end) != (start, end) or on < kept.on:
         kept = WindowSum(start, end, 0, 0, on)
-    new = islice(movements, kept.counted, None)
+    new = movements[kept.counted :]  # a slice copies only these; islice would walk them all
     total: int = kept.total + sum(amount for day, amount in new if start <= day < end)
     stream.cap_sums[cap] = WindowSum(start, end, len(movements), total, on)
     return total

@@ -32,6 +32,7 @@ CHECKED_FOR = {
 
 Check = Callable[[StreamAudit, Any], bool]
 GRANTS, USES, SUSPEND = CapCounts.GRANTS, CapCounts.USES, Outcome.SUSPEND  # looked up once
+OUTCOME_EVENTS = transitions.OUTCOME_EVENTS
 
 
 class RuleChecks:
@@ -58,7 +59,7 @@ class RuleChecks:
         kind = type(event)
         reported = False
         try:
-            if stream.transition is not None and kind not in transitions.OUTCOME_EVENTS:
+            if stream.transition is not None and kind not in OUTCOME_EVENTS:
                 transitions.end(stream)
             check = self.before.get(kind)
             if check is not None and stream.replaying and stream.account is not None:

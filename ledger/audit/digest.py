@@ -27,7 +27,7 @@ from ledger.security.roles import Action
 
 FORMAT = "llr-audit-digest"
 ALGORITHM = "llr-merkle-sha256/1"
-KEY_VARIABLE = "LLR_DIGEST_KEY"
+KEY_VARIABLE = "LLR_DIGEST_KEY"  # read into Settings.digest_key (ledger/config.py)
 
 Head = tuple[UUID, int, str]  # account id, version, hash of that event
 
@@ -56,12 +56,6 @@ class Digest:
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.body(), "seal": {"method": self.seal_method, "value": self.seal}}
-
-
-def digest_key(environ: Mapping[str, str]) -> bytes | None:
-    """The HMAC key from ``LLR_DIGEST_KEY``; without one the digest seals with a self-hash."""
-    value = environ.get(KEY_VARIABLE)
-    return value.encode("utf-8") if value else None
 
 
 def seal_of(body: Mapping[str, Any], key: bytes | None) -> tuple[str, str]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger.domain.catalogue import Cap, Catalogue, Outcome, RuleVersion, Status
+from ledger.domain.catalogue import Cap, CapCounts, Catalogue, Outcome, RuleVersion, Status
+
+# A cap as the audit sums it: where its running sum is kept in a stream, and the cap.
+KeyedCap = tuple[str, Cap]
 
 
 class RuleBook:
@@ -16,6 +19,7 @@ class RuleBook:
         self._usable: dict[str, frozenset[str]] = {}
         self._outcome: dict[tuple[str, str], Outcome] = {}
         self._window: dict[tuple[int, date], tuple[date, date]] = {}
+        self._caps: dict[tuple[str, str, CapCounts], tuple[str, tuple[KeyedCap, ...]]] = {}
 
     def version_on(self, right: str, on: date) -> RuleVersion:
         """The rule of ``right`` in force on ``on`` (errors as the catalogue raises them)."""
@@ -46,3 +50,19 @@ class RuleBook:
         if window is None:
             window = self._window[key] = cap.window(on)
         return window
+
+    def caps_counting(
+        self, right: str, rule: RuleVersion, counts: CapCounts
+    ) -> tuple[str, tuple[KeyedCap, ...]]:
+        """The key under which ``Account.movements`` keeps what these caps sum, and the
+        rule's caps on ``counts``, each with the key of its running sum in a stream."""
+        found = self._caps.get((right, rule.id, counts))
+        if found is None:
+            movements = f"{right}|{counts.value}"
+            caps = tuple(
+                (f"{movements}|{number}", cap)
+                for number, cap in enumerate(rule.caps)
+                if cap.counts is counts
+            )
+            found = self._caps[(right, rule.id, counts)] = (movements, caps)
+        return found

@@ -158,7 +158,8 @@ class StreamAudit:
         if not self.replaying:
             return False
         try:
-            account = base_mutate(type(event))(event, self.account)
+            kind = type(event)
+            account = (_BASE_MUTATE.get(kind) or base_mutate(kind))(event, self.account)
             assert account is not None
         except Exception as error:  # a record the aggregate cannot apply is a finding
             self.find(

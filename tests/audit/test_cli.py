@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from cli.audit import audit_group
 from cli.main import cli
 from ledger.application import Ledger
+from ledger.config import load_settings
 from ledger.domain.chain import event_hash
 from tests.audit.support import ANNA, BERT, SHOWN, StoredRecords
 
@@ -141,3 +142,30 @@ def test_a_role_other_than_auditor_may_not_run_an_audit(cli_env: dict[str, str])
 
     assert result.exit_code == 1
     assert "may not run audits" in result.stderr
+
+
+def test_the_digest_key_is_a_setting_read_from_llr_digest_key_in_the_environment() -> None:
+    assert load_settings(None, {"LLR_DIGEST_KEY": "auditor-key"}).digest_key == b"auditor-key"
+    assert load_settings(None, {"LLR_DIGEST_KEY": ""}).digest_key is None
+    assert load_settings(None, {}).digest_key is None
+
+
+def test_with_llr_digest_key_the_digest_is_an_hmac_that_verify_checks_with_that_key(
+    llr: CliRunner, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    digest = tmp_path / "digest.json"
+    keyed = CliRunner(env={**cli_env, "LLR_ROLE": "auditor", "LLR_DIGEST_KEY": "auditor-key"})
+    other = CliRunner(env={**cli_env, "LLR_ROLE": "auditor", "LLR_DIGEST_KEY": "another-key"})
+    run(keyed, "audit", "digest", "--out", str(digest))
+
+    with_key, other_key = (
+        run(r, "audit", "verify", "--digest", str(digest)) for r in (keyed, other)
+    )
+    without_key = run(llr, "audit", "verify", "--digest", str(digest))
+
+    assert json.loads(digest.read_text())["seal"]["method"] == "hmac-sha256"
+    assert with_key.exit_code == 0, with_key.output
+    assert other_key.exit_code == 1
+    assert "does not match its own seal (hmac-sha256)" in other_key.stdout
+    assert without_key.exit_code == 1
+    assert "set LLR_DIGEST_KEY to the key it was taken with" in without_key.stderr
