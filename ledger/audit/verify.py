@@ -24,13 +24,13 @@ from ledger.audit.digest_check import Coverage, Covered
 from ledger.audit.findings import AuditReport, Finding, Invariant, RightTotals
 from ledger.audit.records import (
     SnapshotIndex,
-    cyclic_gc_paused,
     log_position,
     notifications,
     stream_records,
 )
 from ledger.audit.snapshots import check_snapshot_reached, compare_snapshot
 from ledger.audit.stream import UNKNOWN_HEAD, StreamAudit
+from ledger.collector import cyclic_gc_paused
 from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import parse_insz
 from ledger.security.roles import Action

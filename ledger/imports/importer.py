@@ -15,6 +15,7 @@ from itertools import islice
 from pathlib import Path
 
 from ledger.application import Ledger
+from ledger.collector import collect_young, cyclic_gc_paused
 from ledger.domain.batch import ImportBatch
 from ledger.domain.identifiers import parse_source
 from ledger.imports.apply import Target
@@ -71,11 +72,12 @@ def import_file(
         if not dry_run:
             ledger.save(batch)
         target = Target(canonical, ledger.actor, str(batch.id), ledger.catalogue)
-        runner = _runner(ledger, target, settings, dry_run, sha256)
-        try:
-            _run(runner, records, lines, summary, rejects, progress, after_chunk)
-        finally:
-            runner.close()
+        with cyclic_gc_paused():  # until the runner has let go of its account cache
+            runner = _runner(ledger, target, settings, dry_run, sha256)
+            try:
+                _run(runner, records, lines, summary, rejects, progress, after_chunk)
+            finally:
+                runner.close()
     summary.finished_at = datetime.now(UTC)
     if not dry_run:
         batch.finish(summary.finished_at, summary.counts())
@@ -105,6 +107,7 @@ def _run(
     try:
         for chunk in _chunks(records, runner.settings.chunk_lines):
             _record(summary, writer, runner.submit(chunk), after_chunk)
+            collect_young()
             if progress is not None:
                 progress(lines.bytes_read)
         _record(summary, writer, runner.finish(), after_chunk)

@@ -35,6 +35,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from ledger.application import Ledger
+from ledger.collector import collect_young, cyclic_gc_paused
 from ledger.domain.errors import LedgerError
 from ledger.imports.apply import ParsedLine, Target
 from ledger.imports.chunks import (
@@ -310,10 +311,11 @@ def work(connection: Connection, plan: WorkerPlan) -> None:
         try:
             earlier = EarlierRuns(ledger, plan.target.source, plan.sha256, plan.part)
             memory = MemoryApplier(ledger, plan.target, plan.settings, plan.dry_run, earlier)
-            try:
-                serve(connection, memory)
-            finally:
-                memory.close()
+            with cyclic_gc_paused():
+                try:
+                    serve(connection, memory)
+                finally:
+                    memory.close()  # lets go of the cache before the collector runs again
         finally:
             ledger.close()
     except EOFError:
@@ -333,6 +335,7 @@ def serve(connection: Connection, memory: MemoryApplier) -> None:
             # The accounts stay here, the lines are the main process's own: send the rest.
             applied.accounts, applied.parsed, applied.events, applied.snapshots = {}, [], [], []
             connection.send(("applied", applied, events, snapshots))
+            collect_young()
         elif message[0] == "written":
             memory.written(message[1])
         elif message[0] == "reset":
