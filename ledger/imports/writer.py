@@ -17,11 +17,14 @@ from eventsourcing.persistence import RecordConflictError, StoredEvent
 
 from ledger.application import Ledger
 
+SNAPSHOTS_PER_WRITE = 1000
+
 
 class ChunkWriter:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llr-import-writer")
+        self.snapshots: list[StoredEvent] = []  # of chunks already written, not yet stored
 
     def start(
         self, events: Sequence[StoredEvent], snapshots: Sequence[StoredEvent]
@@ -32,11 +35,20 @@ class ChunkWriter:
     def write(self, events: Sequence[StoredEvent], snapshots: Sequence[StoredEvent]) -> None:
         if events:
             self.ledger.recorder.insert_events(list(events))
-        if snapshots and self.ledger.snapshots is not None:
-            # Snapshots only save reading time: one that cannot be written is left out,
-            # and the chunk, whose events are in the store already, stands.
+        # Snapshots go in batches of their own: every commit waits for the disk, and a
+        # snapshot only saves reading time, so one lost in a crash costs nothing else.
+        self.snapshots += snapshots
+        if len(self.snapshots) >= SNAPSHOTS_PER_WRITE:
+            self.write_snapshots()
+
+    def write_snapshots(self) -> None:
+        pending, self.snapshots = self.snapshots, []
+        if pending and self.ledger.snapshots is not None:
+            # One that cannot be written (another process wrote one first) is left out.
             with contextlib.suppress(RecordConflictError):
-                self.ledger.snapshots.recorder.insert_events(list(snapshots))
+                self.ledger.snapshots.recorder.insert_events(pending)
 
     def close(self) -> None:
+        """Write the snapshots still pending, after the last chunk, and stop."""
+        self.pool.submit(self.write_snapshots).result()
         self.pool.shutdown(wait=True)
