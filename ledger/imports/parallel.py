@@ -1,17 +1,17 @@
-"""An import over several processes: this one reads, validates and writes; workers apply.
+"""An import over several processes: this one reads and validates, workers apply and write.
 
 Most of an import's CPU goes to the domain commands, the hash chain and turning events into
 records, and that work is per citizen: a citizen's lines must run in file order on one
 account, but two citizens never meet. So the lines of every chunk are split by account id
-over N worker processes, each with its own account cache and its own part of the file's
-record of refused lines. This process reads the file, validates every line and claims its
-reference (a check that spans citizens), sends each worker its share, and writes what the
-workers send back: all shares of a chunk in one transaction, so a chunk still lands whole
-or not at all, and the store keeps a single writer per import.
+over N worker processes, each with its own account cache, background writer and part of
+the file's record of refused lines. This process reads the file, validates every line and
+claims its reference (a check that spans citizens), sends each worker its share, and
+reports a chunk once every worker has committed its share. Each share is one transaction;
+a share that meets a concurrent write is redone from the store by its worker, as a
+single-process import redoes a chunk.
 
-If that write fails on a conflict (another process wrote to one of the chunk's citizens),
-every worker forgets what it holds in memory and the chunks not yet written are sent
-again, to be redone from the store. A worker whose pipe closes (this process died) stops.
+A worker whose pipe closes (this process died) stops; what it committed stands, and running
+the import again skips it as already applied.
 """
 
 from __future__ import annotations
@@ -19,38 +19,30 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import queue
-import random
 import threading
-import time
 import traceback
 from collections.abc import Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from types import MappingProxyType
 from typing import Any
-from uuid import UUID
-
-from eventsourcing.persistence import StoredEvent
 
 from ledger.application import Ledger
 from ledger.collector import collect_young, cyclic_gc_paused
 from ledger.domain.errors import LedgerError
 from ledger.imports.apply import ParsedLine, Target
 from ledger.imports.chunks import (
-    Applied,
+    Applier,
     ChunkOutcome,
+    Committed,
     ImportSettings,
     MemoryApplier,
     Waiting,
-    gave_up,
-    written,
 )
 from ledger.imports.earlier import EarlierRuns
 from ledger.imports.readers import Record
 from ledger.imports.validation import Validator
-from ledger.imports.writer import ChunkWriter
 
 
 def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -85,15 +77,10 @@ class WorkerPlan:
 
 @dataclass
 class Sent:
-    """A chunk sent to the workers: their shares, and what came back of them so far."""
+    """A chunk sent to the workers, and how many of their shares are still to commit."""
 
     waiting: Waiting
-    shares: list[list[ParsedLine]]
-    back: dict[int, Applied] = field(default_factory=dict)  # by worker
-
-    @property
-    def complete(self) -> bool:
-        return len(self.back) == len(self.shares)
+    shares_left: int
 
 
 class ParallelRunner:
@@ -101,11 +88,8 @@ class ParallelRunner:
         self, ledger: Ledger, target: Target, settings: ImportSettings, dry_run: bool, sha256: str
     ) -> None:
         self.settings = settings
-        self.dry_run = dry_run
         self.validator = Validator(ledger)
-        self.writer = ChunkWriter(ledger)
         self.sent: dict[int, Sent] = {}  # in file order, oldest first
-        self.writing: tuple[int, Future[None]] | None = None
         self.next_key = 0
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: no shared pools
         self.workers: list[tuple[Any, Connection]] = []
@@ -132,104 +116,59 @@ class ParallelRunner:
         for listener in self.listeners:
             listener.start()
 
-    # ----------------------------------------------------------------- chunks
     def submit(self, records: Sequence[Record]) -> list[ChunkOutcome]:
         parsed, rejects = self.validator.validate(records)
         shares: list[list[ParsedLine]] = [[] for _ in self.workers]
         for line in parsed:
             shares[line.account_id.int % len(shares)].append(line)
         key, self.next_key = self.next_key, self.next_key + 1
-        self.sent[key] = Sent(Waiting(records, parsed, rejects), shares)
-        self.send_shares(key)
+        self.sent[key] = Sent(Waiting(records, parsed, rejects), len(shares))
+        for part, share in enumerate(shares):
+            self.send(part, ("chunk", key, share))
         return self.advance(until_at_most=AHEAD)
 
     def finish(self) -> list[ChunkOutcome]:
-        done = self.advance(until_at_most=0)
+        """The chunks still waiting, once every worker has written its last share."""
         for part in range(len(self.workers)):
             self.send(part, ("finish",))
-        self.hear_from_all("finished")
+        done: list[ChunkOutcome] = []
+        finished: set[int] = set()
+        while len(finished) < len(self.workers):
+            part, message = self.inbox.get()
+            if message[0] == "finished":
+                finished.add(part)
+            else:
+                done += self.take(part, message)
+        if self.sent:  # every worker is done: nothing more can come for these
+            raise LedgerError(f"import workers finished with chunks {list(self.sent)} unreported")
         return done
 
-    def send_shares(self, key: int) -> None:
-        for part, share in enumerate(self.sent[key].shares):
-            self.send(part, ("chunk", key, share))
-
     def advance(self, until_at_most: int) -> list[ChunkOutcome]:
-        """Take in the workers' shares and write whole chunks, until few enough are left."""
+        """Take in what the workers committed until few enough chunks are left waiting."""
         done: list[ChunkOutcome] = []
-        while True:
-            done += self.check_write()
-            self.start_write()
-            if len(self.sent) <= until_at_most:
-                return done
-            # A write in flight is not something to wait on with the pipes: look again soon.
-            self.receive(timeout=0.005 if self.writing else None)
+        while len(self.sent) > until_at_most:
+            done += self.take(*self.inbox.get())
+        return done
 
-    def start_write(self) -> None:
-        """The oldest chunk, once every share is back and nothing else is being written."""
-        if self.writing is not None or not self.sent:
-            return
-        key = next(iter(self.sent))
-        chunk = self.sent[key]
-        if not chunk.complete:
-            return
-        events = [e for part in sorted(chunk.back) for e in chunk.back[part].events]
-        snapshots = [s for part in sorted(chunk.back) for s in chunk.back[part].snapshots]
-        self.writing = (key, self.writer.start(events, snapshots))
+    def take(self, part: int, message: tuple[Any, ...]) -> list[ChunkOutcome]:
+        """Count a share a worker committed; the chunks that completes, oldest first."""
+        committed: Committed = self.checked(part, message, "committed")
+        chunk = self.sent[committed.key]
+        chunk.waiting.add(committed)
+        chunk.shares_left -= 1
+        return self.completed()
 
-    def check_write(self) -> list[ChunkOutcome]:
-        if self.writing is None or not self.writing[1].done():
-            return []
-        key, write = self.writing
-        self.writing = None
-        if not written(write):
-            self.start_over()
-            return []
-        chunk = self.sent.pop(key)
-        for part in range(len(self.workers)):
-            self.send(part, ("written", key))
-        for applied in chunk.back.values():
-            chunk.waiting.add(applied.committed())
-        return [chunk.waiting.outcome()]
-
-    def start_over(self) -> None:
-        """After a conflict: the workers forget all they hold; unwritten chunks go again."""
-        for part in range(len(self.workers)):
-            self.send(part, ("reset",))
-        self.hear_from_all("reset")  # what the workers sent before that is dropped
-        for key, chunk in self.sent.items():
-            redone = max((a.redone for a in chunk.back.values()), default=0) + 1
-            if redone > self.settings.retries:
-                raise gave_up(chunk.waiting.parsed, self.settings.retries)
-            chunk.back.clear()
-            chunk.waiting.redone = redone
-            self.send_shares(key)
-        time.sleep(random.uniform(0, 0.02))  # let the other writer go
+    def completed(self) -> list[ChunkOutcome]:
+        """The oldest chunks whose every share has committed, in file order."""
+        done = []
+        while self.sent:
+            key = next(iter(self.sent))
+            if self.sent[key].shares_left:
+                break
+            done.append(self.sent.pop(key).waiting.outcome())
+        return done
 
     # ------------------------------------------------------------------ pipes
-    def receive(self, timeout: float | None) -> None:
-        """Take in one share sent back (waiting up to ``timeout``), if one comes."""
-        try:
-            part, message = self.inbox.get(timeout=timeout)
-        except queue.Empty:
-            return
-        applied = self.checked(part, message, "applied")
-        applied.events, applied.snapshots = _unpacked(message[2]), _unpacked(message[3])
-        chunk = self.sent.get(applied.key)
-        if chunk is not None:
-            applied.redone = chunk.waiting.redone
-            chunk.back[part] = applied
-
-    def hear_from_all(self, word: str) -> None:
-        """Wait until every worker has said ``word``; shares sent back before it are dropped."""
-        heard: set[int] = set()
-        while len(heard) < len(self.workers):
-            part, message = self.inbox.get()
-            if message[0] == word:
-                heard.add(part)
-            else:
-                self.checked(part, message, "applied")
-
     @staticmethod
     def checked(part: int, message: tuple[Any, ...], word: str) -> Any:
         if message[0] == "gone":
@@ -260,12 +199,9 @@ class ParallelRunner:
             raise _worker_gone(part) from None
 
     def close(self) -> None:
-        if self.writing is not None:
-            self.writing[1].exception()  # let it end; the import stops either way
-        self.writer.close()
         for process, _ in self.workers:
             if process.is_alive():  # still waiting for lines: the import stopped early
-                process.terminate()  # it holds nothing the store needs: this process writes
+                process.terminate()  # what it committed stands; the rest is redone next run
         for process, _ in self.workers:
             process.join(timeout=30)
             if process.is_alive():
@@ -278,22 +214,6 @@ class ParallelRunner:
         self.validator.close()
 
 
-Packed = list[tuple[bytes, int, str, bytes]]
-
-
-def _packed(records: list[StoredEvent]) -> Packed:
-    """Records as plain tuples for the pipe: half the pickling work of the objects."""
-    return [(_bytes(r.originator_id), r.originator_version, r.topic, r.state) for r in records]
-
-
-def _bytes(originator_id: UUID | str) -> bytes:
-    return originator_id.bytes if isinstance(originator_id, UUID) else UUID(originator_id).bytes
-
-
-def _unpacked(rows: Packed) -> list[StoredEvent]:
-    return [StoredEvent(UUID(bytes=i), version, topic, state) for i, version, topic, state in rows]
-
-
 def _worker_gone(part: int) -> LedgerError:
     return LedgerError(
         f"import worker {part} stopped without a word; the chunks written so far stand: "
@@ -302,7 +222,7 @@ def _worker_gone(part: int) -> LedgerError:
 
 
 def work(connection: Connection, plan: WorkerPlan) -> None:
-    """A worker's life: apply each share sent, send back the records it made."""
+    """A worker's life: apply and write each share sent, report each as it commits."""
     try:
         env = {**plan.env, "CREATE_TABLE": "n"}  # the tables exist: the main process made sure
         ledger = Ledger(
@@ -311,11 +231,12 @@ def work(connection: Connection, plan: WorkerPlan) -> None:
         try:
             earlier = EarlierRuns(ledger, plan.target.source, plan.sha256, plan.part)
             memory = MemoryApplier(ledger, plan.target, plan.settings, plan.dry_run, earlier)
+            applier = Applier(memory, ledger)
             with cyclic_gc_paused():
                 try:
-                    serve(connection, memory)
+                    serve(connection, applier)
                 finally:
-                    memory.close()  # lets go of the cache before the collector runs again
+                    applier.close()  # lets go of the cache before the collector runs again
         finally:
             ledger.close()
     except EOFError:
@@ -326,22 +247,17 @@ def work(connection: Connection, plan: WorkerPlan) -> None:
             connection.send(("error", detail))
 
 
-def serve(connection: Connection, memory: MemoryApplier) -> None:
+def serve(connection: Connection, applier: Applier) -> None:
     while True:
         message = connection.recv()
         if message[0] == "chunk":
-            applied = memory.apply(message[1], message[2])
-            events, snapshots = _packed(applied.events), _packed(applied.snapshots)
-            # The accounts stay here, the lines are the main process's own: send the rest.
-            applied.accounts, applied.parsed, applied.events, applied.snapshots = {}, [], [], []
-            connection.send(("applied", applied, events, snapshots))
-            collect_young()
-        elif message[0] == "written":
-            memory.written(message[1])
-        elif message[0] == "reset":
-            memory.reset()
-            connection.send(("reset",))
+            committed = applier.submit(message[1], message[2])
         else:
+            committed = applier.finish()
+        for done in committed:
+            connection.send(("committed", done))
+        collect_young()
+        if message[0] == "finish":
             connection.send(("finished",))
             return
 
