@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import singledispatchmethod
 from typing import Any, ClassVar, Generic, TypeVar, cast
@@ -19,6 +20,7 @@ from uuid import UUID
 
 from ledger.domain.account import Account
 from ledger.domain.catalogue import school_year_start
+from ledger.projections.sealing import Sealer
 from ledger.projections.store import Store
 
 # process(self, event, account_id, position), unbound.
@@ -27,11 +29,22 @@ Handler = Callable[[Any, Any, str, int], None]
 Originals = Callable[[UUID, int], Account.Event]
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a projection may need besides its rows: the events an ``EntryReversed`` names,
+    and the sealer of personal values (the store's cipher, if it has one)."""
+
+    originals: Originals
+    sealer: Sealer
+
+
 class View(ABC):
-    """Where a projection's rows go. Between ``prefetch`` and ``flush`` lies one batch."""
+    """Where a projection's rows go. Changes fold in memory over one batch (one
+    transaction), which is read in pages; ``flush`` writes them at the end of the batch."""
 
     def prefetch(self, account_ids: Iterable[str]) -> None:  # noqa: B027 (optional hook)
-        """Load what the batch's events will change, for these accounts (default: nothing)."""
+        """Before each page: load what its events will change, for these accounts, unless
+        it is in memory already (default: nothing)."""
 
     @abstractmethod
     def flush(self) -> None:
@@ -51,7 +64,7 @@ class Projection(ABC, Generic[V]):
 
     @classmethod
     @abstractmethod
-    def build(cls, store: Store, suffix: str, originals: Originals) -> Projection[V]:
+    def build(cls, store: Store, suffix: str, context: Context) -> Projection[V]:
         """The projection writing to ``table + suffix`` (suffix "_next" during a rebuild)."""
 
     @abstractmethod
@@ -70,6 +83,23 @@ class Projection(ABC, Generic[V]):
         if self.skips_others and found is method.dispatcher.registry[object]:
             return None
         return cast(Handler, found)
+
+
+class IsoDays(dict[date, str]):
+    """date -> ISO text, remembered: a batch has few distinct dates, and ``isoformat`` on
+    every event of a rebuild adds up."""
+
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+class SchoolYears(dict[date, str]):
+    """date -> its school year, remembered (see ``IsoDays``)."""
+
+    def __missing__(self, day: date) -> str:
+        period = self[day] = school_year(day)
+        return period
 
 
 def school_year(day: date) -> str:

@@ -16,9 +16,12 @@ from typing import Any, Generic, TypeVar
 from ledger.application import Ledger
 from ledger.config import Settings
 from ledger.domain.errors import InvalidInputError, LedgerError
+from ledger.projections.base import age_band
 from ledger.projections.migrate import check_current
 from ledger.projections.runner import ledger_for
+from ledger.projections.sealing import Sealer
 from ledger.projections.store import Store, opened
+from ledger.projections.takeup import parse_profile
 from ledger.projections.trail import EVENT_NAMES, TRAIL_COLUMNS
 
 R = TypeVar("R")
@@ -125,27 +128,59 @@ def take_up(
         )
     if period is not None and not is_school_year(period):
         raise InvalidInputError(f"period {period!r}: a school year is written like 2024-25")
-    where, params = filters(("period", period), ("right_code", right))
-    dims = ", ".join(groups)
-    sql = (
-        f"SELECT period, right_code, {dims}, "
-        "SUM(CASE WHEN granted > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN used > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN granted > 0 AND used > 0 THEN 1 ELSE 0 END), "
-        "SUM(granted), SUM(used), SUM(expired), SUM(forfeited) "
-        f"FROM takeup_facts{where} GROUP BY period, right_code, {dims}"
-    )
     with reading(source) as (ledger, store), store.snapshot():
-        found, lag = store.query(sql, params), lag_of(ledger, store, ["takeup"])
-    n = len(groups)
+        found = store.query(*take_up_sql(groups, period, right))
+        lag = lag_of(ledger, store, ["takeup"])
+    totals = regrouped(found, groups, Sealer(ledger.mapper.cipher))
     rows = [
         TakeUpRow(
-            r[0], r[1], unit_of(ledger, r[1]), dict(zip(groups, r[2 : 2 + n], strict=True)),
-            *(int(x) for x in r[2 + n :]),
+            key[0], key[1], unit_of(ledger, key[1]), dict(zip(groups, key[2:], strict=True)),
+            *counts,
         )
-        for r in found
+        for key, counts in totals.items()
     ]  # fmt: skip
     rows.sort(key=lambda r: (r.period, r.right, *map(group_order, r.group.items())))
     return Report(rows, lag)
+
+
+def take_up_sql(
+    groups: Sequence[str], period: str | None, right: str | None
+) -> tuple[str, list[Any]]:
+    """Counts per period, right type and status, and per citizen profile when the groups
+    need the education or the age band. A sealed profile differs per citizen, so then
+    the SQL gives about a row per citizen and right, summed per group in Python
+    (``regrouped``); without a key equal profiles are summed here already."""
+    where, params = filters(("f.period", period), ("f.right_code", right))
+    profile = "c.profile" if {"education", "age_band"} & set(groups) else "''"
+    joined = " JOIN takeup_citizens c ON c.account_id = f.account_id" if profile != "''" else ""
+    sql = (
+        f"SELECT f.period, f.right_code, f.status, {profile}, "
+        "SUM(CASE WHEN f.granted > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN f.used > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN f.granted > 0 AND f.used > 0 THEN 1 ELSE 0 END), "
+        "SUM(f.granted), SUM(f.used), SUM(f.expired), SUM(f.forfeited) "
+        f"FROM takeup_facts f{joined}{where} GROUP BY f.period, f.right_code, f.status"
+    )
+    return (sql + ", c.profile" if joined else sql), params
+
+
+def regrouped(
+    found: Sequence[Sequence[Any]], groups: Sequence[str], sealer: Sealer
+) -> dict[tuple[str, ...], list[int]]:
+    """(period, right, *group values) -> the seven counts, summed over the SQL's rows."""
+    totals: dict[tuple[str, ...], list[int]] = {}
+    for period, right, status, profile, *counts in found:
+        education, birth_year = parse_profile(sealer.unseal(profile)) if profile else ("", None)
+        values = {"education": education, "status": status,
+                  "age_band": age_band(birth_year, period)}  # fmt: skip
+        key = (period, right, *(values[g] for g in groups))
+        total = totals.get(key)
+        if total is None:
+            totals[key] = [int(c) for c in counts]
+        else:
+            for index, count in enumerate(counts):
+                total[index] += int(count)
+    return totals
 
 
 def is_school_year(text: str) -> bool:
@@ -164,27 +199,32 @@ def group_order(item: tuple[str, str]) -> tuple[int, str]:
 def expiring(
     source: Ledger | Settings, within_days: int, as_of: date, right: str | None = None
 ) -> Report[ExpiringRow]:
-    """Open lots still usable on ``as_of`` that stop being usable within ``within_days``."""
+    """Open lots still usable on ``as_of`` that stop being usable within ``within_days``.
+
+    The lots are the balances projection's; who holds them, the expiring projection's
+    (sealed with a key, so the rows are sorted here, after unsealing)."""
     if within_days < 0:
         raise InvalidInputError(f"--within {within_days}: the number of days cannot be negative")
     sql = (
         "SELECT l.expires_on, c.citizen, l.account_id, l.right_code, l.remaining, l.state, "
-        "l.source, l.lot FROM expiring_lots l "
+        "l.source, l.lot FROM balance_lots l "
         "LEFT JOIN expiring_citizens c ON c.account_id = l.account_id "
-        "WHERE l.remaining > 0 AND l.state IN ('usable', 'suspended') "
-        "AND l.expires_on > ? AND l.expires_on <= ?"
+        "WHERE l.expires_on IS NOT NULL AND l.remaining > 0 "
+        "AND l.state IN ('usable', 'suspended') AND l.expires_on > ? AND l.expires_on <= ?"
     )
     params: list[Any] = [as_of.isoformat(), (as_of + timedelta(days=within_days)).isoformat()]
     if right:
         sql, params = sql + " AND l.right_code = ?", [*params, right]
-    sql += " ORDER BY l.expires_on, c.citizen, l.account_id, l.lot"
     with reading(source) as (ledger, store), store.snapshot():
-        found, lag = store.query(sql, params), lag_of(ledger, store, ["expiring"])
+        found = store.query(sql, params)
+        lag = lag_of(ledger, store, ["balances", "expiring"])
+    sealer = Sealer(ledger.mapper.cipher)
     rows = [
-        ExpiringRow(str(r[0]), r[1] or "?", str(r[2]), r[3], unit_of(ledger, r[3]), int(r[4]),
-                    r[5], r[6], r[7])
+        ExpiringRow(str(r[0]), sealer.unseal(r[1]) if r[1] else "?", str(r[2]), r[3],
+                    unit_of(ledger, r[3]), int(r[4]), r[5], r[6], r[7])
         for r in found
     ]  # fmt: skip
+    rows.sort(key=lambda r: (r.expires_on, r.citizen, r.account_id, r.lot))
     return Report(rows, lag)
 
 

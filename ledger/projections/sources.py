@@ -10,7 +10,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from ledger.domain.account import Account
-from ledger.projections.base import Originals, Projection, View
+from ledger.projections.base import Context, Originals, Projection, View
 from ledger.projections.store import Store
 
 SOURCE_COLUMNS = (
@@ -18,6 +18,7 @@ SOURCE_COLUMNS = (
     "reversed_granted", "reversed_used",
 )  # fmt: skip
 SOURCE_KEYS = SOURCE_COLUMNS[:3]
+COLUMN_INDEX = {column: index for index, column in enumerate(SOURCE_COLUMNS)}
 NO_SOURCE = ""  # uses entered by staff name no source; batch "" means no batch
 
 
@@ -43,7 +44,7 @@ class SourceTotals(SourcesView):
         row = self.totals.get(key)
         if row is None:
             row = self.totals[key] = [*key, 0, 0, 0, 0, 0, 0]
-        index = SOURCE_COLUMNS.index(column)
+        index = COLUMN_INDEX[column]
         row[index] += amount
         if count:
             row[index - 1] += count  # grants / uses: the column just before the amount
@@ -72,8 +73,8 @@ class SourcesProjection(Projection[SourcesView]):
         self.originals = originals
 
     @classmethod
-    def build(cls, store: Store, suffix: str, originals: Originals) -> SourcesProjection:
-        return cls(SourceTotals(store, "source_totals" + suffix), originals)
+    def build(cls, store: Store, suffix: str, context: Context) -> SourcesProjection:
+        return cls(SourceTotals(store, "source_totals" + suffix), context.originals)
 
     @singledispatchmethod
     def process(self, event: Account.Event, account_id: str, position: int) -> None:

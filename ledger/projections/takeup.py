@@ -1,11 +1,16 @@
 """Take-up: is the account reaching people with low qualifications (the Matthew effect)?
 
 Per citizen, right type and school year: what was granted, used, expired and forfeited.
-Each such row belongs to one group (education, status, age band): the citizen's group at
-their first entry of that school year for that right, so every citizen counts once per
-right and year and the share of holders who used a right is a plain count. Reports sum the
-rows per group. Periods are school years (1 Sep - 31 Aug): training leave, training
-vouchers and their caps run by school year in Flanders.
+Each such row belongs to one group (education, status, age band), so every citizen counts
+once per right and year and the share of holders who used a right is a plain count.
+Reports sum the rows per group. Periods are school years (1 Sep - 31 Aug): training leave,
+training vouchers and their caps run by school year in Flanders.
+
+The group: the status is the citizen's status at their first entry of that school year for
+that right, kept on the row; the education level (given at opening) and the age band (from
+the birth year and the period) come from the citizen's row. Education and birth year are
+personal data: the citizen's row keeps them as one "profile" text (``low|1993``), sealed
+with the store's cipher when it has one (``sealing.py``), and the report reads it back.
 
 Attribution: an expiry counts in the school year of the lot's last usable day (an
 end-of-school-year lot expires on 1 September but belongs to the year that just ended); a
@@ -22,18 +27,29 @@ from typing import Any
 
 from ledger.domain.account import Account
 from ledger.domain.identifiers import parse_insz
-from ledger.projections.base import Originals, Projection, View, age_band, school_year
+from ledger.projections.base import Context, Originals, Projection, SchoolYears, View
+from ledger.projections.sealing import Sealer
 from ledger.projections.store import ProjectionError, Store
 
-CITIZEN_COLUMNS = ("account_id", "education", "birth_year", "status")
+CITIZEN_COLUMNS = ("account_id", "profile", "status")
 FACT_COLUMNS = (
-    "account_id", "right_code", "period", "education", "status", "age_band",
-    "granted", "used", "expired", "forfeited",
+    "account_id", "right_code", "period", "status", "granted", "used", "expired", "forfeited",
 )  # fmt: skip
 MEASURES = ("granted", "used", "expired", "forfeited")
 MEASURE_INDEX = {measure: FACT_COLUMNS.index(measure) for measure in MEASURES}
 ONE_DAY = timedelta(days=1)
 REVERSED_MEASURE = {"RightGranted": "granted", "RightUsed": "used", "RightForfeited": "forfeited"}
+STATUS = CITIZEN_COLUMNS.index("status")
+
+
+def profile_text(education: str, birth_year: int | None) -> str:
+    """What take-up needs to know of a person, as one text: "low|1993", "unknown|"."""
+    return f"{education}|{'' if birth_year is None else birth_year}"
+
+
+def parse_profile(text: str) -> tuple[str, int | None]:
+    education, _, year = text.partition("|")
+    return education, int(year) if year else None
 
 
 class TakeUpView(View):
@@ -51,27 +67,31 @@ class TakeUpView(View):
 
 
 class TakeUpTables(TakeUpView):
-    def __init__(self, store: Store, suffix: str) -> None:
-        self.store = store
+    def __init__(self, store: Store, suffix: str, sealer: Sealer) -> None:
+        self.store, self.sealer = store, sealer
         self.citizens_table, self.facts_table = "takeup_citizens" + suffix, "takeup_facts" + suffix
         self.citizens: dict[str, list[Any]] = {}
         self.changed: set[str] = set()
         self.facts: dict[tuple[str, str, str], list[Any]] = {}
-        self.periods: dict[date, str] = {}  # caches: a batch has few distinct dates
-        self.bands: dict[tuple[int | None, str], str] = {}  # and few birth years
+        self.periods = SchoolYears()
 
     def prefetch(self, account_ids: Iterable[str]) -> None:
-        found = self.store.select_accounts(self.citizens_table, CITIZEN_COLUMNS, account_ids)
-        self.citizens = {str(row[0]): [str(row[0]), *row[1:]] for row in found}
+        """The citizens of a page's events, unless an earlier page of the batch has them."""
+        missing = [a for a in account_ids if a not in self.citizens]
+        if missing:
+            found = self.store.select_accounts(self.citizens_table, CITIZEN_COLUMNS, missing)
+            for row in found:
+                self.citizens[str(row[0])] = [str(row[0]), *row[1:]]
 
     def citizen_opened(
         self, account_id: str, education: str, birth_year: int | None, status: str
     ) -> None:
-        self.citizens[account_id] = [account_id, education, birth_year, status]
+        profile = self.sealer.seal(profile_text(education, birth_year))
+        self.citizens[account_id] = [account_id, profile, status]
         self.changed.add(account_id)
 
     def citizen_moved(self, account_id: str, status: str) -> None:
-        self.citizen(account_id)[3] = status
+        self.citizen(account_id)[STATUS] = status
         self.changed.add(account_id)
 
     def citizen(self, account_id: str) -> list[Any]:
@@ -84,27 +104,22 @@ class TakeUpTables(TakeUpView):
         return found
 
     def counted(self, account_id: str, right: str, on: date, measure: str, amount: int) -> None:
-        period = self.periods.get(on)
-        if period is None:
-            period = self.periods[on] = school_year(on)
+        period = self.periods[on]
         key = (account_id, right, period)
         fact = self.facts.get(key)
         if fact is None:
-            _, education, birth_year, status = self.citizen(account_id)
-            band = self.bands.get((birth_year, period))
-            if band is None:
-                band = self.bands[(birth_year, period)] = age_band(birth_year, period)
-            fact = [account_id, right, period, education, status, band, 0, 0, 0, 0]
-            self.facts[key] = fact
+            status = self.citizen(account_id)[STATUS]
+            fact = self.facts[key] = [account_id, right, period, status, 0, 0, 0, 0]
         fact[MEASURE_INDEX[measure]] += amount
 
     def flush(self) -> None:
-        citizens = [self.citizens[a] for a in self.changed]
+        # In key order, as the lots (see LotTable.flush).
+        citizens = [self.citizens[a] for a in sorted(self.changed)]
+        facts = [self.facts[key] for key in sorted(self.facts)]
         self.store.upsert(self.citizens_table, CITIZEN_COLUMNS, ("account_id",), citizens)
         self.store.upsert(
-            self.facts_table, FACT_COLUMNS, FACT_COLUMNS[:3], list(self.facts.values()),
-            add=MEASURES, keep=("education", "status", "age_band"),
-        )  # fmt: skip
+            self.facts_table, FACT_COLUMNS, FACT_COLUMNS[:3], facts, add=MEASURES, keep=("status",)
+        )
         self.citizens, self.changed, self.facts = {}, set(), {}
 
 
@@ -117,8 +132,8 @@ class TakeUpProjection(Projection[TakeUpView]):
         self.originals = originals
 
     @classmethod
-    def build(cls, store: Store, suffix: str, originals: Originals) -> TakeUpProjection:
-        return cls(TakeUpTables(store, suffix), originals)
+    def build(cls, store: Store, suffix: str, context: Context) -> TakeUpProjection:
+        return cls(TakeUpTables(store, suffix, context.sealer), context.originals)
 
     @singledispatchmethod
     def process(self, event: Account.Event, account_id: str, position: int) -> None:

@@ -8,7 +8,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from ledger.domain.account import Account
-from ledger.projections.base import Originals, Projection, View
+from ledger.projections.base import Context, IsoDays, Projection, View
 from ledger.projections.store import Store
 
 TRAIL_COLUMNS = (
@@ -46,20 +46,26 @@ class TrailProjection(Projection[TrailView]):
     tables = ("audit_trail",)
     skips_others = False  # every event gets a row: an unknown one is an error
 
+    def __init__(self, view: TrailView) -> None:
+        super().__init__(view)
+        self.days = IsoDays()
+        self.add_row = view.entry_recorded  # looked up once: every event calls it
+
     @classmethod
-    def build(cls, store: Store, suffix: str, originals: Originals) -> TrailProjection:
+    def build(cls, store: Store, suffix: str, context: Context) -> TrailProjection:
         return cls(TrailTable(store, "audit_trail" + suffix))
 
     def record(
         self, event: Account.Event, account_id: str, position: int, lot: str | None, detail: str
     ) -> None:
         """The row every event gets; the handlers below add its lot and a readable detail."""
-        get = event.__dict__.get  # events are frozen dataclasses: their fields are here
-        self.view.entry_recorded((
-            position, account_id, event.originator_version, type(event).__name__,
-            event.on.isoformat(), event.timestamp.isoformat(), event.actor, get("right"),
-            get("amount"), lot, get("source"), get("reference"), get("batch"), get("line"),
-            detail,
+        fields = event.__dict__  # events are frozen dataclasses: their fields are here
+        get = fields.get
+        self.add_row((
+            position, account_id, fields["originator_version"], type(event).__name__,
+            self.days[fields["on"]], fields["timestamp"].isoformat(), fields["actor"],
+            get("right"), get("amount"), lot, get("source"), get("reference"), get("batch"),
+            get("line"), detail,
         ))  # fmt: skip
 
     @singledispatchmethod
@@ -77,7 +83,8 @@ class TrailProjection(Projection[TrailView]):
 
     @process.register
     def _granted(self, event: Account.RightGranted, account_id: str, position: int) -> None:
-        detail = f"expires {event.expires_on or 'never'}; rule {event.rule_version}"
+        expires = "never" if event.expires_on is None else self.days[event.expires_on]
+        detail = f"expires {expires}; rule {event.rule_version}"
         self.record(event, account_id, position, event.lot, detail)
 
     @process.register

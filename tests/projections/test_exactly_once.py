@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from ledger.projections.rebuild import rebuild
-from ledger.projections.runner import KILL_AFTER_BATCHES, NAMES, catch_up_all
+from ledger.projections.runner import KILL_AFTER_BATCHES, NAMES, CatchUp, catch_up_all
+from ledger.projections.store import opened
 from tests.conftest import TEST_ID_KEY
 from tests.projections.conftest import Store, crowd, dump, positions, script_history
 
@@ -84,3 +85,14 @@ def test_runners_started_together_apply_each_event_once(busy: Store) -> None:
     head = busy.ledger.recorder.max_notification_id()
     assert [sum(c[name] for c in counts) for name in NAMES] == [head] * len(NAMES)
     assert together == dump(busy.settings)
+
+
+def test_a_batch_read_in_many_pages_gives_the_tables_of_one_page_per_batch(busy: Store) -> None:
+    with opened(busy.ledger.env) as store:
+        counts = CatchUp(busy.ledger, store, NAMES, batch_size=60, page_size=7).run()
+    paged = dump(busy.settings)
+    rebuild(busy.ledger, batch_size=100_000)  # the reference: everything in one page
+
+    head = busy.ledger.recorder.max_notification_id()
+    assert counts == dict.fromkeys(NAMES, head)
+    assert paged == dump(busy.settings)

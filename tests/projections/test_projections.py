@@ -73,14 +73,18 @@ def test_lots_are_suspended_when_their_holder_moves_out_of_an_eligible_status(
     ]
 
 
-def test_the_expiring_projection_keeps_the_lots_that_have_an_expiry_date(projected: Store) -> None:
+def test_the_expiring_projection_keeps_who_holds_the_lots_by_their_masked_insz(
+    projected: Store,
+) -> None:
     found = rows(
         projected,
-        "SELECT lot, remaining, state, expires_on FROM expiring_lots "
-        "WHERE remaining > 0 ORDER BY expires_on",
+        "SELECT c.citizen, l.lot, l.remaining, l.expires_on FROM balance_lots l "
+        "JOIN expiring_citizens c ON c.account_id = l.account_id "
+        "WHERE l.expires_on IS NOT NULL AND l.remaining > 0 "
+        "AND l.state IN ('usable', 'suspended') ORDER BY l.expires_on",
     )
 
-    assert found == [(V, "25000", "usable", "2025-11-02"), (F, "2", "usable", "2029-09-02")]
+    assert found == [(LOW_SHOWN, V, "25000", "2025-11-02"), (LOW_SHOWN, F, "2", "2029-09-02")]
     assert rows(projected, "SELECT citizen FROM expiring_citizens ORDER BY citizen") == [
         (HIGH_SHOWN,),
         (LOW_SHOWN,),
@@ -123,15 +127,36 @@ def test_a_forfeit_in_the_trail_cites_its_legal_basis(projected: Store) -> None:
 def test_take_up_counts_each_citizen_once_per_right_and_school_year(projected: Store) -> None:
     found = rows(
         projected,
-        "SELECT education, status, age_band, right_code, period, granted, used, expired, "
-        "forfeited FROM takeup_facts ORDER BY education, right_code, period",
+        "SELECT c.profile, f.status, f.right_code, f.period, f.granted, f.used, f.expired, "
+        "f.forfeited FROM takeup_facts f JOIN takeup_citizens c ON c.account_id = f.account_id "
+        "ORDER BY c.profile, f.right_code, f.period",
     )
 
     assert found == [
-        ("high", "employee", "35-44", "vov-hours", "2024-25", "100", "100", "0", "0"),
-        ("low", "employee", "25-34", "federal-training-days", "2024-25", "2", "0", "0", "0"),
-        ("low", "employee", "25-34", "training-vouchers", "2024-25", "25000", "0", "0", "0"),
-        ("low", "employee", "25-34", "vov-hours", "2024-25", "100", "30", "70", "0"),
+        ("high|1985", "employee", "vov-hours", "2024-25", "100", "100", "0", "0"),
+        ("low|1993", "employee", "federal-training-days", "2024-25", "2", "0", "0", "0"),
+        ("low|1993", "employee", "training-vouchers", "2024-25", "25000", "0", "0", "0"),
+        ("low|1993", "employee", "vov-hours", "2024-25", "100", "30", "70", "0"),
+    ]
+
+
+def test_take_up_keeps_the_status_a_citizen_had_at_their_first_entry_of_the_year(
+    projected: Store,
+) -> None:
+    ledger = projected.ledger
+    ledger.change_status(HIGH, "self-employed", date(2024, 12, 15))
+    ledger.grant_right(HIGH, "training-vouchers", 500, date(2025, 1, 2), "flemish-government", "V8")
+    catch_up_all(ledger)
+
+    found = rows(
+        projected,
+        "SELECT f.right_code, f.status FROM takeup_facts f "
+        "JOIN takeup_citizens c ON c.account_id = f.account_id "
+        "WHERE c.profile = 'high|1985' ORDER BY f.right_code",
+    )
+    assert found == [("training-vouchers", "self-employed"), ("vov-hours", "employee")]
+    assert rows(projected, "SELECT status FROM takeup_citizens WHERE profile = 'high|1985'") == [
+        ("self-employed",)
     ]
 
 
@@ -163,8 +188,9 @@ def test_a_reversed_grant_is_taken_out_of_take_up_and_counted_against_its_source
 
     assert rows(
         projected,
-        "SELECT granted FROM takeup_facts WHERE right_code = 'training-vouchers' "
-        "AND education = 'high'",
+        "SELECT f.granted FROM takeup_facts f JOIN takeup_citizens c "
+        "ON c.account_id = f.account_id "
+        "WHERE f.right_code = 'training-vouchers' AND c.profile LIKE 'high|%'",
     ) == [("0",)]
     assert rows(
         projected,

@@ -10,7 +10,7 @@ import pytest
 from ledger.config import Settings
 from ledger.projections.rebuild import rebuild
 from ledger.projections.runner import NAMES, UnknownProjectionError, catch_up_all
-from ledger.projections.store import opened
+from ledger.projections.store import ProjectionError, opened
 from tests.projections.conftest import Store, crowd, dump, positions, script_history
 
 # What a reader of the reports sees: whole-table figures that a half-built table would get
@@ -18,7 +18,7 @@ from tests.projections.conftest import Store, crowd, dump, positions, script_his
 READ = {
     "trail rows": "SELECT COUNT(*) FROM audit_trail",
     "lots left": "SELECT COUNT(*), SUM(remaining) FROM balance_lots",
-    "expiring": "SELECT COUNT(*), SUM(remaining) FROM expiring_lots",
+    "expiring": "SELECT COUNT(*) FROM expiring_citizens",
     "take-up": "SELECT COUNT(*), SUM(granted), SUM(used) FROM takeup_facts",
     "sources": "SELECT SUM(grants), SUM(granted), SUM(used) FROM source_totals",
 }
@@ -115,7 +115,7 @@ def test_rebuilt_tables_keep_their_index_names_and_can_be_rebuilt_again(live: St
     rebuild(live.ledger, ["trail", "expiring"])
 
     assert index_names(live.settings) == indexes
-    assert {"audit_trail_by_batch", "expiring_lots_open_by_date"} <= indexes
+    assert {"audit_trail_by_batch", "balance_lots_open_by_expiry"} <= indexes
 
 
 def test_a_rebuild_repairs_a_damaged_table(live: Store) -> None:
@@ -157,3 +157,24 @@ def test_the_live_runner_goes_on_where_the_rebuild_left_off(live: Store) -> None
 def test_an_unknown_projection_name_is_refused_with_the_known_ones(live: Store) -> None:
     with pytest.raises(UnknownProjectionError, match="balances, expiring"):
         rebuild(live.ledger, ["balance"])
+
+
+def test_a_rebuild_stops_rather_than_count_twice_when_its_positions_move(live: Store) -> None:
+    def another_process_moves_them(events: int) -> None:
+        with opened(live.settings.store_env()) as other, other.transaction():
+            other.set_positions({"trail_next": 1})
+
+    with pytest.raises(ProjectionError, match="is another rebuild running"):
+        rebuild(live.ledger, ["trail"], batch_size=50, on_batch=another_process_moves_them)
+
+
+def test_a_rebuild_in_two_processes_gives_the_tables_of_one(live: Store) -> None:
+    rebuild(live.ledger, processes=1)
+    alone = dump(live.settings)
+
+    counts = rebuild(live.ledger, processes=2, batch_size=40)
+
+    head = live.ledger.recorder.max_notification_id()
+    assert counts == dict.fromkeys(NAMES, head)
+    assert dump(live.settings) == alone
+    assert positions(live.settings) == dict.fromkeys(NAMES, head)

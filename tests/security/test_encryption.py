@@ -84,12 +84,6 @@ def test_without_a_key_the_same_raw_search_finds_the_citizen(cli_env: dict[str, 
     assert all(form in raw for form in (INSZ.encode(), b'"education"'))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read models keep education and birth year in clear (takeup_citizens, the "
-    "audit_trail detail) and the birth date inside the masked INSZ (expiring_citizens): "
-    "see docs/security.md, 'Known gaps'",
-)
 def test_with_a_key_the_read_models_hold_no_education_or_birth_year_in_clear(
     encrypted: Llr, cli_env: dict[str, str]
 ) -> None:
