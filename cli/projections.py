@@ -105,9 +105,12 @@ def status(obj: LedgerContext, as_json: bool) -> None:
 
 @projections_group.command("rebuild")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
-@BATCH_OPTION
+@click.option(
+    "--batch-size", type=click.IntRange(1, 1_000_000), default=None,
+    help="Events per transaction (default: the store's: 250,000 on SQLite, 50,000 on PostgreSQL).",
+)  # fmt: skip
 @pass_ledger_context
-def rebuild_command(obj: LedgerContext, names: tuple[str, ...], batch_size: int) -> None:
+def rebuild_command(obj: LedgerContext, names: tuple[str, ...], batch_size: int | None) -> None:
     """Rebuild projections from the first event beside the live ones, then swap them in.
 
     Readers keep seeing the old tables until the swap, which is one transaction.

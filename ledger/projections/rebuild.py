@@ -16,8 +16,8 @@ half-built table.
 A rebuild killed part-way leaves ``_next`` tables and position behind, which the next
 rebuild drops and starts again; the live tables are untouched until the swap commits.
 
-On a long log, the audit trail (about half of a rebuild's projection work: a row and four
-index entries per event) is filled by a second process while this one fills the others:
+On a long log, the audit trail (about half of a rebuild's projection work: a row and up to
+four index entries per event) is filled by a second process while this one fills the rest:
 each reads and decodes the log itself, each writes only its own copies and positions, and
 on two cores the rebuild takes about the time of the longer half. Step 3 and 4 then run
 here for all of them.
@@ -25,12 +25,13 @@ here for all of them.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Callable, Sequence
-from multiprocessing import get_context
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from typing import Any
 
 from ledger.application import Ledger
 from ledger.config import Settings
@@ -59,8 +60,9 @@ def rebuild(
 ) -> dict[str, int]:
     """Rebuild the named projections (all by default) in one pass over the log; returns
     how many events each one applied. ``batch_size`` defaults to the store's
-    ``REBUILD_BATCH``; ``on_batch`` sees each batch this process commits; ``processes``
-    (1 or 2) defaults to 2 for a long log, when the trail and others are rebuilt."""
+    ``REBUILD_BATCH``; ``on_batch`` sees each batch this process commits. ``processes``:
+    with 2, the trail is filled by a second process when others are rebuilt with it; by
+    default that happens for a long log when two cores are idle."""
     chosen = checked_names(names)
     with ledger_for(source) as ledger, opened(ledger.env) as store:
         check_current(store)
@@ -71,7 +73,7 @@ def rebuild(
                 store.create_copy(table, NEXT)
             store.forget_positions([name + NEXT for name in chosen])
         apart = [name for name in chosen if name in APART and len(chosen) > 1]
-        if (processes or default_processes(ledger)) < 2:
+        if apart and (processes or default_processes(ledger)) < 2:
             apart = []
         here = [name for name in chosen if name not in apart]
         with ApartFill(ledger, apart, batch) as elsewhere:
@@ -85,34 +87,64 @@ def rebuild(
 
 
 def default_processes(ledger: Ledger) -> int:
-    """Two for a long log when a core is idle (by the load average of the last minute):
-    the second process decodes the log again, which only pays on a core of its own (1M
-    events, SQLite: 24 s instead of 31 s when idle, 37 s instead of 32 s at a load of 3)."""
+    """Two for a long log when two cores are idle, one for each process: the second
+    process decodes the log again, which only pays on a core of its own (1M events,
+    SQLite: 24 s instead of 31 s on an idle machine, 37 s instead of 32 s with another
+    busy process on its two cores)."""
     long_log = (ledger.recorder.max_notification_id() or 0) >= TWO_PROCESSES_FROM
-    idle_core = (os.cpu_count() or 1) - os.getloadavg()[0] >= 1
-    return 2 if long_log and idle_core else 1
+    return 2 if long_log and idle_cores() >= 1.75 else 1
+
+
+def idle_cores(seconds: float = 0.25) -> float:
+    """How many cores were idle over a short look (Linux's /proc/stat; elsewhere the load
+    average, which also counts this process's own recent work)."""
+    try:
+        first = cpu_ticks()
+        time.sleep(seconds)
+        second = cpu_ticks()
+    except OSError:
+        return (os.cpu_count() or 1) - os.getloadavg()[0]
+    total = sum(second) - sum(first)
+    idle = second[3] + second[4] - first[3] - first[4]  # idle and waiting for I/O
+    return (os.cpu_count() or 1) * idle / total if total > 0 else 0.0
+
+
+def cpu_ticks() -> list[int]:
+    with open("/proc/stat", encoding="ascii") as stat:
+        return [int(ticks) for ticks in stat.readline().split()[1:]]
 
 
 class ApartFill:
     """A second process filling the copies of ``names`` (none: nothing to do) while the
     ``with`` block fills the others; ``counts`` gives what it applied. Leaving the block
-    by an error stops it: its open batch rolls back, and the next rebuild starts over."""
+    by an error stops it: its open batch rolls back, and the next rebuild starts over.
+
+    The process is ``python -m ledger.projections.apart``, a fresh interpreter that
+    imports nothing of this one (multiprocessing's "spawn" would run the caller's script
+    again in it, unless guarded by ``if __name__ == "__main__"``). Its orders go through
+    its stdin, as they hold the store's environment with the cipher key, if any: it
+    decodes the events too."""
 
     def __init__(self, ledger: Ledger, names: list[str], batch: int) -> None:
         self.names = names
-        self.result: tuple[str, Any] = ("ok", {})
-        self.process: BaseProcess | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self.output, self.said = "{}", ""
         if names:
-            # A fresh interpreter, with no inherited connections. It gets the store's
-            # environment, the cipher key included: it decodes the events too.
-            context = get_context("spawn")
-            self.receiver, sender = context.Pipe(duplex=False)
-            self.process = context.Process(
-                target=fill_copies, args=(sender, dict(ledger.env), ledger.id_key, names, batch),
-                name=f"llr rebuild {' '.join(names)}", daemon=True,
+            # The tables exist: making them again could race with this process's DDL.
+            env = {**dict(ledger.env), "CREATE_TABLE": "n", "LEDGER_CREATE_TABLE": "n"}
+            order = {"env": env, "id_key": ledger.id_key.hex(), "names": names, "batch": batch}
+            path = os.pathsep.join(p for p in sys.path if p)  # where this process found llr
+            # A file, not a pipe: a pipe nobody reads could fill up and stop the process.
+            # Closed in __exit__, like the process's pipes.
+            self.errors = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "ledger.projections.apart"], text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
+                env={**os.environ, "PYTHONPATH": path},
             )  # fmt: skip
-            self.process.start()
-            sender.close()
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps(order))
+            self.process.stdin.close()
 
     def __enter__(self) -> ApartFill:
         return self
@@ -120,35 +152,23 @@ class ApartFill:
     def __exit__(self, error: type[BaseException] | None, *rest: object) -> None:
         if self.process is None:
             return
-        if error is None:
-            try:
-                self.result = self.receiver.recv()
-            except EOFError:
-                self.result = ("error", f"it stopped (exit code {self.process.exitcode})")
-        else:
+        if error is not None:
             self.process.terminate()
-        self.process.join()
+        assert self.process.stdout is not None
+        self.output = self.process.stdout.read()
+        self.process.wait()
+        self.process.stdout.close()
+        self.errors.seek(0)
+        self.said = self.errors.read().strip()
+        self.errors.close()
 
     def counts(self) -> dict[str, int]:
-        kind, value = self.result
-        if kind != "ok":
-            raise ProjectionError(f"the rebuild of {', '.join(self.names)} failed: {value}")
-        return dict(value)
-
-
-def fill_copies(
-    sender: Connection, env: dict[str, str], id_key: bytes, names: list[str], batch: int
-) -> None:
-    """In the second process: fill these projections' copies; send back the counts."""
-    try:
-        ledger = Ledger(env, id_key=id_key, actor="llr:rebuild")
-        try:
-            with opened(ledger.env) as store:
-                sender.send(("ok", CatchUp(ledger, store, names, NEXT, batch).fill()))
-        finally:
-            ledger.close()
-    except Exception as error:  # reported by the parent, which raises it as its own
-        sender.send(("error", f"{type(error).__name__}: {error}"))
+        if self.process is None:
+            return {}
+        if self.process.returncode != 0:
+            said = self.said.splitlines()[-1] if self.said else f"exit {self.process.returncode}"
+            raise ProjectionError(f"the rebuild of {', '.join(self.names)} failed: {said}")
+        return {str(name): int(count) for name, count in json.loads(self.output).items()}
 
 
 def swap(store: Store, copies: CatchUp, names: list[str], tables: list[str]) -> None:

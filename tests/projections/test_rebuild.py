@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ledger.config import Settings
-from ledger.projections.rebuild import rebuild
+from ledger.projections.rebuild import ApartFill, rebuild
 from ledger.projections.runner import NAMES, UnknownProjectionError, catch_up_all
 from ledger.projections.store import ProjectionError, opened
 from tests.projections.conftest import Store, crowd, dump, positions, script_history
@@ -178,3 +178,11 @@ def test_a_rebuild_in_two_processes_gives_the_tables_of_one(live: Store) -> None
     assert counts == dict.fromkeys(NAMES, head)
     assert dump(live.settings) == alone
     assert positions(live.settings) == dict.fromkeys(NAMES, head)
+
+
+def test_a_second_process_that_fails_is_reported_with_its_error(live: Store) -> None:
+    with ApartFill(live.ledger, ["no-such-projection"], 100) as elsewhere:
+        pass
+
+    with pytest.raises(ProjectionError, match="rebuild of no-such-projection failed: KeyError"):
+        elsewhere.counts()
