@@ -76,7 +76,6 @@ class Applied:
     key: int
     parsed: list[ParsedLine]
     outcomes: Outcomes
-    accounts: dict[UUID, Account]  # kept for the next chunk until this one is written
     made: int
     events: list[StoredEvent]
     snapshots: list[StoredEvent]
@@ -278,7 +277,6 @@ class MemoryApplier:
             key,
             parsed,
             outcomes,
-            accounts,
             made,
             [] if self.dry_run else [mapper.to_stored_event(e) for e in events],
             [mapper.to_stored_event(s) for s in snapshots],
