@@ -127,7 +127,7 @@ def rebuild_command(obj: LedgerContext, names: tuple[str, ...], batch_size: int 
 
 @click.group("db")
 def db_group() -> None:
-    """The read-model schema: ordered SQL migrations (migrations/<backend>/)."""
+    """The read-model schema: ordered SQL migrations (ledger/store/migrations/<backend>/)."""
 
 
 @db_group.command("upgrade")

@@ -30,9 +30,9 @@ from ledger.audit.records import (
 )
 from ledger.audit.snapshots import check_snapshot_reached, compare_snapshot
 from ledger.audit.stream import UNKNOWN_HEAD, StreamAudit
-from ledger.collector import cyclic_gc_paused
 from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import parse_insz
+from ledger.perf.gc import gc_paused
 from ledger.security.roles import Action
 
 EVERYONE = "all citizens"
@@ -106,7 +106,7 @@ def audit_log(
     ledger: Ledger, position: int, covered_up_to: int, share: int = 0, shares: int = 1
 ) -> Share:
     """One pass over the log up to ``position``, auditing the accounts of ``share``."""
-    with cyclic_gc_paused():  # until the pass's own objects are freed, on its return
+    with gc_paused():  # until the pass's own objects are freed, on its return
         return audit_pass(ledger, position, covered_up_to, share, shares)
 
 

@@ -15,7 +15,6 @@ from itertools import islice
 from pathlib import Path
 
 from ledger.application import Ledger
-from ledger.collector import collect_young, cyclic_gc_paused
 from ledger.domain.batch import ImportBatch
 from ledger.domain.identifiers import parse_source
 from ledger.imports.apply import Target
@@ -31,6 +30,7 @@ from ledger.imports.readers import (
     read_records,
 )
 from ledger.imports.report import ImportSummary, RejectsWriter
+from ledger.perf.gc import collect_young, gc_paused
 from ledger.security.roles import Action
 
 Progress = Callable[[int], None]  # called with the bytes read so far
@@ -72,7 +72,7 @@ def import_file(
         if not dry_run:
             ledger.save(batch)
         target = Target(canonical, ledger.actor, str(batch.id), ledger.catalogue)
-        with cyclic_gc_paused():  # until the runner has let go of its account cache
+        with gc_paused():  # until the runner has let go of its account cache
             runner = _runner(ledger, target, settings, dry_run, sha256)
             try:
                 _run(runner, records, lines, summary, rejects, progress, after_chunk)

@@ -29,7 +29,6 @@ from types import MappingProxyType
 from typing import Any
 
 from ledger.application import Ledger
-from ledger.collector import collect_young, cyclic_gc_paused
 from ledger.domain.errors import LedgerError
 from ledger.imports.apply import ParsedLine, Target
 from ledger.imports.chunks import (
@@ -43,6 +42,7 @@ from ledger.imports.chunks import (
 from ledger.imports.earlier import EarlierRuns
 from ledger.imports.readers import Record
 from ledger.imports.validation import Validator
+from ledger.perf.gc import collect_young, gc_paused
 
 
 def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -232,7 +232,7 @@ def work(connection: Connection, plan: WorkerPlan) -> None:
             earlier = EarlierRuns(ledger, plan.target.source, plan.sha256, plan.part)
             memory = MemoryApplier(ledger, plan.target, plan.settings, plan.dry_run, earlier)
             applier = Applier(memory, ledger)
-            with cyclic_gc_paused():
+            with gc_paused():
                 try:
                     serve(connection, applier)
                 finally:

@@ -1,6 +1,7 @@
 """Create and upgrade the read-model tables from ordered SQL files.
 
-``migrations/<backend>/NNNN_name.sql`` are applied in name order, each in its own
+``ledger/store/migrations/<backend>/NNNN_name.sql`` (package data, so a wheel carries
+them) are applied in name order, each in its own
 transaction together with its row in ``schema_migrations`` (SQLite and PostgreSQL both
 have transactional DDL), so a migration is either applied and recorded, or neither. A lock
 (SQLite's write lock, a PostgreSQL advisory lock) lets many processes run ``upgrade`` at
@@ -18,12 +19,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from ledger.config import Settings
 from ledger.projections.store import ProjectionError, ReadModelsMissingError, Store, opened
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS: Traversable = files("ledger.store") / "migrations"
 _FILE_NAME = re.compile(r"[0-9]{4}_[a-z0-9_]+\.sql")
 BOOTSTRAP = (
     "CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -41,16 +43,21 @@ class Migration:
         return hashlib.sha256(self.sql.encode()).hexdigest()
 
 
-def available(backend: str, folder: Path = MIGRATIONS) -> list[Migration]:
+def available(backend: str, folder: Traversable = MIGRATIONS) -> list[Migration]:
     """The migration files for a backend, in the order they apply."""
-    files = sorted((folder / backend).glob("*.sql"))
-    strays = [f.name for f in files if not _FILE_NAME.fullmatch(f.name)]
+    sql_files = sorted(
+        (f for f in (folder / backend).iterdir() if f.name.endswith(".sql")),
+        key=lambda f: f.name,
+    )
+    strays = [f.name for f in sql_files if not _FILE_NAME.fullmatch(f.name)]
     if strays:
         raise ProjectionError(
             f"migration files {', '.join(strays)} in {folder / backend}: names must look "
             "like 0002_what_it_does.sql (4 digits, lower case)"
         )
-    return [Migration(f.stem, f.read_text(encoding="utf-8")) for f in files]
+    return [
+        Migration(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in sql_files
+    ]
 
 
 def applied_names(store: Store) -> list[str]:
@@ -59,7 +66,7 @@ def applied_names(store: Store) -> list[str]:
     return [str(name) for (name,) in store.query("SELECT name FROM schema_migrations")]
 
 
-def check_current(store: Store, folder: Path = MIGRATIONS) -> None:
+def check_current(store: Store, folder: Traversable = MIGRATIONS) -> None:
     """Refuse to use read models whose migrations are not all applied."""
     applied = set(applied_names(store))
     pending = [m.name for m in available(store.backend, folder) if m.name not in applied]
@@ -70,7 +77,7 @@ def check_current(store: Store, folder: Path = MIGRATIONS) -> None:
         )
 
 
-def upgrade(settings: Settings, folder: Path = MIGRATIONS) -> list[str]:
+def upgrade(settings: Settings, folder: Traversable = MIGRATIONS) -> list[str]:
     """Apply the pending migrations; returns the names applied by this call."""
     done: list[str] = []
     with opened(settings.store_env(create_tables=False)) as store:
@@ -91,7 +98,7 @@ def upgrade(settings: Settings, folder: Path = MIGRATIONS) -> list[str]:
     return done
 
 
-def status(settings: Settings, folder: Path = MIGRATIONS) -> tuple[list[str], list[str]]:
+def status(settings: Settings, folder: Traversable = MIGRATIONS) -> tuple[list[str], list[str]]:
     """(applied, pending) migration names, each in order."""
     with opened(settings.store_env(create_tables=False)) as store:
         applied = sorted(applied_names(store))

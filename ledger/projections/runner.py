@@ -16,10 +16,8 @@ a short transaction that only writes.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
-import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +33,7 @@ from eventsourcing.utils import get_topic
 from ledger.application import Ledger
 from ledger.config import Settings
 from ledger.domain.account import Account
+from ledger.perf.gc import gc_paused
 from ledger.projections.balances import BalancesProjection
 from ledger.projections.base import Context, Originals, Projection
 from ledger.projections.expiring import ExpiringProjection
@@ -78,36 +77,6 @@ PAGE = 10_000  # events read and decoded at once
 KILL_AFTER_BATCHES = "LLR_TEST_KILL_AFTER_BATCHES"
 
 
-class CyclicGcPause:
-    """Python's cyclic garbage collector, off while a batch is folded and written.
-
-    A batch holds up to hundreds of thousands of rows, none in reference cycles (they are
-    freed by reference counting); with the collector on, its full collections walk all of
-    them again and again (a rebuild on SQLite took 40% longer). Threads may pause at once:
-    the collector is on again when the last pause ends, if it was on before the first."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pauses = 0
-        self.was_enabled = False
-
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        with self.lock:
-            if self.pauses == 0:
-                self.was_enabled = gc.isenabled()
-                gc.disable()
-            self.pauses += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.pauses -= 1
-                if self.pauses == 0 and self.was_enabled:
-                    gc.enable()
-
-
-CYCLIC_GC = CyclicGcPause()
 
 
 class UnknownProjectionError(ProjectionError):
@@ -246,7 +215,7 @@ class CatchUp:
     def run(self, on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
         """Batches until the head of the log; ``on_batch`` sees each committed batch."""
         while True:
-            with self.store.transaction(), CYCLIC_GC.paused():
+            with self.store.transaction(), gc_paused():
                 read = self.step()
                 if read and self.kill_after is not None and self.batches >= self.kill_after:
                     os.kill(os.getpid(), signal.SIGKILL)
@@ -265,7 +234,7 @@ class CatchUp:
         with self.store.transaction():
             positions = self.store.lock_positions(self.tracking)
         while True:
-            with CYCLIC_GC.paused():
+            with gc_paused():
                 head = self.ledger.recorder.max_notification_id() or 0
                 read, last = self.fold(positions, head)
                 with self.store.transaction():
