@@ -323,6 +323,10 @@ class Account(Aggregate):
             "open", status.value, on, education.value if education else None
         )
 
+    def opened_by(self, source: str | None, reference: str | None) -> bool:
+        """Whether the account's opening carried this source's reference."""
+        return self.references.get(f"{source or ''}|{reference}") == self.opening
+
     # -------------------------------------------------------------- commands
     def change_status(
         self, catalogue: Catalogue, status: Status, on: date, provenance: Provenance

@@ -124,5 +124,4 @@ def _command(target: Target, account: Account, parsed: ParsedLine) -> Result:
 
 def _opened_by(account: Account, source: str, reference: str, status: Status, on: date) -> bool:
     """Whether this status line is the one that opened the account (an exact repeat)."""
-    remembered = account.references.get(f"{source}|{reference}")
-    return remembered == account.opening and account.opening_matches(status, on, None)
+    return account.opened_by(source, reference) and account.opening_matches(status, on, None)
