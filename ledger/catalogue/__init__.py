@@ -21,9 +21,9 @@ __all__ = ["default_catalogue", "load_catalogue"]
 
 def load_catalogue(directory: Traversable | None = None) -> Catalogue:
     """Read, check and build the catalogue in ``directory`` (default: the shipped one)."""
-    from ledger.catalogue import loader  # deferred: see the module docstring
+    from ledger.catalogue.loader import load_catalogue as load_folder  # deferred: docstring
 
-    return loader.load_catalogue(directory)
+    return load_folder(directory)
 
 
 @cache
