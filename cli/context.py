@@ -19,6 +19,7 @@ import click
 
 from cli.errors import CliError, not_initialised_message
 from ledger.application import Ledger
+from ledger.catalogue import default_catalogue
 from ledger.config import (
     Settings,
     load_settings,
@@ -28,7 +29,6 @@ from ledger.config import (
 )
 from ledger.domain.catalogue import Catalogue
 from ledger.domain.identifiers import Insz, parse_source
-from ledger.rules import default_catalogue
 from ledger.security.keys import check_key_format
 from ledger.security.roles import AccessDeniedError, Action, require
 

@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
+from ledger.catalogue import default_catalogue
 from ledger.domain.account import Account, Provenance, Result
 from ledger.domain.catalogue import Catalogue, Education, Status
 from ledger.domain.errors import (
@@ -43,7 +44,6 @@ from ledger.domain.views import (
     known_at,
     rebuild,
 )
-from ledger.rules import default_catalogue
 from ledger.security.access_log import AccessLog, AccessRecord
 from ledger.security.db_roles import Hardening, harden
 from ledger.security.guard import Guard

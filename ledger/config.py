@@ -150,7 +150,7 @@ def role_from(text: str) -> Role:
     """LLR_ROLE parsed; only an importer's source needs the catalogue (its sector funds)."""
     if not text.lower().startswith(RoleName.IMPORTER):
         return parse_role(text, ())
-    from ledger.rules import default_catalogue
+    from ledger.catalogue import default_catalogue
 
     return parse_role(text, default_catalogue().sector_funds)
 

@@ -1,6 +1,6 @@
 """The auditor's kit: invariant checks, tamper evidence over the hash chain, and digests.
 
-``verify(ledger, insz=None)`` checks invariants 1-7 of DESIGN.md and returns an
+``verify(ledger, insz=None)`` checks invariants 1-7 of docs/design.md and returns an
 ``AuditReport`` (one ``Finding`` per breach, each citizen's totals per right);
 ``take_digest`` states the whole ledger at a position; ``load_digest`` reads one back for
 ``verify(..., digest=...)``. docs/audit.md describes the digest so it can be checked with

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ledger.application import Ledger
 from ledger.audit.verify import Share, audit_log
-from ledger.rules import default_catalogue
+from ledger.catalogue import default_catalogue
 from ledger.store.backend import can_share, worker_env
 
 PARALLEL_FROM = 200_000  # events; below this, starting processes costs more than it saves

@@ -1,4 +1,4 @@
-"""``verify``: every invariant of DESIGN.md for one citizen or for the whole ledger.
+"""``verify``: every invariant of docs/design.md for one citizen or for the whole ledger.
 
 For everyone it streams the notification log once (pages of stored records, decoded one by
 one), keeping a small ``StreamAudit`` per account: the cost grows with the number of

@@ -3,7 +3,7 @@
 Input arrives in many written forms (a spreadsheet cell, a form field, a DmfA extract); each
 parser accepts the usual forms, returns one canonical value, and otherwise raises
 ``InvalidIdentifierError`` naming the input and the rule it breaks, so the person who typed
-it can fix it. The algorithms are those of DOMAIN.md section 6.
+it can fix it. The algorithms are those of docs/domain.md section 6.
 
 Everything here is pure: no I/O, and no clock. The INSZ century is read from the check digits
 alone, because 2,000,000,000 is not a multiple of 97: the two rules never give the same check

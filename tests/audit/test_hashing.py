@@ -10,7 +10,7 @@ from ledger.domain.chain import event_hash
 from tests.audit.support import build_population
 from tests.conftest import make_ledger
 
-EVENT_NAMES = {  # DESIGN.md, "Events"
+EVENT_NAMES = {  # docs/design.md, "Events"
     "AccountOpened", "StatusChanged", "RightGranted", "RightUsed", "RightTransferred",
     "RightSuspended", "RightForfeited", "RightExpired", "EntryReversed",
 }  # fmt: skip

@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 import pytest
 
+from ledger.catalogue import default_catalogue
 from ledger.domain.account import Account, Provenance, Result
 from ledger.domain.catalogue import (
     Cap,
@@ -31,7 +32,6 @@ from ledger.domain.catalogue import (
     Unit,
 )
 from ledger.domain.errors import LedgerError
-from ledger.rules import default_catalogue
 
 CATALOGUE = default_catalogue()
 INSZ = "93051822361"
