@@ -1,0 +1,111 @@
+"""How long ``llr --help`` and ``llr balance`` take as whole processes, beside a ceiling.
+
+    python benchmarks/startup.py --runs 21
+
+The ceiling is a bare interpreter importing what any ``llr`` command needs at the least:
+``python -c "import click, pydantic, eventsourcing.application"``. The commands are the
+installed ``llr`` entry point (``python -m cli`` when it is not installed): ``llr --help``,
+and ``llr balance INSZ --reason x`` on a small SQLite store (one account with a grant)
+prepared in a temporary folder. The processes take turns, so that a busy machine slows
+all of them alike; each figure is the median of ``--runs`` runs, and the ratio to the
+ceiling is what to compare between runs (the target is at most 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+INSZ = "93051822361"
+EMPLOYER = "employer:0566988259"
+ID_KEY = "5f" * 32  # any fixed key: without one every command warns on stderr
+TARGET = 2.0
+
+
+def llr_command() -> list[str]:
+    """The entry point a user runs, from this interpreter's environment."""
+    installed = Path(sys.executable).with_name("llr")
+    if installed.exists():
+        return [str(installed)]
+    found = shutil.which("llr")
+    return [found] if found else [sys.executable, "-m", "cli"]
+
+
+def run(command: Sequence[str], env: Mapping[str, str]) -> float:
+    """Wall time of one whole process; a failing command stops the benchmark."""
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip()}")
+    return elapsed
+
+
+def prepared_store(folder: Path, llr: list[str]) -> dict[str, str]:
+    """A SQLite store with one account and one grant; the environment that opens it."""
+    env = {**os.environ, "LLR_DATABASE": str(folder / "llr.sqlite3"), "LLR_ID_KEY": ID_KEY}
+    for role, args in (
+        ("admin", ["init"]),
+        ("backoffice", ["open", INSZ, "--status", "employee", "--on", "2024-09-01"]),
+        ("backoffice", ["grant", INSZ, "vov-hours", "125", "--source", EMPLOYER,
+                        "--on", "2024-09-01", "--ref", "VOV-2024-001"]),
+    ):  # fmt: skip
+        run([*llr, *args], {**env, "LLR_ROLE": role})
+    return {**env, "LLR_ROLE": "backoffice"}
+
+
+def measure(
+    commands: Mapping[str, list[str]], env: Mapping[str, str], runs: int
+) -> dict[str, float]:
+    """The median wall time of each command, the commands taking turns run by run."""
+    for command in commands.values():  # warm the file cache and the bytecode
+        run(command, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(run(command, env))
+    return {name: statistics.median(taken) for name, taken in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs of each process")
+    args = parser.parse_args()
+    llr = llr_command()
+    with tempfile.TemporaryDirectory(prefix="llr-startup-") as folder:
+        env = prepared_store(Path(folder), llr)
+        medians = measure(
+            {
+                "ceiling": [
+                    sys.executable,
+                    "-c",
+                    "import click, pydantic, eventsourcing.application",
+                ],
+                "llr --help": [*llr, "--help"],
+                "llr balance (SQLite)": [*llr, "balance", INSZ, "--reason", "x"],
+            },
+            env,
+            args.runs,
+        )
+    ceiling = medians["ceiling"]
+    print(f"{' '.join(llr)}; medians of {args.runs} runs each, taking turns")
+    for name, taken in medians.items():
+        ratio = taken / ceiling
+        verdict = (
+            ""
+            if name == "ceiling"
+            else f"  (target {TARGET:g}: {'met' if ratio <= TARGET else 'NOT met'})"
+        )
+        print(f"  {name:<22} {taken * 1000:6.0f} ms  {ratio:4.2f}x the ceiling{verdict}")
+
+
+if __name__ == "__main__":
+    main()
