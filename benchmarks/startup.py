@@ -1,12 +1,14 @@
 """How long ``llr --help`` and ``llr balance`` take as whole processes, beside a ceiling.
 
     python benchmarks/startup.py --runs 21
+    python benchmarks/startup.py --llr /path/to/other/venv/bin/llr
 
 The ceiling is a bare interpreter importing what any ``llr`` command needs at the least:
-``python -c "import click, pydantic, eventsourcing.application"``. The commands are the
-installed ``llr`` entry point (``python -m cli`` when it is not installed): ``llr --help``,
-and ``llr balance INSZ --reason x`` on a small SQLite store (one account with a grant)
-prepared in a temporary folder. The processes take turns, so that a busy machine slows
+``python -c "import click, pydantic, eventsourcing.application"``, run by the interpreter of
+the measured install. The commands are that install's ``llr`` entry point (``--llr``; by
+default this interpreter's, else ``python -m cli``): ``llr --help``, and ``llr balance INSZ
+--reason x`` on a small SQLite store (one account with a grant) prepared in a temporary
+folder. The processes take turns, so that a busy machine slows
 all of them alike; each figure is the median of ``--runs`` runs, and the ratio to the
 ceiling is what to compare between runs (the target is at most 2).
 """
@@ -30,13 +32,21 @@ ID_KEY = "5f" * 32  # any fixed key: without one every command warns on stderr
 TARGET = 2.0
 
 
-def llr_command() -> list[str]:
-    """The entry point a user runs, from this interpreter's environment."""
+def llr_command(given: str | None) -> list[str]:
+    """The entry point a user runs: the one given, else this interpreter's environment's."""
+    if given:
+        return [given]
     installed = Path(sys.executable).with_name("llr")
     if installed.exists():
         return [str(installed)]
     found = shutil.which("llr")
     return [found] if found else [sys.executable, "-m", "cli"]
+
+
+def interpreter_of(llr: list[str]) -> str:
+    """The Python beside an installed ``llr``, so the ceiling has the same packages."""
+    beside = Path(llr[0]).with_name("python")
+    return str(beside) if len(llr) == 1 and beside.exists() else sys.executable
 
 
 def run(command: Sequence[str], env: Mapping[str, str]) -> float:
@@ -78,14 +88,15 @@ def measure(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs of each process")
+    parser.add_argument("--llr", help="the llr to measure (default: this environment's)")
     args = parser.parse_args()
-    llr = llr_command()
+    llr = llr_command(args.llr)
     with tempfile.TemporaryDirectory(prefix="llr-startup-") as folder:
         env = prepared_store(Path(folder), llr)
         medians = measure(
             {
                 "ceiling": [
-                    sys.executable,
+                    interpreter_of(llr),
                     "-c",
                     "import click, pydantic, eventsourcing.application",
                 ],
