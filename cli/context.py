@@ -1,8 +1,8 @@
-"""What every command shares: the settings, one lazily opened Ledger, and the init hook.
+"""What every command shares: the settings and one lazily opened Ledger.
 
 Command modules take the context with ``@pass_ledger_context`` and ask it for
 ``.ledger`` only when they need the store, so ``llr catalogue ...`` and ``--help`` never
-touch a database. Import from here, not from ``cli.main``: ``cli.main`` imports every
+touch a database. Import from here, not from ``cli.main``: ``cli.main`` lists every
 command module, so importing it back from one of them would be circular.
 
 Opening the store is also where the acting role is checked: ``COMMAND_ACTIONS`` names the
@@ -11,15 +11,14 @@ action of every command that uses the store, and a command missing from it is re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.errors import CliError, not_initialised_message
-from ledger.application import Ledger
-from ledger.catalogue import default_catalogue
 from ledger.config import (
     Settings,
     load_settings,
@@ -27,10 +26,13 @@ from ledger.config import (
     warn_if_default_role,
     warn_if_development_key,
 )
-from ledger.domain.catalogue import Catalogue
 from ledger.domain.identifiers import Insz, parse_source
 from ledger.security.keys import check_key_format
 from ledger.security.roles import AccessDeniedError, Action, require
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+    from ledger.domain.catalogue import Catalogue
 
 # The action each command takes, by its path under ``llr``. A store-using command that is
 # not here is refused: a new command must say what it does before anyone can run it.
@@ -72,6 +74,8 @@ class LedgerContext:
     @property
     def catalogue(self) -> Catalogue:
         """The rules in force; needs no store."""
+        from ledger.catalogue import default_catalogue  # parsed on first use, not at start-up
+
         return default_catalogue()
 
     @property
@@ -112,6 +116,8 @@ class LedgerContext:
             self.require_existing_sqlite_file(settings)
         if settings.cipher_key:
             check_key_format(settings.cipher_key)
+        from ledger.application import Ledger  # not needed by --help or the catalogue
+
         ledger = Ledger(
             settings.store_env(create_tables=create),
             id_key=settings.id_key,
@@ -153,8 +159,8 @@ class LedgerContext:
         require(role, action, canonical)
 
     def shown(self, insz: Insz) -> str:
-        """The INSZ as the acting role may see it: formatted, or masked."""
-        return insz.formatted if self.settings.role.may(Action.SEE_INSZ) else insz.masked
+        """The INSZ as the acting role may see it: formatted, or masked (the Ledger's rule)."""
+        return self.ledger.guard.shown(insz)
 
     @staticmethod
     def require_existing_sqlite_file(settings: Settings) -> None:
@@ -177,9 +183,3 @@ def command_path(ctx: click.Context) -> str:
 
 
 pass_ledger_context = click.make_pass_decorator(LedgerContext, ensure=True)
-
-# What `llr init` does after the event tables exist, in order: read-model migrations and
-# the like. A step gets the context (with the Ledger already open on a created store) and
-# returns a line to print, or None. Register a step in cli/main.py, next to its commands.
-InitStep = Callable[[LedgerContext], "str | None"]
-INIT_STEPS: list[InitStep] = []

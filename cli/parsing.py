@@ -49,6 +49,13 @@ def parse_event_id(text: str, name: str = "EVENT_ID") -> int:
     return int(cleaned)
 
 
+def whole_number(text: str, name: str) -> int:
+    """0 or more, in ASCII digits only (``--within``, ``--limit``)."""
+    if not text.strip().isdigit() or not text.strip().isascii():
+        raise InvalidInputError(f"{name} {text!r}: must be a whole number, 0 or more")
+    return int(text)
+
+
 def _is_whole_number(text: str) -> bool:
     return len(text) <= MAX_DIGITS and _WHOLE_NUMBER.fullmatch(text) is not None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -45,13 +45,15 @@ from ledger.domain.views import (
     rebuild,
 )
 from ledger.security.access_log import AccessLog, AccessRecord
-from ledger.security.db_roles import Hardening, harden
 from ledger.security.guard import Guard
 from ledger.security.inputs import MAX_REASON, checked_optional, checked_text, shown
 from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.sealing import check_store, seal_store
 from ledger.security.tables import PostgresTables, tables_for
 from ledger.transcodings import DateAsISO, LedgerTranscoder, LotAsDict
+
+if TYPE_CHECKING:
+    from ledger.security.db_roles import Hardening
 
 T = TypeVar("T")
 
@@ -176,6 +178,8 @@ class Ledger(Application[UUID]):
             )
         events = self.recorder.events_table_name  # type: ignore[attr-defined]
         snapshots = self.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
+        from ledger.security.db_roles import harden  # psycopg: not loaded on a SQLite store
+
         return harden(self.security.datastore, events, snapshots)
 
     def access_log(self, insz: str) -> AccessReport:

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from ledger.security.guard_sql import POSTGRES_GUARD_FUNCTION, postgres_guard_triggers
@@ -205,6 +204,10 @@ def tables_for(recorder: Any) -> SecurityTables:
     datastore = getattr(recorder, "datastore", None)
     if isinstance(datastore, SQLiteDatastore):
         return SqliteTables(datastore)
+    if datastore is None:
+        return MemoryTables()
+    from eventsourcing.postgres import PostgresDatastore  # psycopg: not on a SQLite store
+
     if isinstance(datastore, PostgresDatastore):
         return PostgresTables(datastore)
     return MemoryTables()
