@@ -12,23 +12,18 @@ action of every command that uses the store, and a command missing from it is re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import click
 
 from cli.errors import CliError, not_initialised_message
-from ledger.config import (
-    Settings,
-    load_settings,
-    sqlite_path,
-    warn_if_default_role,
-    warn_if_development_key,
-)
+from ledger.config import Settings, load_settings, warnings
 from ledger.domain.identifiers import Insz, parse_source
 from ledger.security.keys import check_key_format
 from ledger.security.roles import AccessDeniedError, Action, require
+from ledger.store.connection import store_file_missing
+from ledger.store.errors import permission_denied
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -89,17 +84,18 @@ class LedgerContext:
         Nothing happens on a store without read models (the in-memory one, or before
         migrations); a bulk import calls this once at its end, not per line.
         """
-        import psycopg
-
         from ledger.projections.runner import catch_up_all  # the CLI's only projection use
 
         try:
             catch_up_all(self.ledger)
-        except psycopg.errors.InsufficientPrivilege as error:
+        except Exception as error:
+            reason = permission_denied(error)
+            if reason is None:
+                raise
             # The write itself is committed; a role without rights on the read models
             # (an importer) leaves the catch-up to `llr projections run`.
             click.echo(
-                f"warning: read models not brought up to date ({error.diag.message_primary}); "
+                f"warning: read models not brought up to date ({reason}); "
                 "run 'llr projections run' as admin",
                 err=True,
             )
@@ -109,8 +105,8 @@ class LedgerContext:
         if self._ledger is not None:
             return self._ledger
         settings = self.settings
-        warn_if_development_key(settings)
-        warn_if_default_role(settings)
+        for warning in warnings(settings):
+            click.echo(warning, err=True)
         self.authorise(click.get_current_context())
         if not create:
             self.require_existing_sqlite_file(settings)
@@ -159,17 +155,14 @@ class LedgerContext:
         require(role, action, canonical)
 
     def shown(self, insz: Insz) -> str:
-        """The INSZ as the acting role may see it: formatted, or masked (the Ledger's rule)."""
-        return self.ledger.guard.shown(insz)
+        """The INSZ as the acting role may see it: formatted, or masked."""
+        return insz.formatted if self.settings.role.may(Action.SEE_INSZ) else insz.masked
 
     @staticmethod
     def require_existing_sqlite_file(settings: Settings) -> None:
         # sqlite3 would silently create an empty file: a typo in --db must not look like
         # an empty ledger.
-        if settings.backend != "sqlite":
-            return
-        path = sqlite_path(settings.database)
-        if path != ":memory:" and not Path(path).exists():
+        if store_file_missing(settings.database):
             raise CliError(not_initialised_message(settings))
 
 

@@ -28,7 +28,7 @@ def init(obj: LedgerContext) -> None:
     Example:
       LLR_ROLE=admin llr --db postgresql://postgres@127.0.0.1:5432/llr init
     """
-    encrypted = obj.open_ledger(create=True).seal_store()
+    encrypted = obj.open_ledger(create=True).bind_store_key()
     settings = obj.settings
     click.echo(f"ledger ready at {settings.describe_database()} (backend: {settings.backend})")
     click.echo(f"encryption at rest: {'on (AES-GCM)' if encrypted else 'off'}")

@@ -43,9 +43,7 @@ def store_message(error: PersistenceError, settings: Settings) -> str:
         )
     if isinstance(error, OperationalError | InterfaceError):
         hint = (
-            "; is the server up and does the database exist?"
-            if settings.backend == ("postgres")
-            else ""
+            "; is the server up and does the database exist?" if settings.backend.is_server else ""
         )
         return f"cannot use the store at {where} ({settings.backend}): {reason}{hint}"
     return f"store error at {where} ({settings.backend}): {type(error).__name__}: {reason}"

@@ -16,7 +16,7 @@ import click
 
 from ledger.application import parse_day, parse_moment
 from ledger.domain.errors import AmountNotPositiveError, InvalidInputError
-from ledger.security.inputs import shown
+from ledger.domain.identifiers import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 

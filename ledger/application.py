@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -32,7 +32,7 @@ from ledger.domain.errors import (
     InvalidInputError,
     LedgerError,
 )
-from ledger.domain.identifiers import Insz, account_id, parse_insz, parse_source
+from ledger.domain.identifiers import Insz, account_id, parse_insz, parse_source, shown
 from ledger.domain.views import (
     Explanation,
     HistoryEntry,
@@ -45,15 +45,14 @@ from ledger.domain.views import (
     rebuild,
 )
 from ledger.security.access_log import AccessLog, AccessRecord
+from ledger.security.db_roles import harden
 from ledger.security.guard import Guard
-from ledger.security.inputs import MAX_REASON, checked_optional, checked_text, shown
+from ledger.security.inputs import MAX_REASON, checked_optional, checked_text
 from ledger.security.roles import Action, Role, actor_with_role
-from ledger.security.sealing import check_store, seal_store
-from ledger.security.tables import PostgresTables, tables_for
+from ledger.security.store_key import bind_store_key, check_store_key
+from ledger.store.database_roles import Hardening
+from ledger.store.security_tables import tables_for
 from ledger.transcodings import DateAsISO, LedgerTranscoder, LotAsDict
-
-if TYPE_CHECKING:
-    from ledger.security.db_roles import Hardening
 
 T = TypeVar("T")
 
@@ -155,10 +154,10 @@ class Ledger(Application[UUID]):
         """Refuse unless the acting role may take ``action`` (for an import: ``source``)."""
         self.guard.require(action, source)
 
-    def seal_store(self) -> bool:
+    def bind_store_key(self) -> bool:
         """``llr init``: make the security tables, bind the store to its key (or to none)."""
         self.require(Action.INIT)
-        return seal_store(self.security, self.recorder, self.mapper)
+        return bind_store_key(self.security, self.recorder, self.mapper)
 
     def check_store_key(self, *, for_audit: bool = False) -> None:
         """Refuse a missing, unexpected or wrong cipher key before anything else happens.
@@ -166,21 +165,19 @@ class Ledger(Application[UUID]):
         ``for_audit`` lets a store whose first record is damaged through (the key must
         still fit the rest), so that the audit can name that record as a finding.
         """
-        check_store(self.security, self.recorder, self.mapper, for_audit=for_audit)
+        check_store_key(self.security, self.recorder, self.mapper, for_audit=for_audit)
 
     def harden_database(self) -> Hardening:
         """PostgreSQL: one role per llr role with only its grants; events append-only."""
         self.require(Action.MANAGE_DB_ROLES)
-        if not isinstance(self.security, PostgresTables) or self.snapshots is None:
+        if not self.security.supports_database_roles or self.snapshots is None:
             raise InvalidInputError(
                 "database roles exist on PostgreSQL only: on SQLite, protect the file with "
                 "the file system's permissions"
             )
         events = self.recorder.events_table_name  # type: ignore[attr-defined]
         snapshots = self.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
-        from ledger.security.db_roles import harden  # psycopg: not loaded on a SQLite store
-
-        return harden(self.security.datastore, events, snapshots)
+        return harden(self.security, events, snapshots)
 
     def access_log(self, insz: str) -> AccessReport:
         """Who read this citizen's data, when, in which role and why."""

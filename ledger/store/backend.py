@@ -16,6 +16,11 @@ class Backend(StrEnum):
     POSTGRES = "postgres"
     MEMORY = "popo"
 
+    @property
+    def is_server(self) -> bool:
+        """A database server, which may be down or lack the database (not a file or memory)."""
+        return self is Backend.POSTGRES
+
 
 _MODULES = {
     "eventsourcing.sqlite": Backend.SQLITE,
