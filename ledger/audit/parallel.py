@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ledger.application import Ledger
-from ledger.audit.verify import Share, audit_log
+from ledger.audit.walk import Share, audit_log
 from ledger.catalogue import default_catalogue
 from ledger.store.backend import can_share, worker_env
 
