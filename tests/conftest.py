@@ -3,6 +3,9 @@
 PostgreSQL: CI sets ``LLR_TEST_DATABASE_URL`` to a fresh database and ``CI=true``; there a
 PostgreSQL test fails when the server is missing. Elsewhere the suite makes its own
 database on 127.0.0.1:5432 and skips the PostgreSQL cases only if no server answers.
+
+Fixtures only: the values and functions they use live in ``tests.builders`` (citizens,
+sources, commands), ``tests.stores`` (stores, settings, ledgers) and ``tests.llr``.
 """
 
 from __future__ import annotations
@@ -17,25 +20,19 @@ import psycopg
 import pytest
 
 from ledger.application import Ledger
-from ledger.config import load_settings
+from tests.builders import EMPLOYER, INSZ, START
+from tests.llr import ADMIN, Llr
+from tests.stores import SERVER_URL, TEST_ID_KEY, make_ledger, postgres_required, reset_postgres
 
-TEST_ID_KEY = "test-id-key-not-secret"
 # Reads without --as-of mean "today". Tests write histories with fixed dates, so they read
 # against a fixed today too; otherwise they would start failing as real time passes.
 TEST_TODAY = date(2025, 6, 30)
-SERVER_URL = os.environ.get("LLR_TEST_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
     monkeypatch.setattr("ledger.application.today", lambda: TEST_TODAY)
     return TEST_TODAY
-
-
-def postgres_required() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes") or bool(
-        os.environ.get("LLR_REQUIRE_POSTGRES")
-    )
 
 
 @pytest.fixture(scope="session")
@@ -58,13 +55,6 @@ def postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def reset_postgres(url: str) -> None:
-    """Drop every table the ledger made, so each test starts from an empty store."""
-    with psycopg.connect(url, autocommit=True) as c:
-        c.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        c.execute("CREATE SCHEMA public")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -91,11 +81,6 @@ def any_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         yield url
 
 
-def make_ledger(database: str) -> Ledger:
-    settings = load_settings(database, {"LLR_ID_KEY": TEST_ID_KEY, "LLR_ACTOR": "test:staff"})
-    return Ledger(settings.store_env(), id_key=settings.id_key, actor=settings.actor)
-
-
 @pytest.fixture
 def ledger(any_database_url: str) -> Iterator[Ledger]:
     app = make_ledger(any_database_url)
@@ -113,3 +98,26 @@ def cli_env(database_url: str) -> dict[str, str]:
         "LLR_ID_KEY": TEST_ID_KEY,
         "LLR_ACTOR": "test:staff",
     }
+
+
+# -------------------------------------------------------- the llr command on a fresh store
+@pytest.fixture
+def llr(cli_env: dict[str, str]) -> Llr:
+    """``llr`` on a fresh store that has not been initialised."""
+    return Llr(cli_env)
+
+
+@pytest.fixture
+def ready(llr: Llr) -> Llr:
+    """``llr`` on an initialised, empty store."""
+    llr.ok("init", **ADMIN)
+    return llr
+
+
+@pytest.fixture
+def with_account(ready: Llr) -> Llr:
+    """An employee since 2024-09-01 holding 125 VOV hours (event 2, reference VOV-1)."""
+    on = START.isoformat()
+    ready.ok("open", INSZ, "--status", "employee", "--on", on, "--education", "low")
+    ready.ok("grant", INSZ, "vov-hours", "125", "--source", EMPLOYER, "--on", on, "--ref", "VOV-1")
+    return ready

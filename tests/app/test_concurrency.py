@@ -25,7 +25,7 @@ from tests.app.citizens import (
     open_employee,
     usable,
 )
-from tests.conftest import make_ledger
+from tests.stores import make_ledger
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import cast
 from uuid import UUID
 
 import pytest
+from eventsourcing.cipher import AESCipher
 from eventsourcing.domain import Snapshot
 
 from ledger.application import Ledger
@@ -16,7 +17,7 @@ from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import account_id, parse_insz
 from ledger.domain.views import rebuild
 from tests.app.citizens import INSZ, grant_vov, open_employee
-from tests.conftest import TEST_ID_KEY, make_ledger
+from tests.stores import TEST_ID_KEY, make_ledger
 
 LOTS = 50
 EVENTS = 1 + LOTS + 4 * (1 + LOTS)  # opening, grants, 4 x (status change + one per lot)
@@ -101,11 +102,6 @@ def stored_states(ledger: Ledger) -> list[bytes]:
 
 
 def test_with_a_cipher_key_the_stored_events_do_not_show_the_insz(any_database_url: str) -> None:
-    pytest.importorskip(
-        "Crypto", reason="LLR_CIPHER_KEY needs pycryptodome (eventsourcing[crypto]), not installed"
-    )
-    from eventsourcing.cipher import AESCipher
-
     environ = {"LLR_ID_KEY": TEST_ID_KEY, "LLR_CIPHER_KEY": AESCipher.create_key(32)}
     settings = load_settings(any_database_url, environ)
     ciphered = Ledger(settings.store_env(), id_key=settings.id_key, actor=settings.actor)

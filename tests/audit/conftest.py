@@ -8,7 +8,7 @@ import pytest
 
 from ledger.application import Ledger
 from tests.audit.support import StoredRecords, build_population
-from tests.conftest import make_ledger
+from tests.stores import make_ledger
 
 
 @pytest.fixture

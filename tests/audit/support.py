@@ -23,20 +23,12 @@ from ledger.application import Ledger
 from ledger.audit import AuditReport, Finding, Invariant
 from ledger.domain.account import Account
 from ledger.domain.chain import event_hash
-from tests.app.citizens import EMPLOYER, FLANDERS
-
-
-def insz_born(yymmdd: str, serial: int = 1) -> str:
-    """A valid INSZ of someone born on that day before 2000."""
-    first_nine = f"{yymmdd}{serial:03d}"
-    return first_nine + f"{97 - int(first_nine) % 97:02d}"
-
+from tests.builders import EMPLOYER, FLANDERS, START, insz_born
 
 ANNA = insz_born("800101")  # transitions back and forth, a reversal, retirement, an expiry
 BERT = insz_born("850202")  # an employee whose lot expires after one use
 CLEO = insz_born("900303")  # opened as a jobseeker: her vouchers are suspended at once
 SHOWN = {ANNA: "80.01.01-***.**", BERT: "85.02.02-***.**", CLEO: "90.03.03-***.**"}
-START = date(2024, 9, 1)
 
 
 def build_population(ledger: Ledger) -> None:

@@ -16,7 +16,7 @@ from cli.main import cli
 from ledger.application import Ledger
 from ledger.config import load_settings
 from tests.audit.support import ANNA, BERT, StoredRecords, build_population
-from tests.conftest import TEST_ID_KEY
+from tests.stores import TEST_ID_KEY
 
 CIPHER_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="
 OTHER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="

@@ -17,7 +17,7 @@ from ledger.audit.digest.digest import heads_path
 from ledger.audit.digest.hashing import merkle_root
 from ledger.domain.chain import event_hash
 from tests.audit.support import BERT, SHOWN, StoredRecords, build_population, lines
-from tests.conftest import make_ledger
+from tests.stores import make_ledger
 
 KEY = b"auditor-key"
 

@@ -16,7 +16,7 @@ from ledger.application import Ledger
 from ledger.audit import take_digest
 from ledger.domain.chain import event_hash
 from tests.audit.support import BERT, StoredRecords, build_population
-from tests.conftest import make_ledger
+from tests.stores import make_ledger
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "audit.md"
 

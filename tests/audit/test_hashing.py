@@ -9,7 +9,7 @@ from ledger.audit.digest.hashing import EMPTY_ROOT, leaf_hash, merkle_root
 from ledger.domain.chain import event_hash
 from tests.audit.hash_oracle import documented_event_hash
 from tests.audit.support import build_population
-from tests.conftest import make_ledger
+from tests.stores import make_ledger
 
 EVENT_NAMES = {  # docs/design.md, "Events"
     "AccountOpened", "StatusChanged", "RightGranted", "RightUsed", "RightTransferred",

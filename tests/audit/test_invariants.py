@@ -15,9 +15,9 @@ import pytest
 from ledger.application import Ledger
 from ledger.audit import Finding, Invariant, verify
 from ledger.domain.account import Account
-from tests.app.citizens import EMPLOYER
-from tests.audit.support import ANNA, BERT, CLEO, SHOWN, build_population, forge, insz_born
-from tests.conftest import make_ledger
+from tests.audit.support import ANNA, BERT, CLEO, SHOWN, build_population, forge
+from tests.builders import EMPLOYER, insz_born
+from tests.stores import make_ledger
 
 CLEO_LOT = "flemish-government/C-TV"  # 10000 cents of vouchers, usable until 2025-11-01
 OUTCOME = {"right": "training-vouchers", "lot": CLEO_LOT, "amount": 10000}

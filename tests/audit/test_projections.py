@@ -9,7 +9,7 @@ from ledger.audit import Invariant, verify
 from ledger.config import load_settings
 from ledger.projections.migrate import upgrade
 from tests.audit.support import CLEO, SHOWN, StoredRecords
-from tests.conftest import TEST_ID_KEY
+from tests.stores import TEST_ID_KEY
 
 
 def build_read_models(database_url: str) -> None:

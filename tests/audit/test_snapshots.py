@@ -7,7 +7,7 @@ from ledger.application import Ledger
 from ledger.audit import Invariant, verify
 from ledger.store.streams import latest_versions
 from tests.audit.support import ANNA, BERT, SHOWN, StoredRecords, findings_of, lines
-from tests.conftest import make_ledger
+from tests.stores import make_ledger
 
 
 def snapshot_bert(ledger: Ledger) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import EMPLOYER, INSZ, Llr
+from tests.builders import EMPLOYER, INSZ
+from tests.llr import Llr
 
 
 def grant(

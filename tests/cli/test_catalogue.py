@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Llr
-from tests.conftest import TEST_ID_KEY
+from tests.llr import Llr
+from tests.stores import TEST_ID_KEY
 
 
 @pytest.fixture

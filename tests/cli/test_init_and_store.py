@@ -13,8 +13,9 @@ from click.testing import CliRunner
 import cli.context
 import cli.main
 from ledger.config import Settings, load_settings
-from tests.cli.conftest import ADMIN, INSZ, Llr
-from tests.conftest import TEST_ID_KEY
+from tests.builders import INSZ
+from tests.llr import ADMIN, Llr
+from tests.stores import TEST_ID_KEY
 
 
 def test_init_on_sqlite_creates_the_file(tmp_path: Path) -> None:

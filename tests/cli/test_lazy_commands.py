@@ -12,8 +12,9 @@ import click
 import pytest
 
 from cli.main import COMMANDS, cli
-from tests.cli.conftest import ADMIN, INSZ, Llr
-from tests.conftest import TEST_ID_KEY
+from tests.builders import INSZ
+from tests.llr import ADMIN, Llr
+from tests.stores import TEST_ID_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import TEST_ID_KEY
+from tests.stores import TEST_ID_KEY
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.cli.conftest import EMPLOYER, INSZ, INSZ_SHOWN, Llr
+from tests.builders import EMPLOYER, INSZ, INSZ_SHOWN
+from tests.llr import Llr
 
 LOT_KEYS = {
     "lot",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.cli.conftest import ADMIN, INSZ, Llr
+from tests.builders import INSZ
+from tests.llr import ADMIN, Llr
 
 
 def lags(llr: Llr) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.cli.conftest import EMPLOYER, INSZ, Llr
+from tests.builders import EMPLOYER, INSZ
+from tests.llr import Llr
 
 
 def live_through_a_career(llr: Llr) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ledger.application import Ledger
 from ledger.config import load_settings
 from ledger.imports import ImportSettings, ImportSummary, import_file
-from tests.conftest import TEST_ID_KEY
+from tests.stores import TEST_ID_KEY
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from benchmarks import generate
 from ledger.application import Ledger
-from tests.conftest import make_ledger
 from tests.imports.support import EMPLOYER, INSZ, OTHER_INSZ, run_import
+from tests.stores import make_ledger
 
 GOOD = [
     f"grant;{INSZ};2024-09-02;vov-hours;40;;;;;G-1",

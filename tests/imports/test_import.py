@@ -14,7 +14,6 @@ from ledger.domain.batch import ImportBatch
 from ledger.domain.errors import InvalidIdentifierError
 from ledger.imports import ImportFileError, import_file
 from ledger.security.roles import AccessDeniedError, Role, RoleName
-from tests.conftest import TEST_ID_KEY
 from tests.imports.support import (
     EMPLOYER,
     FLANDERS,
@@ -32,6 +31,7 @@ from tests.imports.support import (
     write_csv,
     write_jsonl,
 )
+from tests.stores import TEST_ID_KEY
 
 LATER = date(2024, 10, 1)
 

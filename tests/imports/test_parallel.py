@@ -15,7 +15,6 @@ import pytest
 from ledger.application import Ledger
 from ledger.domain.batch import ImportBatch
 from ledger.domain.errors import LedgerError
-from tests.conftest import make_ledger, reset_postgres
 from tests.imports.support import (
     EMPLOYER,
     START,
@@ -34,6 +33,7 @@ from tests.imports.test_resume import (
     import_process,
     quarter_file,
 )
+from tests.stores import make_ledger, reset_postgres
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SOURCE = "employer:0566988259"  # the generator's default source

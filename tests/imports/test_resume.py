@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from ledger.domain.batch import ImportBatch
-from tests.conftest import make_ledger
 from tests.imports.support import (
     EMPLOYER,
     START,
@@ -23,6 +22,7 @@ from tests.imports.support import (
     use,
     write_csv,
 )
+from tests.stores import make_ledger
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CITIZENS, LINES_EACH = 150, 8  # 1,200 lines: 12 chunks of 100
@@ -88,7 +88,7 @@ def test_an_import_killed_part_way_is_finished_by_running_it_again(
 def test_two_processes_importing_the_same_citizens_apply_each_line_once(
     postgres_database: str, tmp_path: Path
 ) -> None:
-    from tests.conftest import reset_postgres
+    from tests.stores import reset_postgres
 
     reset_postgres(postgres_database)
     make_ledger(postgres_database).close()

@@ -7,7 +7,8 @@ import pytest
 from ledger.projections.consistency import check_consistency
 from ledger.projections.runner import catch_up_all
 from ledger.projections.store import opened
-from tests.projections.conftest import EMPLOYER, LOW, Store, crowd, script_history
+from tests.builders import EMPLOYER, LOW, crowd, script_history
+from tests.stores import Store
 
 
 @pytest.fixture

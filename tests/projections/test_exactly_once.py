@@ -14,8 +14,8 @@ import pytest
 from ledger.projections.rebuild import rebuild
 from ledger.projections.runner import KILL_AFTER_BATCHES, NAMES, CatchUp, catch_up_all
 from ledger.projections.store import opened
-from tests.conftest import TEST_ID_KEY
-from tests.projections.conftest import Store, crowd, dump, positions, script_history
+from tests.builders import crowd, script_history
+from tests.stores import TEST_ID_KEY, Store, dump, positions
 
 ROOT = Path(__file__).resolve().parents[2]
 BATCH = 25

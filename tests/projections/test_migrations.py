@@ -10,8 +10,7 @@ import pytest
 from ledger.projections.migrate import MIGRATIONS, available, status, upgrade
 from ledger.projections.runner import catch_up_all
 from ledger.projections.store import ProjectionError, ReadModelsMissingError, opened
-from tests.conftest import make_ledger
-from tests.projections.conftest import settings_of
+from tests.stores import make_ledger, settings_of
 
 
 def recorded(database_url: str) -> list[str]:

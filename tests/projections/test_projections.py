@@ -10,7 +10,8 @@ from eventsourcing.domain import Aggregate
 
 from ledger.projections.runner import catch_up_all, status
 from ledger.projections.store import opened
-from tests.projections.conftest import EMPLOYER, HIGH, LOW, Store, script_history
+from tests.builders import EMPLOYER, HIGH, LOW, script_history
+from tests.stores import Store
 
 V = "flemish-government/V1"
 G = f"{EMPLOYER}/G1"

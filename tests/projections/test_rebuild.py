@@ -11,7 +11,8 @@ from ledger.config import Settings
 from ledger.projections.rebuild import ApartFill, rebuild
 from ledger.projections.runner import NAMES, UnknownProjectionError, catch_up_all
 from ledger.projections.store import ProjectionError, opened
-from tests.projections.conftest import Store, crowd, dump, positions, script_history
+from tests.builders import crowd, script_history
+from tests.stores import Store, dump, positions
 
 # What a reader of the reports sees: whole-table figures that a half-built table would get
 # wrong (fewer rows, smaller sums).

@@ -17,7 +17,8 @@ from cli.output import echo_csv
 from ledger.domain.account import Provenance
 from ledger.projections import reports
 from ledger.projections.runner import catch_up_all
-from tests.projections.conftest import EMPLOYER, HIGH, Store, script_history
+from tests.builders import EMPLOYER, HIGH, script_history
+from tests.stores import Store
 
 
 @pytest.fixture

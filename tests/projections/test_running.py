@@ -12,9 +12,9 @@ import pytest
 
 from ledger.projections.follow import follow
 from ledger.projections.runner import NAMES, catch_up_all
-from tests.conftest import make_ledger
-from tests.projections.conftest import HIGH, Store, positions, script_history, settings_of
+from tests.builders import HIGH, script_history
 from tests.projections.test_reports import llr, ok
+from tests.stores import Store, make_ledger, positions, settings_of
 
 
 @pytest.fixture

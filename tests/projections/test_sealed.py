@@ -20,8 +20,8 @@ from ledger.projections.rebuild import rebuild
 from ledger.projections.runner import catch_up_all
 from ledger.projections.sealing import Sealer
 from ledger.projections.store import ProjectionError, opened
-from tests.conftest import TEST_ID_KEY, reset_postgres
-from tests.projections.conftest import crowd, script_history
+from tests.builders import crowd, script_history
+from tests.stores import TEST_ID_KEY, reset_postgres
 
 KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="
 OTHER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="

@@ -10,8 +10,9 @@ from datetime import datetime
 import psycopg
 import pytest
 
-from tests.cli.conftest import INSZ, Llr
-from tests.security.conftest import ledger_on
+from tests.builders import INSZ
+from tests.llr import Llr
+from tests.stores import ledger_on
 
 ENTRY_KEYS = {"recorded_at", "actor", "role", "action", "reason", "readable"}
 

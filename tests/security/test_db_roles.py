@@ -12,9 +12,9 @@ import psycopg
 import pytest
 from psycopg import errors, sql
 
-from tests.cli.conftest import ADMIN, EMPLOYER, INSZ, Llr
-from tests.conftest import TEST_ID_KEY
-from tests.security.conftest import event_count
+from tests.builders import EMPLOYER, INSZ
+from tests.llr import ADMIN, Llr
+from tests.stores import TEST_ID_KEY, event_count
 
 LOGINS = {role: f"llr_t{os.getpid()}_{role}" for role in ("backoffice", "auditor", "importer")}
 CHANGES = ("UPDATE ledger_events SET topic = topic", "DELETE FROM ledger_events")

@@ -10,9 +10,9 @@ import pytest
 from ledger.config import load_settings
 from ledger.projections.migrate import upgrade
 from ledger.projections.runner import catch_up_all
-from tests.cli.conftest import ADMIN, EMPLOYER, INSZ, INSZ_SHOWN, Llr
-from tests.conftest import TEST_ID_KEY
-from tests.security.conftest import CIPHER_KEY, OTHER_KEY, event_count, raw_bytes
+from tests.builders import EMPLOYER, INSZ, INSZ_SHOWN
+from tests.llr import ADMIN, Llr
+from tests.stores import CIPHER_KEY, OTHER_KEY, TEST_ID_KEY, event_count, raw_bytes
 
 CITIZEN_FORMS = (INSZ.encode(), INSZ_SHOWN.encode())
 # The education level and the birth date as events would store them in JSON.
@@ -158,7 +158,7 @@ def test_a_store_made_by_code_without_init_is_still_checked_by_its_first_event(
     fill(llr)
     # A store whose settings row is missing (made before llr_settings existed) is judged
     # by decoding its first event.
-    from tests.security.conftest import ledger_on
+    from tests.stores import ledger_on
 
     ledger = ledger_on(cli_env["LLR_DATABASE"], LLR_CIPHER_KEY=CIPHER_KEY)
     try:

@@ -32,7 +32,7 @@ from tests.domain.support import (
     usable,
     use,
 )
-from tests.security.conftest import ledger_on
+from tests.stores import ledger_on
 
 SEP_2, LATER = date(2024, 9, 2), date(2024, 12, 2)
 CLERK, SECOND = "staff:1 (backoffice)", "staff:2 (backoffice)"

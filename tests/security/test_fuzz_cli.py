@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ledger.application import Ledger
-from tests.cli.conftest import EMPLOYER, INSZ, Llr
-from tests.security.conftest import ledger_on
+from tests.builders import EMPLOYER, INSZ
+from tests.llr import Llr
+from tests.stores import ledger_on
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1+1)*cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
 SQL = ["'; DROP TABLE stored_events; --", "1 OR 1=1", "x'); DELETE FROM ledger_events; --"]

@@ -3,7 +3,8 @@ every other role sees 93.05.18-***.**, in text and in JSON alike."""
 
 from __future__ import annotations
 
-from tests.cli.conftest import INSZ, INSZ_SHOWN, Llr
+from tests.builders import INSZ, INSZ_SHOWN
+from tests.llr import Llr
 
 MASKED = "93.05.18-***.**"
 READS = [

@@ -26,8 +26,9 @@ from ledger.security.roles import (
     parse_role,
     require,
 )
-from tests.cli.conftest import ADMIN, EMPLOYER, INSZ, Llr
-from tests.conftest import TEST_ID_KEY
+from tests.builders import EMPLOYER, INSZ
+from tests.llr import ADMIN, Llr
+from tests.stores import TEST_ID_KEY
 
 IMPORTER = f"importer:{EMPLOYER}"
 GRANT = ("grant", INSZ, "vov-hours", "5", "--source", EMPLOYER, "--on", "2024-09-02", "--ref", "X")

@@ -10,7 +10,8 @@ from pathlib import Path
 from ledger.application import Ledger
 from ledger.config import load_settings
 from ledger.store.security_schema import SECURITY_MIGRATION
-from tests.cli.conftest import ADMIN, INSZ, Llr
+from tests.builders import INSZ
+from tests.llr import ADMIN, Llr
 
 AUDITOR = {"LLR_ROLE": "auditor"}
 SECURITY = SECURITY_MIGRATION.removesuffix(".sql")
@@ -72,4 +73,3 @@ def forget_the_security_migration(database: str) -> None:
         )
     finally:
         ledger.close()
-

@@ -4,7 +4,7 @@ traceback that prints the settings."""
 from __future__ import annotations
 
 from ledger.config import load_settings
-from tests.security.conftest import CIPHER_KEY
+from tests.stores import CIPHER_KEY
 
 SECRETS = {
     "LLR_ID_KEY": "id-key-secret",

@@ -1,20 +1,18 @@
-"""Run ``llr`` in-process against a fresh store (SQLite file and PostgreSQL)."""
+"""The ``llr`` command run in-process, bound to one test's environment.
+
+The fixtures that hand it out (``llr``, ``ready``, ``with_account``) are in
+``tests/conftest.py``; import ``Llr`` and ``ADMIN`` from here.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-
-INSZ = "93051822361"
-INSZ_SHOWN = "93.05.18-223.61"
-EMPLOYER = "employer:0566988259"
-OPENED_ON = "2024-09-01"
-
+from tests.builders import INSZ
 
 READS = ("balance", "history", "explain")
 A_REASON = "test: checking the ledger"
@@ -61,26 +59,3 @@ def with_reason(args: tuple[str, ...]) -> tuple[str, ...]:
     if args and args[0] in READS and "--reason" not in args:
         return (*args, "--reason", A_REASON)
     return args
-
-
-@pytest.fixture
-def llr(cli_env: dict[str, str]) -> Llr:
-    """``llr`` on a fresh store that has not been initialised."""
-    return Llr(cli_env)
-
-
-@pytest.fixture
-def ready(llr: Llr) -> Llr:
-    """``llr`` on an initialised, empty store."""
-    llr.ok("init", **ADMIN)
-    return llr
-
-
-@pytest.fixture
-def with_account(ready: Llr) -> Llr:
-    """An employee since 2024-09-01 holding 125 VOV hours (event 2, reference VOV-1)."""
-    ready.ok("open", INSZ, "--status", "employee", "--on", OPENED_ON, "--education", "low")
-    ready.ok(
-        "grant", INSZ, "vov-hours", "125", "--source", EMPLOYER, "--on", OPENED_ON, "--ref", "VOV-1"
-    )
-    return ready
