@@ -9,11 +9,12 @@ from ledger.application import Ledger
 from ledger.audit import Invariant, verify
 from ledger.domain.batch import ImportBatch
 from tests.audit.support import StoredRecords
+from tests.builders import EMPLOYER
 
 
 def record_a_batch(ledger: Ledger) -> ImportBatch:
     batch = ImportBatch.start(
-        "employer:0566988259",
+        EMPLOYER,
         "q3.csv",
         "ab" * 32,
         "csv",

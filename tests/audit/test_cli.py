@@ -14,6 +14,7 @@ from ledger.application import Ledger
 from ledger.config import load_settings
 from ledger.domain.chain import event_hash
 from tests.audit.support import ANNA, BERT, SHOWN, StoredRecords
+from tests.builders import INSZ
 
 if "audit" not in cli.commands:  # until cli/main.py registers the group
     cli.add_command(audit_group)
@@ -118,7 +119,7 @@ def test_options_that_do_not_go_together_are_usage_errors(
 def test_verify_of_an_unknown_citizen_or_a_missing_digest_is_refused(
     llr: CliRunner, tmp_path: Path
 ) -> None:
-    unknown = run(llr, "audit", "verify", "93051822361")
+    unknown = run(llr, "audit", "verify", INSZ)
     missing = run(llr, "audit", "verify", "--digest", str(tmp_path / "none.json"))
 
     assert (unknown.exit_code, unknown.stdout) == (1, "")

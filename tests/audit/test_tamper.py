@@ -21,6 +21,7 @@ from tests.audit.support import (
     forge,
     lines,
 )
+from tests.builders import INSZ
 
 TAMPER = Invariant.HISTORY_UNALTERED
 
@@ -146,7 +147,7 @@ def test_history_that_only_grew_after_a_digest_still_matches_it(
     digest_file = write_digest(populated, tmp_path / "digest.json")
 
     populated.use_right(CLEO, "training-vouchers", 500, date(2024, 10, 3), "T2", "P2", "C-U1")
-    populated.open_account("93051822361", "employee", date(2025, 1, 1))
+    populated.open_account(INSZ, "employee", date(2025, 1, 1))
     report = verify(populated, digest=load_digest(digest_file, None))
 
     assert lines(report) == []

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.builders import INSZ
 from tests.stores import TEST_ID_KEY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,15 +33,15 @@ def test_a_real_process_exits_0_1_and_2(tmp_path: Path) -> None:
         "LLR_ID_KEY": TEST_ID_KEY,
         "LLR_ROLE": "backoffice",
     }
-    before_init = llr_process(cli_env, "balance", "93051822361", "--reason", "test")
+    before_init = llr_process(cli_env, "balance", INSZ, "--reason", "test")
     init = llr_process({**cli_env, "LLR_ROLE": "admin"}, "init")
     opened = llr_process(
-        cli_env, "open", "93051822361", "--status", "employee", "--on", "2024-09-01", "--json"
+        cli_env, "open", INSZ, "--status", "employee", "--on", "2024-09-01", "--json"
     )
     refused = llr_process(
         cli_env,
         "grant",
-        "93051822361",
+        INSZ,
         "vov-hours",
         "-5",
         "--source",
@@ -50,7 +51,7 @@ def test_a_real_process_exits_0_1_and_2(tmp_path: Path) -> None:
         "--ref",
         "X",
     )
-    misused = llr_process(cli_env, "grant", "93051822361")
+    misused = llr_process(cli_env, "grant", INSZ)
 
     assert (before_init.returncode, before_init.stdout) == (1, "")
     assert "run 'llr init' first" in before_init.stderr

@@ -19,6 +19,7 @@ from ledger.domain.errors import (
 )
 from ledger.domain.views import rebuild
 from ledger.security.roles import AccessDeniedError, parse_role
+from tests.builders import EMPLOYER
 from tests.domain.support import (
     CATALOGUE,
     FED_DAYS,
@@ -144,19 +145,19 @@ def test_person_of_drops_only_the_role_the_application_added() -> None:
 def test_the_ledger_requests_then_approves_with_two_people(database_url: str) -> None:
     setup = ledger_on(database_url)
     setup.bind_store_key()  # what llr init does: the access log, for the read below
-    setup.open_account("93051822361", "employee", date(2024, 9, 1))
-    setup.grant_right("93051822361", FED_DAYS, 5, SEP_2, "employer:0566988259", "G1")
+    setup.open_account(INSZ, "employee", date(2024, 9, 1))
+    setup.grant_right(INSZ, FED_DAYS, 5, SEP_2, EMPLOYER, "G1")
     settings_env = setup.env
     people = [
         Ledger(settings_env, id_key=setup.id_key, actor=who, role=parse_role("backoffice", ()))
         for who in ("staff:1", "staff:2")
     ]
     try:
-        asked = people[0].request_reversal("93051822361", 2, "sent twice", LATER)
+        asked = people[0].request_reversal(INSZ, 2, "sent twice", LATER)
         with pytest.raises(FourEyesError):
-            people[0].approve_reversal("93051822361", asked.account_version)
-        done = people[1].approve_reversal("93051822361", asked.account_version)
-        events = [e.event for e in people[1].history("93051822361", reason="test").entries]
+            people[0].approve_reversal(INSZ, asked.account_version)
+        done = people[1].approve_reversal(INSZ, asked.account_version)
+        events = [e.event for e in people[1].history(INSZ, reason="test").entries]
     finally:
         for ledger in (*people, setup):
             ledger.close()
@@ -172,7 +173,7 @@ def test_no_role_may_reverse_at_once_through_the_ledger(database_url: str) -> No
     )
     try:
         with pytest.raises(AccessDeniedError, match="no role may reverse an entry without"):
-            clerk.reverse_entry("93051822361", 2, "quick fix")
+            clerk.reverse_entry(INSZ, 2, "quick fix")
     finally:
         clerk.close()
         setup.close()

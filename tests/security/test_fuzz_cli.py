@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ledger.application import Ledger
-from tests.builders import EMPLOYER, INSZ
+from tests.builders import EMPLOYER, INSZ, OTHER_INSZ
 from tests.llr import Llr
 from tests.stores import ledger_on
 
@@ -165,7 +165,7 @@ def test_hostile_status_education_and_role_end_cleanly(
     store: tuple[Llr, Ledger], status: str, education: str, role: str
 ) -> None:
     llr, _ = store
-    ends_cleanly(store, "open", "85073003328", "--status", status, "--on", "2024-09-01",
+    ends_cleanly(store, "open", OTHER_INSZ, "--status", status, "--on", "2024-09-01",
                  "--education", education)  # fmt: skip
     llr.env["LLR_ROLE"], saved = role, llr.env["LLR_ROLE"]
     try:
