@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
-from ledger.domain.account import Account, Provenance
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
+from ledger.domain.command import Provenance
 from ledger.domain.errors import LedgerError
 from ledger.domain.identifiers import EMPLOYER, parse_insz, source_kind
 from ledger.rules import default_catalogue

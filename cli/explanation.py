@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cli.output import iso, when_read
-from ledger.domain.account import TOTAL_KEYS
+from ledger.domain.state import TOTAL_KEYS
 from ledger.domain.views import Explanation
 
 

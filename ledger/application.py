@@ -23,8 +23,9 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
-from ledger.domain.account import Account, Provenance, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Catalogue, Education, Status
+from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import (
     AccountAlreadyOpenError,
     AccountNotFoundError,
@@ -51,7 +52,7 @@ from ledger.security.inputs import MAX_REASON, checked_optional, checked_text, s
 from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.sealing import check_store, seal_store
 from ledger.security.tables import PostgresTables, tables_for
-from ledger.transcodings import DateAsISO, LedgerTranscoder, LotAsDict
+from ledger.transcodings import LedgerTranscoder, ledger_transcodings
 
 T = TypeVar("T")
 
@@ -141,8 +142,8 @@ class Ledger(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-        transcoder.register(LotAsDict())
+        for transcoding in ledger_transcodings():
+            transcoder.register(transcoding)
 
     # ------------------------------------------------------------- security
     @property

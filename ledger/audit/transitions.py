@@ -37,7 +37,7 @@ class Transition:
 
 
 def open_balance(account: Account) -> int:
-    return sum(t["usable"] + t["suspended"] for t in account.totals.values())
+    return sum(t.usable + t.suspended for t in account.totals.values())
 
 
 def begin(stream: StreamAudit, lots: list[str], status: str) -> None:

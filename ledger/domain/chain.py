@@ -50,22 +50,20 @@ def _no_form(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} has no canonical JSON form")
 
 
-def compact_json_encoder(default: Callable[[Any], Any], sort_keys: bool) -> Callable[[Any], str]:
-    """``json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode``, made once.
+def _sorted_compact_encoder() -> Callable[[Any], str]:
+    """``json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    default=_plain).encode`` with its C encoder built once, not on every call.
 
-    ``JSONEncoder.encode`` builds a new C encoder on every call; hashing and storing run it
-    for every event written or read, so the C encoder is built here once and reused. Without
-    the C speed-ups (not CPython), the plain encoder does the same work.
+    The same trick as ``ledger/perf/jsonfast.py``, which the domain may not import: the
+    public encoder rebuilds the C encoder per call, and every event written is hashed
+    (the per-hash cost of both is in BENCHMARKS.md).
     """
     if c_make_encoder is None:  # pragma: no cover - CPython always has it
-        encoder = json.JSONEncoder(
-            sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False, default=default
-        )
-        return encoder.encode
-    # markers=None: no circular-reference check; events and snapshots are trees.
-    chunks = c_make_encoder(
-        None, default, encode_basestring, None, ":", ",", sort_keys, False, True
-    )
+        return json.JSONEncoder(
+            sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+        ).encode
+    # markers=None: no circular-reference check; events are trees.
+    chunks = c_make_encoder(None, _plain, encode_basestring, None, ":", ",", True, False, True)
 
     def encode(value: Any) -> str:
         return "".join(chunks(value, 0))
@@ -73,7 +71,7 @@ def compact_json_encoder(default: Callable[[Any], Any], sort_keys: bool) -> Call
     return encode
 
 
-_ENCODE = compact_json_encoder(_plain, sort_keys=True)
+_ENCODE = _sorted_compact_encoder()
 
 
 def event_hash(event: Any) -> str:

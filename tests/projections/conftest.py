@@ -11,8 +11,9 @@ import pytest
 
 from ledger.application import Ledger
 from ledger.config import Settings, load_settings
-from ledger.domain.account import Account, Provenance
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Education, Status
+from ledger.domain.command import Provenance
 from ledger.domain.identifiers import parse_insz
 from ledger.projections.migrate import upgrade
 from ledger.projections.runner import PROJECTIONS
