@@ -6,7 +6,6 @@ JSON lists: one callback and one small list per value, no dict of field names.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -36,7 +35,10 @@ class LotAsDict(Transcoding):
     name = "lot"
 
     def encode(self, obj: Lot) -> dict[str, Any]:
-        return asdict(obj)
+        # The same dict as dataclasses.asdict (a lot's fields are immutable values), read
+        # by the encoder at once: asdict copies every field recursively, per lot.
+        fields: dict[str, Any] = obj.__dict__
+        return fields
 
     def decode(self, data: dict[str, Any]) -> Lot:
         return Lot(**data)

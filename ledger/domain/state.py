@@ -72,7 +72,7 @@ class Entry:
     @classmethod
     def from_row(cls, row: list[Any]) -> Entry:
         kind, lot, amount, on, draws, reversed_ = row
-        return cls(EntryKind(kind), lot, amount, on, draws, reversed_)
+        return cls(_KIND_OF[kind], lot, amount, on, draws, reversed_)
 
     @classmethod
     def from_v1(cls, entry: dict[str, Any]) -> Entry:
@@ -84,6 +84,9 @@ class Entry:
             draws=entry.get("draws"),
             reversed=bool(entry.get("reversed", False)),
         )
+
+
+_KIND_OF = {kind.value: kind for kind in EntryKind}  # a look-up, faster than EntryKind(text)
 
 
 class MovementKey(NamedTuple):
