@@ -20,10 +20,10 @@ from ledger.domain.chain import GENESIS
 from ledger.domain.command import Provenance
 from ledger.domain.idempotency import (
     References,
-    grant_print,
-    opening_print,
-    status_print,
-    use_print,
+    grant_fingerprint,
+    opening_fingerprint,
+    status_fingerprint,
+    use_fingerprint,
 )
 from ledger.domain.lots import Lot, LotState
 from ledger.domain.reversals import ReversalCommands, apply_reversal
@@ -65,7 +65,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
             account.status = self.to_status
             account.last_on = self.on
             account.references.remember(
-                self.source, self.reference, status_print(self.to_status, self.on)
+                self.source, self.reference, status_fingerprint(self.to_status, self.on)
             )
 
     class RightGranted(Event):
@@ -101,7 +101,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
             account.references.remember(
                 self.source,
                 self.reference,
-                grant_print(self.right, self.amount, self.on, self.expires_on),
+                grant_fingerprint(self.right, self.amount, self.on, self.expires_on),
             )
 
     class RightUsed(Event):
@@ -129,7 +129,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
             account.references.remember(
                 self.source,
                 self.reference,
-                use_print(self.right, self.amount, self.on, self.training, self.provider),
+                use_fingerprint(self.right, self.amount, self.on, self.training, self.provider),
             )
 
     class RightTransferred(Event):
@@ -230,7 +230,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         self.education = education
         self.status = status
         self.opened_on = on
-        self.opening = opening_print(status, on, education)
+        self.opening = opening_fingerprint(status, on, education)
         self.last_on = on
         self.lots: dict[str, Lot] = {}
         self.totals: dict[str, RightTotals] = {}
@@ -299,7 +299,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
 
     def opening_matches(self, status: Status, on: date, education: Education | None) -> bool:
         """Whether opening again with these facts repeats the original opening exactly."""
-        return self.opening == opening_print(
+        return self.opening == opening_fingerprint(
             status.value, on, education.value if education else None
         )
 

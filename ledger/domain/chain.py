@@ -55,8 +55,8 @@ def _sorted_compact_encoder() -> Callable[[Any], str]:
     default=_plain).encode`` with its C encoder built once, not on every call.
 
     The same trick as ``ledger/perf/jsonfast.py``, which the domain may not import: the
-    public encoder rebuilds the C encoder per call, and every event written is hashed
-    (the per-hash cost of both is in BENCHMARKS.md).
+    public encoder rebuilds the C encoder on every call, and every event written (and
+    every event an audit reads) is hashed, so the rebuild would cost on every event.
     """
     if c_make_encoder is None:  # pragma: no cover - CPython always has it
         return json.JSONEncoder(

@@ -11,24 +11,24 @@ from datetime import date
 from ledger.domain.errors import ReferenceConflictError
 
 
-def fingerprint(*parts: object) -> str:
+def fingerprint_of(*parts: object) -> str:
     return "|".join(["" if p is None else str(p) for p in parts])  # a list joins faster
 
 
-def opening_print(status: str, on: date, education: str | None) -> str:
-    return fingerprint("open", status, on, education)
+def opening_fingerprint(status: str, on: date, education: str | None) -> str:
+    return fingerprint_of("open", status, on, education)
 
 
-def status_print(status: str, on: date) -> str:
-    return fingerprint("status", status, on)
+def status_fingerprint(status: str, on: date) -> str:
+    return fingerprint_of("status", status, on)
 
 
-def grant_print(right: str, amount: int, on: date, expires_on: date | None) -> str:
-    return fingerprint("grant", right, amount, on, expires_on)
+def grant_fingerprint(right: str, amount: int, on: date, expires_on: date | None) -> str:
+    return fingerprint_of("grant", right, amount, on, expires_on)
 
 
-def use_print(right: str, amount: int, on: date, training: str, provider: str) -> str:
-    return fingerprint("use", right, amount, on, training, provider)
+def use_fingerprint(right: str, amount: int, on: date, training: str, provider: str) -> str:
+    return fingerprint_of("use", right, amount, on, training, provider)
 
 
 class References:
@@ -37,53 +37,57 @@ class References:
     An entry without a source is kept under the source ``""``.
     """
 
-    __slots__ = ("prints",)
+    __slots__ = ("fingerprints",)
 
-    def __init__(self, prints: dict[tuple[str, str], str] | None = None) -> None:
-        self.prints: dict[tuple[str, str], str] = {} if prints is None else prints
+    def __init__(self, fingerprints: dict[tuple[str, str], str] | None = None) -> None:
+        self.fingerprints: dict[tuple[str, str], str] = {} if fingerprints is None else fingerprints
 
-    def remember(self, source: str | None, reference: str | None, print_: str) -> None:
+    def remember(self, source: str | None, reference: str | None, fingerprint: str) -> None:
         if reference:
-            self.prints[(source or "", reference)] = print_
+            self.fingerprints[(source or "", reference)] = fingerprint
 
     def known(self, source: str | None, reference: str | None) -> str | None:
         """The fingerprint of what this pair carried, or None when it is new."""
-        return self.prints.get((source or "", reference or ""))
+        return self.fingerprints.get((source or "", reference or ""))
 
-    def seen(self, source: str | None, reference: str | None, print_: str) -> bool:
-        """True when this exact entry was applied before; a conflict when it differs."""
+    def is_exact_repeat(self, source: str | None, reference: str | None, fingerprint: str) -> bool:
+        """True when this exact entry was applied before; raises a conflict when the
+        reference was used before for other content."""
         if not reference:
             return False
-        known = self.prints.get((source or "", reference))
+        known = self.fingerprints.get((source or "", reference))
         if known is None:
             return False
-        if known != print_:
+        if known != fingerprint:
             raise ReferenceConflictError(
                 f"reference {reference!r} from {source or 'no source'} "
-                f"was already used on this account for [{known}]; this entry is [{print_}]"
+                f"was already used on this account for [{known}]; this entry is [{fingerprint}]"
             )
         return True
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, References) and self.prints == other.prints
+        return isinstance(other, References) and self.fingerprints == other.fingerprints
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __repr__(self) -> str:
-        return f"References({self.prints!r})"
+        return f"References({self.fingerprints!r})"
 
     def as_rows(self) -> list[list[str]]:
-        return [[source, reference, print_] for (source, reference), print_ in self.prints.items()]
+        return [
+            [source, reference, fingerprint]
+            for (source, reference), fingerprint in self.fingerprints.items()
+        ]
 
     @classmethod
     def from_rows(cls, rows: list[list[str]]) -> References:
-        return cls({(source, reference): print_ for source, reference, print_ in rows})
+        return cls({(source, reference): fingerprint for source, reference, fingerprint in rows})
 
     @classmethod
     def from_v1(cls, references: dict[str, str]) -> References:
         """From ``{"source|reference": fingerprint}``: a source never holds a ``|``."""
         found: dict[tuple[str, str], str] = {}
-        for key, print_ in references.items():
+        for key, fingerprint in references.items():
             source, reference = key.split("|", 1)
-            found[(source, reference)] = print_
+            found[(source, reference)] = fingerprint
         return cls(found)

@@ -17,7 +17,7 @@ from ledger.domain.errors import (
     ReferenceConflictError,
     StatusUnchangedError,
 )
-from ledger.domain.idempotency import grant_print, status_print, use_print
+from ledger.domain.idempotency import grant_fingerprint, status_fingerprint, use_fingerprint
 from ledger.domain.lots import Lot, lot_id_for, plan_draws
 from ledger.domain.refusals import (
     check_amount,
@@ -35,7 +35,7 @@ class EntryCommands:
     def change_status(
         self: AccountState, catalogue: Catalogue, status: Status, on: date, provenance: Provenance
     ) -> Result:
-        if seen(self, provenance, status_print(status.value, on)):
+        if is_exact_repeat(self, provenance, status_fingerprint(status.value, on)):
             return Result.EXISTS
         check_in_order(on, self.opened_on, self.last_on)
         if status.value == self.status:
@@ -73,7 +73,7 @@ class EntryCommands:
         )
         rule = catalogue.right(right).version_on(on)
         expiry = checked_expiry(rule, on, expires_on)
-        if seen(self, provenance, grant_print(right, amount, on, expiry)):
+        if is_exact_repeat(self, provenance, grant_fingerprint(right, amount, on, expiry)):
             return Result.EXISTS
         check_amount(amount)
         check_in_order(on, self.opened_on, self.last_on)
@@ -127,7 +127,9 @@ class EntryCommands:
         _, reference = require_reference(
             provenance.source, provenance.reference, source_required=False
         )
-        if seen(self, provenance, use_print(right, amount, on, training, provider)):
+        if is_exact_repeat(
+            self, provenance, use_fingerprint(right, amount, on, training, provider)
+        ):
             return Result.EXISTS
         rule = catalogue.right(right).version_on(on)
         check_amount(amount)
@@ -189,9 +191,10 @@ class EntryCommands:
         return len(due)
 
 
-def seen(account: AccountState, provenance: Provenance, print_: str) -> bool:
-    """True when this exact entry was applied before; a conflict when it differs."""
-    return account.references.seen(provenance.source, provenance.reference, print_)
+def is_exact_repeat(account: AccountState, provenance: Provenance, fingerprint: str) -> bool:
+    """True when this exact entry was applied before; raises a conflict when its reference
+    was used before for other content."""
+    return account.references.is_exact_repeat(provenance.source, provenance.reference, fingerprint)
 
 
 def trigger_outcome(
