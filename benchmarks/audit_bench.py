@@ -1,6 +1,6 @@
 """How fast ``llr audit verify`` checks a whole ledger, against the store's read ceiling.
 
-    python benchmarks/audit_bench.py --events 1000000 --backend sqlite postgres
+    python -m benchmarks.audit_bench --events 1000000 --backend sqlite postgres
 
 Builds a store of about that many events: citizens with rule-abiding histories (grants,
 uses, career transitions with suspensions and carries, reversals, expiries; one in 200

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
+from ledger.catalogue import default_catalogue
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
 from ledger.domain.command import Provenance
 from ledger.domain.errors import LedgerError
 from ledger.domain.identifiers import EMPLOYER, parse_insz, source_kind
-from ledger.rules import default_catalogue
 
 CATALOGUE = default_catalogue()
 FIRST_DAY, LAST_DAY = date(2022, 1, 3), date(2025, 12, 31)

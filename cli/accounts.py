@@ -211,6 +211,3 @@ def approve(obj: LedgerContext, insz: str, request_id: str, on: str | None, as_j
     outcome = obj.ledger.approve_reversal(insz, request, day)
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
-
-
-COMMANDS = (open_account, grant, use, change_status, reverse, approve)

@@ -1,6 +1,6 @@
 """``llr audit``: prove that no acquired right was lost and that history was never altered.
 
-``llr audit verify`` checks invariants 1-7 (DESIGN.md) and prints one finding per line on
+``llr audit verify`` checks invariants 1-7 (docs/design.md) and prints one finding per line on
 stdout (nothing when clean but one "clean" line), with a summary on stderr; exit 0 when
 every invariant holds, 1 otherwise. ``llr audit digest`` writes a small sealed statement
 of the whole ledger to keep outside it; ``verify --digest`` proves the history it covers

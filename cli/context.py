@@ -1,8 +1,8 @@
-"""What every command shares: the settings, one lazily opened Ledger, and the init hook.
+"""What every command shares: the settings and one lazily opened Ledger.
 
 Command modules take the context with ``@pass_ledger_context`` and ask it for
 ``.ledger`` only when they need the store, so ``llr catalogue ...`` and ``--help`` never
-touch a database. Import from here, not from ``cli.main``: ``cli.main`` imports every
+touch a database. Import from here, not from ``cli.main``: ``cli.main`` lists every
 command module, so importing it back from one of them would be circular.
 
 Opening the store is also where the acting role is checked: ``COMMAND_ACTIONS`` names the
@@ -11,26 +11,23 @@ action of every command that uses the store, and a command missing from it is re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.errors import CliError, not_initialised_message
-from ledger.application import Ledger
-from ledger.config import (
-    Settings,
-    load_settings,
-    sqlite_path,
-    warn_if_default_role,
-    warn_if_development_key,
-)
-from ledger.domain.catalogue import Catalogue
+from ledger.config import Settings, load_settings, warnings
 from ledger.domain.identifiers import Insz, parse_source
-from ledger.rules import default_catalogue
 from ledger.security.keys import check_key_format
 from ledger.security.roles import AccessDeniedError, Action, require
+from ledger.store.connection import store_file_missing
+from ledger.store.errors import permission_denied
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+    from ledger.domain.catalogue import Catalogue
 
 # The action each command takes, by its path under ``llr``. A store-using command that is
 # not here is refused: a new command must say what it does before anyone can run it.
@@ -72,6 +69,8 @@ class LedgerContext:
     @property
     def catalogue(self) -> Catalogue:
         """The rules in force; needs no store."""
+        from ledger.catalogue import default_catalogue  # parsed on first use, not at start-up
+
         return default_catalogue()
 
     @property
@@ -85,17 +84,18 @@ class LedgerContext:
         Nothing happens on a store without read models (the in-memory one, or before
         migrations); a bulk import calls this once at its end, not per line.
         """
-        import psycopg
-
         from ledger.projections.runner import catch_up_all  # the CLI's only projection use
 
         try:
             catch_up_all(self.ledger)
-        except psycopg.errors.InsufficientPrivilege as error:
+        except Exception as error:
+            reason = permission_denied(error)
+            if reason is None:
+                raise
             # The write itself is committed; a role without rights on the read models
             # (an importer) leaves the catch-up to `llr projections run`.
             click.echo(
-                f"warning: read models not brought up to date ({error.diag.message_primary}); "
+                f"warning: read models not brought up to date ({reason}); "
                 "run 'llr projections run' as admin",
                 err=True,
             )
@@ -105,13 +105,15 @@ class LedgerContext:
         if self._ledger is not None:
             return self._ledger
         settings = self.settings
-        warn_if_development_key(settings)
-        warn_if_default_role(settings)
+        for warning in warnings(settings):
+            click.echo(warning, err=True)
         self.authorise(click.get_current_context())
         if not create:
             self.require_existing_sqlite_file(settings)
         if settings.cipher_key:
             check_key_format(settings.cipher_key)
+        from ledger.application import Ledger  # not needed by --help or the catalogue
+
         ledger = Ledger(
             settings.store_env(create_tables=create),
             id_key=settings.id_key,
@@ -160,10 +162,7 @@ class LedgerContext:
     def require_existing_sqlite_file(settings: Settings) -> None:
         # sqlite3 would silently create an empty file: a typo in --db must not look like
         # an empty ledger.
-        if settings.backend != "sqlite":
-            return
-        path = sqlite_path(settings.database)
-        if path != ":memory:" and not Path(path).exists():
+        if store_file_missing(settings.database):
             raise CliError(not_initialised_message(settings))
 
 
@@ -177,9 +176,3 @@ def command_path(ctx: click.Context) -> str:
 
 
 pass_ledger_context = click.make_pass_decorator(LedgerContext, ensure=True)
-
-# What `llr init` does after the event tables exist, in order: read-model migrations and
-# the like. A step gets the context (with the Ledger already open on a created store) and
-# returns a line to print, or None. Register a step in cli/main.py, next to its commands.
-InitStep = Callable[[LedgerContext], "str | None"]
-INIT_STEPS: list[InitStep] = []

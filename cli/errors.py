@@ -8,13 +8,15 @@ to every command.
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import click
-from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 
-from ledger.config import Settings
+if TYPE_CHECKING:
+    from eventsourcing.persistence import PersistenceError
+
+    from ledger.config import Settings
 
 
 class CliError(click.ClickException):
@@ -28,6 +30,8 @@ class CliError(click.ClickException):
 
 def store_message(error: PersistenceError, settings: Settings) -> str:
     """Name the database (password hidden) and say what to do."""
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
     reason = hide_password(str(error).splitlines()[0] if str(error) else "", settings.database)
     if "does not exist" in reason and "relation" in reason:
         return not_initialised_message(settings)
@@ -39,9 +43,7 @@ def store_message(error: PersistenceError, settings: Settings) -> str:
         )
     if isinstance(error, OperationalError | InterfaceError):
         hint = (
-            "; is the server up and does the database exist?"
-            if settings.backend == ("postgres")
-            else ""
+            "; is the server up and does the database exist?" if settings.backend.is_server else ""
         )
         return f"cannot use the store at {where} ({settings.backend}): {reason}{hint}"
     return f"store error at {where} ({settings.backend}): {type(error).__name__}: {reason}"

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 
 from cli.output import iso, when_read
-from ledger.domain.state import TOTAL_KEYS
 from ledger.domain.views import Explanation
 
 
@@ -47,14 +46,17 @@ def explain_text(
         lines.append("no entries for this right")
     for number, step in enumerate(explanation.steps, start=1):
         lines.append(f"{number:>3}. event {step.event_id}, {step.on}, {step.event}: {step.text}")
-        lines.append("     after: " + ", ".join(f"{k} {step.totals_after[k]}" for k in TOTAL_KEYS))
+        lines.append("     after: " + ", ".join(f"{k} {n}" for k, n in step.totals_after.items()))
     lines += ["", identity_line(explanation)]
     return "\n".join(lines)
 
 
 def identity_line(explanation: Explanation) -> str:
-    """Invariant 1 written out: granted G = used U + expired E + ... + suspended S."""
+    """Invariant 1 written out: granted G = used U + expired E + ... + suspended S.
+
+    The totals come in the order the domain keeps them (granted first), as in the JSON.
+    """
     t = explanation.totals
-    rest = " + ".join(f"{k} {t[k]}" for k in TOTAL_KEYS[1:])
+    rest = " + ".join(f"{k} {n}" for k, n in t.items() if k != "granted")
     verdict = "balanced" if explanation.balanced else "DOES NOT BALANCE: run 'llr audit verify'"
     return f"granted {t['granted']} = {rest}  ({verdict})"

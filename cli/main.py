@@ -1,33 +1,109 @@
-"""The ``llr`` command: the top-level group, ``llr init`` and the list of commands.
+"""The ``llr`` command: the top-level group and the table of its commands.
 
-To add a command or group from another module, write it with ``@pass_ledger_context``
-(from ``cli.context``) and register it below with one ``cli.add_command(...)`` line; a
-step that ``llr init`` must run (read-model migrations) goes into ``INIT_STEPS`` here too.
-Errors need no handling in the command: ``LedgerGroup`` turns them into exit 1.
+Every command lives in its own module and is imported only when it runs or its help is
+shown (``cli.lazy``), so ``llr --help`` and ``llr balance`` pay for what they use and no
+more. To add a command or group, write it with ``@pass_ledger_context`` (from
+``cli.context``) and add one line to ``COMMANDS`` below: where it is and the first
+sentence of its help, which ``llr --help`` lists (tests/cli/test_lazy_commands.py checks
+that the two agree). Errors need no handling in the command: ``LedgerGroup`` turns them
+into exit 1.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import click
-from eventsourcing.persistence import PersistenceError
 
-from cli import accounts, queries, security
-from cli.audit import audit_group
-from cli.catalogue import catalogue
-from cli.context import INIT_STEPS, LedgerContext, pass_ledger_context
 from cli.errors import CliError, store_message
-from cli.expiry import expire
-from cli.imports import import_command
-from cli.projections import apply_migrations, db_group, projections_group
-from cli.reports import report_group
+from cli.lazy import Lazy, LazyGroup
 from ledger.domain.errors import LedgerError
 
-__all__ = ["INIT_STEPS", "LedgerContext", "LedgerGroup", "cli", "pass_ledger_context"]
+__all__ = ["COMMANDS", "LedgerGroup", "cli"]
+
+# Each command: where it is, and the first sentence of its help (what --help lists).
+COMMANDS: Mapping[str, Lazy] = MappingProxyType({
+    "access-log": Lazy(
+        "cli.security:access_log",
+        "Who read this citizen's data: when, in which role and why (the right to know).",
+    ),
+    "approve": Lazy(
+        "cli.accounts:approve",
+        "Approve another person's reversal request (REQUEST_ID from 'llr reverse' or 'llr "
+        "history'); the entry is reversed now.",
+    ),
+    "audit": Lazy(
+        "cli.audit:audit_group",
+        "Invariant checks, tamper evidence and digests for auditors.",
+    ),
+    "balance": Lazy(
+        "cli.queries:balance",
+        "Usable and suspended balance per right type, with the open lots behind it.",
+    ),
+    "catalogue": Lazy(
+        "cli.catalogue:catalogue",
+        "The rules catalogue: right types, their versions and policies.",
+    ),
+    "db": Lazy(
+        "cli.db:db_group",
+        "The read-model schema: ordered SQL migrations (ledger/store/migrations/<backend>/).",
+    ),
+    "expire": Lazy(
+        "cli.expiry:expire",
+        "Expire, on every account, the lots due on or before a date.",
+    ),
+    "explain": Lazy(
+        "cli.queries:explain",
+        "How the balance of RIGHT derives from grants, uses and transitions, step by step.",
+    ),
+    "grant": Lazy(
+        "cli.accounts:grant",
+        "Grant a lot of RIGHT (AMOUNT in the right's unit) to a citizen.",
+    ),
+    "history": Lazy(
+        "cli.queries:history",
+        "The audit trail: one line per event, with the balance after each.",
+    ),
+    "import": Lazy(
+        "cli.imports:import_command",
+        "Import FILE (CSV with a header row, or JSON Lines) from one source.",
+    ),
+    "init": Lazy(
+        "cli.db:init",
+        "Create or upgrade the store (event tables, then the read-model migrations); admin "
+        "only.",
+    ),
+    "keygen": Lazy(
+        "cli.security:keygen",
+        "Print a fresh cipher key (AES-256, base64) for LLR_CIPHER_KEY.",
+    ),
+    "open": Lazy("cli.accounts:open_account", "Open a citizen's account."),
+    "projections": Lazy(
+        "cli.projections:projections_group",
+        "Read models across citizens (balances, expiring, sources, takeup, trail).",
+    ),
+    "report": Lazy(
+        "cli.reports:report_group",
+        "Reports across citizens: take-up, expiring rights, sources, the audit trail.",
+    ),
+    "reverse": Lazy(
+        "cli.accounts:reverse",
+        "Request the reversal of a grant, use or forfeit (EVENT_ID from 'llr history').",
+    ),
+    "status": Lazy(
+        "cli.accounts:change_status",
+        "A career transition: every open lot is carried, suspended or forfeited.",
+    ),
+    "use": Lazy(
+        "cli.accounts:use",
+        "Record a use of AMOUNT of RIGHT, drawn from the lots that expire first.",
+    ),
+})  # fmt: skip
 
 
-class LedgerGroup(click.Group):
+class LedgerGroup(LazyGroup):
     """The top-level group: one error policy for every command, however deeply nested.
 
     Subcommands run inside this ``invoke``, so a ``LedgerError`` (a refused rule, bad
@@ -40,12 +116,19 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except LedgerError as error:
             raise CliError(str(error)) from error
-        except PersistenceError as error:
+        except Exception as error:
+            # Imported here: the store's errors are only needed once a command has failed.
+            from eventsourcing.persistence import PersistenceError
+
+            if not isinstance(error, PersistenceError):
+                raise
+            from cli.context import LedgerContext
+
             settings = ctx.ensure_object(LedgerContext).settings
             raise CliError(store_message(error, settings)) from error
 
 
-@click.group(cls=LedgerGroup)
+@click.group(cls=LedgerGroup, lazy=COMMANDS)
 @click.option(
     "--db",
     "database",
@@ -67,44 +150,9 @@ def cli(ctx: click.Context, database: str | None) -> None:
       LLR_ROLE=admin llr --db sqlite:///ledger.sqlite3 init
       LLR_ROLE=backoffice llr balance 93051822361 --reason "citizen called" --json
     """
+    from cli.context import LedgerContext  # needed once a command runs, not for --help
+
     ctx.obj = LedgerContext(database)
-
-
-@cli.command()
-@pass_ledger_context
-def init(obj: LedgerContext) -> None:
-    """Create or upgrade the store (event tables, then every INIT_STEPS step); admin only.
-
-    Safe to run again: it only adds what is missing. With LLR_CIPHER_KEY set on a new
-    store, everything stored is encrypted, and the store keeps refusing any other key.
-
-    \b
-    Example:
-      LLR_ROLE=admin llr --db postgresql://postgres@127.0.0.1:5432/llr init
-    """
-    encrypted = obj.open_ledger(create=True).seal_store()
-    settings = obj.settings
-    click.echo(f"ledger ready at {settings.describe_database()} (backend: {settings.backend})")
-    click.echo(f"encryption at rest: {'on (AES-GCM)' if encrypted else 'off'}")
-    for step in INIT_STEPS:
-        line = step(obj)
-        if line:
-            click.echo(line)
-
-
-for command in (*accounts.COMMANDS, *queries.COMMANDS):
-    cli.add_command(command)
-cli.add_command(expire)
-cli.add_command(catalogue)
-cli.add_command(security.keygen)
-cli.add_command(security.access_log)
-db_group.add_command(security.db_roles)  # `llr db roles`, beside `llr db upgrade`
-cli.add_command(db_group)
-cli.add_command(projections_group)
-cli.add_command(report_group)
-cli.add_command(import_command)
-cli.add_command(audit_group)
-INIT_STEPS.append(apply_migrations)
 
 
 if __name__ == "__main__":  # python -m cli.main

@@ -1,4 +1,4 @@
-"""Printing: aligned tables for people, JSON for programs, one line per write command.
+"""Printing: aligned tables for people, JSON and CSV for programs, one line per write command.
 
 With ``--json`` stdout carries exactly one JSON document and nothing else; anything meant
 for a person (warnings, errors) goes to stderr.
@@ -6,7 +6,9 @@ for a person (warnings, errors) goes to stderr.
 
 from __future__ import annotations
 
+import csv
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +19,9 @@ from ledger.application import CommandOutcome
 from ledger.domain.command import Result
 
 EMPTY = "-"
+
+# A spreadsheet runs a cell that starts with one of these as a formula: CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def echo_json(data: Any) -> None:
@@ -29,6 +34,23 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, tuple | set | frozenset):
         return list(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def echo_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -> None:
+    # The default dialect (RFC 4180, lines end in CRLF) quotes any cell holding a CR or LF,
+    # so no cell can start a new row in a spreadsheet, let alone one that starts with "=".
+    writer = csv.writer(sys.stdout)
+    names = columns or (tuple(rows[0]) if rows else ())
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([defused(row[name]) for name in names])
+
+
+def defused(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
 
 
 def iso(value: date | datetime | None) -> str | None:

@@ -16,7 +16,7 @@ import click
 
 from ledger.application import parse_day, parse_moment
 from ledger.domain.errors import AmountNotPositiveError, InvalidInputError
-from ledger.security.inputs import shown
+from ledger.domain.identifiers import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +47,13 @@ def parse_event_id(text: str, name: str = "EVENT_ID") -> int:
             "column of 'llr history')"
         )
     return int(cleaned)
+
+
+def whole_number(text: str, name: str) -> int:
+    """0 or more, in ASCII digits only (``--within``, ``--limit``)."""
+    if not text.strip().isdigit() or not text.strip().isascii():
+        raise InvalidInputError(f"{name} {text!r}: must be a whole number, 0 or more")
+    return int(text)
 
 
 def _is_whole_number(text: str) -> bool:

@@ -1,8 +1,4 @@
-"""``llr projections run|status|rebuild`` and ``llr db upgrade|status``: the read models.
-
-Register in ``cli/main.py`` with ``cli.add_command(projections_group)``,
-``cli.add_command(db_group)`` and ``INIT_STEPS.append(apply_migrations)``.
-"""
+"""``llr projections run|status|rebuild``: bring the read models up to date or rebuild them."""
 
 from __future__ import annotations
 
@@ -15,8 +11,6 @@ from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, table
 from cli.parsing import json_option
 from ledger.projections.follow import follow
-from ledger.projections.migrate import status as migration_status
-from ledger.projections.migrate import upgrade
 from ledger.projections.rebuild import rebuild
 from ledger.projections.runner import DEFAULT_BATCH, NAMES, catch_up_all
 from ledger.projections.runner import status as projection_status
@@ -25,12 +19,6 @@ BATCH_OPTION = click.option(
     "--batch-size", default=DEFAULT_BATCH, show_default=True, type=click.IntRange(1, 100_000),
     help="Events per transaction.",
 )  # fmt: skip
-
-
-def apply_migrations(obj: LedgerContext) -> str:
-    """The ``llr init`` step: create or upgrade the read-model tables."""
-    applied = upgrade(obj.settings)
-    return f"read models: applied {', '.join(applied)}" if applied else "read models: up to date"
 
 
 def counted(counts: dict[str, int]) -> str:
@@ -123,42 +111,3 @@ def rebuild_command(obj: LedgerContext, names: tuple[str, ...], batch_size: int 
     chosen = list(NAMES) if "all" in names else list(names)
     counts = rebuild(obj.ledger, chosen, batch_size)
     click.echo(f"rebuilt and swapped in: {counted(counts)} events")
-
-
-@click.group("db")
-def db_group() -> None:
-    """The read-model schema: ordered SQL migrations (ledger/store/migrations/<backend>/)."""
-
-
-@db_group.command("upgrade")
-@pass_ledger_context
-def db_upgrade(obj: LedgerContext) -> None:
-    """Apply the pending migrations, each in its own transaction (``llr init`` does too).
-
-    \b
-    Example:
-      llr db upgrade
-    """
-    obj.authorise(click.get_current_context())
-    obj.require_existing_sqlite_file(obj.settings)
-    click.echo(apply_migrations(obj))
-
-
-@db_group.command("status")
-@json_option
-@pass_ledger_context
-def db_status(obj: LedgerContext, as_json: bool) -> None:
-    """Applied and pending migrations.
-
-    \b
-    Example:
-      llr db status
-    """
-    obj.authorise(click.get_current_context())
-    obj.require_existing_sqlite_file(obj.settings)
-    applied, pending = migration_status(obj.settings)
-    if as_json:
-        echo_json({"applied": applied, "pending": pending})
-        return
-    rows = [(name, "applied") for name in applied] + [(name, "pending") for name in pending]
-    click.echo(table(("migration", "state"), rows))

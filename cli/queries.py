@@ -99,6 +99,3 @@ def explain(
         echo_json(explain_json(shown, day, moment, explanation))
     else:
         click.echo(explain_text(shown, day, moment, explanation))
-
-
-COMMANDS = (balance, history, explain)

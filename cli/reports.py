@@ -1,33 +1,27 @@
 """``llr report take-up|expiring|sources|trail``: reports across citizens, from projections.
 
-A readable table by default; ``--csv`` or ``--json`` for further use. Register in
-``cli/main.py`` with ``cli.add_command(report_group)``.
+A readable table by default (``cli.report_text``); ``--csv`` or ``--json`` for further use.
 """
 
 from __future__ import annotations
 
-import csv
-import sys
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, TypeVar
 
 import click
 
 from cli.context import LedgerContext, pass_ledger_context
-from cli.output import echo_json, table
-from cli.parsing import parse_optional_day
+from cli.output import echo_csv, echo_json
+from cli.parsing import parse_optional_day, whole_number
+from cli.report_text import expiring_text, sources_text, take_up_text, trail_text
 from ledger.application import parse_day
-from ledger.domain.errors import InvalidInputError
 from ledger.domain.identifiers import parse_source
 from ledger.projections import reports
 from ledger.projections.trail import TRAIL_COLUMNS
 
 F = TypeVar("F", bound=Callable[..., Any])
-# A spreadsheet runs a cell that starts with one of these as a formula: CSV injection.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BAR_WIDTH = 20
 
 
 def format_options(command: F) -> F:
@@ -38,12 +32,6 @@ def format_options(command: F) -> F:
 def check_format(as_csv: bool, as_json: bool) -> None:
     if as_csv and as_json:
         raise click.UsageError("choose one of --csv and --json")
-
-
-def whole_number(text: str, name: str) -> int:
-    if not text.strip().isdigit() or not text.strip().isascii():
-        raise InvalidInputError(f"{name} {text!r}: must be a whole number, 0 or more")
-    return int(text)
 
 
 @click.group("report")
@@ -188,7 +176,6 @@ def trail(
     lag_note(report, as_json)
 
 
-# ------------------------------------------------------------------------------ output
 def lag_note(report: reports.Report[Any], as_json: bool) -> None:
     """On stderr, so CSV and tables stay clean; JSON carries ``lag`` itself."""
     if report.lag and not as_json:
@@ -210,119 +197,7 @@ def plain_row(row: Any) -> dict[str, Any]:
     return asdict(row) if is_dataclass(row) and not isinstance(row, type) else dict(row)
 
 
-def echo_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -> None:
-    # The default dialect (RFC 4180, lines end in CRLF) quotes any cell holding a CR or LF,
-    # so no cell can start a new row in a spreadsheet, let alone one that starts with "=".
-    writer = csv.writer(sys.stdout)
-    names = columns or (tuple(rows[0]) if rows else ())
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([defused(row[name]) for name in names])
-
-
-def defused(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
 def take_up_flat(row: reports.TakeUpRow) -> dict[str, Any]:
     plain = plain_row(row)
     group = plain.pop("group")
     return {"period": row.period, "right": row.right, **group, **plain}
-
-
-def percent(share: float | None) -> str:
-    return "-" if share is None else f"{share:.0%}"
-
-
-def bar(share: float | None) -> str:
-    filled = round((share or 0) * BAR_WIDTH)
-    return "#" * filled + "." * (BAR_WIDTH - filled)
-
-
-def take_up_text(report: reports.Report[reports.TakeUpRow], groups: list[str]) -> str:
-    if not report.rows:
-        return "no take-up to show: no grants or uses are projected (yet)"
-    names = [g.replace("_", "-") for g in groups]
-    rows = [
-        (r.period, r.right, *r.group.values(), r.holders, r.users, percent(r.share),
-         bar(r.share), r.granted, r.used, r.expired, r.forfeited, r.unit)
-        for r in report.rows
-    ]  # fmt: skip
-    headers = ("period", "right", *names, "holders", "users", "share", "share of holders "
-               "who used", "granted", "used", "expired", "forfeited", "unit")  # fmt: skip
-    title = f"Take-up per school year, by {', '.join(names)}"
-    return "\n".join([title, "", table(headers, rows), "", *gap_lines(report.rows)])
-
-
-def gap_lines(rows: list[reports.TakeUpRow]) -> list[str]:
-    """Per school year and right type: how far apart the known groups' shares are."""
-    blocks: dict[tuple[str, str], list[reports.TakeUpRow]] = {}
-    for row in rows:
-        if row.share is not None and "unknown" not in row.group.values():
-            blocks.setdefault((row.period, row.right), []).append(row)
-    lines = []
-    for (period, right), block in blocks.items():
-        if len(block) < 2:
-            continue
-        low = min(block, key=lambda r: r.share or 0)
-        high = max(block, key=lambda r: r.share or 0)
-        points = round(((high.share or 0) - (low.share or 0)) * 100)
-        if points == 0:
-            lines.append(f"gap {period} {right}: none (every group {percent(low.share)})")
-            continue
-        lines.append(
-            f"gap {period} {right}: {points} points between "
-            f"{'/'.join(high.group.values())} ({percent(high.share)}) and "
-            f"{'/'.join(low.group.values())} ({percent(low.share)})"
-        )
-    return lines
-
-
-def expiring_text(rows: list[reports.ExpiringRow], as_of: date, within: int) -> str:
-    until = as_of + timedelta(days=within)
-    title = f"Lots usable on {as_of} that stop being usable by {until} (within {within} days)"
-    if not rows:
-        return f"{title}\n\nnone"
-    lines = [
-        (r.expires_on, date.fromisoformat(r.expires_on) - timedelta(days=1), r.citizen,
-         r.account_id, r.right, r.remaining, r.unit, r.state, r.source)
-        for r in rows
-    ]  # fmt: skip
-    headers = ("expires on", "last day", "citizen", "account", "right", "remaining", "unit",
-               "state", "source")  # fmt: skip
-    totals: dict[tuple[str, str], list[Any]] = {}
-    for r in rows:
-        total = totals.setdefault((r.right, r.unit), [0, 0, set()])
-        total[0], total[1] = total[0] + r.remaining, total[1] + 1
-        total[2].add(r.account_id)
-    summary = [
-        f"{right}: {amount} {unit} in {lots} lots of {len(citizens)} citizens"
-        for (right, unit), (amount, lots, citizens) in totals.items()
-    ]
-    return "\n".join([title, "", table(headers, lines), "", *summary])
-
-
-def sources_text(rows: list[reports.SourceRow]) -> str:
-    if not rows:
-        return "no grants or uses are projected (yet)"
-    headers = ("source", "batch", "right", "grants", "granted", "uses", "used",
-               "reversed granted", "reversed used", "unit")  # fmt: skip
-    lines = [
-        (r.source or "(none)", r.batch, r.right, r.grants, r.granted, r.uses, r.used,
-         r.reversed_granted, r.reversed_used, r.unit)
-        for r in rows
-    ]  # fmt: skip
-    return table(headers, lines)
-
-
-def trail_text(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "no events match"
-    shown = ("position", "effective_on", "event", "account_id", "right_code", "amount", "lot",
-             "source", "batch", "line", "actor")  # fmt: skip
-    headers = ("#", "on", "event", "account", "right", "amount", "lot", "source", "batch",
-               "line", "actor")  # fmt: skip
-    return table(headers, [[row[c] for c in shown] for row in rows])

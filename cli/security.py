@@ -12,9 +12,10 @@ from cli.output import echo_json, table
 from cli.parsing import json_option
 from ledger.application import AccessReport
 from ledger.security.access_log import as_json as record_json
-from ledger.security.db_roles import GRANTS, OWNER, Hardening
+from ledger.security.db_roles import GRANTS, OWNER
 from ledger.security.keys import generate_key
 from ledger.security.roles import Action
+from ledger.store.database_roles import Hardening
 
 ACCESS_HEADERS = ("when (UTC)", "actor", "role", "read", "reason")
 

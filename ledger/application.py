@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
+from ledger.catalogue import default_catalogue
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Catalogue, Education, Status
 from ledger.domain.command import Provenance, Result
@@ -32,7 +33,7 @@ from ledger.domain.errors import (
     InvalidInputError,
     LedgerError,
 )
-from ledger.domain.identifiers import Insz, account_id, parse_insz, parse_source
+from ledger.domain.identifiers import Insz, account_id, parse_insz, parse_source, shown
 from ledger.domain.views import (
     Explanation,
     HistoryEntry,
@@ -44,14 +45,14 @@ from ledger.domain.views import (
     known_at,
     rebuild,
 )
-from ledger.rules import default_catalogue
 from ledger.security.access_log import AccessLog, AccessRecord
-from ledger.security.db_roles import Hardening, harden
+from ledger.security.db_roles import harden
 from ledger.security.guard import Guard
-from ledger.security.inputs import MAX_REASON, checked_optional, checked_text, shown
+from ledger.security.inputs import MAX_REASON, checked_optional, checked_text
 from ledger.security.roles import Action, Role, actor_with_role
-from ledger.security.sealing import check_store, seal_store
-from ledger.security.tables import PostgresTables, tables_for
+from ledger.security.store_key import bind_store_key, check_store_key
+from ledger.store.database_roles import Hardening
+from ledger.store.security_tables import tables_for
 from ledger.transcodings import LedgerTranscoder, ledger_transcodings
 
 T = TypeVar("T")
@@ -154,10 +155,10 @@ class Ledger(Application[UUID]):
         """Refuse unless the acting role may take ``action`` (for an import: ``source``)."""
         self.guard.require(action, source)
 
-    def seal_store(self) -> bool:
+    def bind_store_key(self) -> bool:
         """``llr init``: make the security tables, bind the store to its key (or to none)."""
         self.require(Action.INIT)
-        return seal_store(self.security, self.recorder, self.mapper)
+        return bind_store_key(self.security, self.recorder, self.mapper)
 
     def check_store_key(self, *, for_audit: bool = False) -> None:
         """Refuse a missing, unexpected or wrong cipher key before anything else happens.
@@ -165,19 +166,19 @@ class Ledger(Application[UUID]):
         ``for_audit`` lets a store whose first record is damaged through (the key must
         still fit the rest), so that the audit can name that record as a finding.
         """
-        check_store(self.security, self.recorder, self.mapper, for_audit=for_audit)
+        check_store_key(self.security, self.recorder, self.mapper, for_audit=for_audit)
 
     def harden_database(self) -> Hardening:
         """PostgreSQL: one role per llr role with only its grants; events append-only."""
         self.require(Action.MANAGE_DB_ROLES)
-        if not isinstance(self.security, PostgresTables) or self.snapshots is None:
+        if not self.security.supports_database_roles or self.snapshots is None:
             raise InvalidInputError(
                 "database roles exist on PostgreSQL only: on SQLite, protect the file with "
                 "the file system's permissions"
             )
         events = self.recorder.events_table_name  # type: ignore[attr-defined]
         snapshots = self.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
-        return harden(self.security.datastore, events, snapshots)
+        return harden(self.security, events, snapshots)
 
     def access_log(self, insz: str) -> AccessReport:
         """Who read this citizen's data, when, in which role and why."""

@@ -8,16 +8,13 @@ show in a process list or a shell history.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from ledger.domain.errors import InvalidInputError
 from ledger.security.roles import DEFAULT_ROLE, Role, RoleName, parse_role
+from ledger.store.backend import Backend
+from ledger.store.connection import DEFAULT_DATABASE, backend_of_database, describe, store_env_for
 
-DEFAULT_DATABASE = "llr.sqlite3"
 # A development key, public by nature: stream ids made with it are only pseudonyms against
 # people who do not have this source code. Production sets LLR_ID_KEY.
 DEVELOPMENT_ID_KEY = b"llr-development-key-do-not-use-in-production"
@@ -47,15 +44,12 @@ class Settings:
         )
 
     @property
-    def backend(self) -> str:
-        return backend_of(self.database)
+    def backend(self) -> Backend:
+        return backend_of_database(self.database)
 
     def store_env(self, create_tables: bool = True) -> dict[str, str]:
         """The eventsourcing environment for this store."""
-        env = store_env_for(self.database)
-        if self.backend == "postgres":
-            # Tables are made by `llr init`: many processes creating them at once can fail.
-            env["CREATE_TABLE"] = "y" if create_tables else "n"
+        env = store_env_for(self.database, create_tables)
         if self.cipher_key:
             env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
             env["CIPHER_KEY"] = self.cipher_key
@@ -64,66 +58,7 @@ class Settings:
 
     def describe_database(self) -> str:
         """The database location with any password hidden, for messages."""
-        if self.backend != "postgres":
-            return self.database
-        parts = urlsplit(self.database)
-        host = parts.hostname or "localhost"
-        port = f":{parts.port}" if parts.port else ""
-        return f"postgresql://{parts.username or ''}@{host}{port}{parts.path}"
-
-
-def backend_of(database: str) -> str:
-    if database in ("memory", "popo"):
-        return "popo"
-    if database.startswith(("postgresql://", "postgres://")):
-        return "postgres"
-    return "sqlite"
-
-
-def sqlite_path(database: str) -> str:
-    if database.startswith("sqlite:///"):
-        return database[len("sqlite:///") :] or DEFAULT_DATABASE
-    if database.startswith("sqlite://"):
-        raise InvalidInputError(
-            f"database {database!r}: write sqlite:///relative/path or sqlite:////absolute/path"
-        )
-    return database
-
-
-def store_env_for(database: str) -> dict[str, str]:
-    backend = backend_of(database)
-    if backend == "popo":
-        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-    if backend == "sqlite":
-        path = sqlite_path(database)
-        if path != ":memory:" and not Path(path).parent.exists():
-            raise InvalidInputError(f"database {database!r}: folder {Path(path).parent} not found")
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": path,
-            "SQLITE_LOCK_TIMEOUT": "30",
-        }
-    return postgres_env(database)
-
-
-def postgres_env(url: str) -> dict[str, str]:
-    parts = urlsplit(url)
-    dbname = unquote(parts.path.lstrip("/"))
-    if not dbname:
-        raise InvalidInputError(f"database URL {url!r}: name the database, e.g. .../llr")
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": dbname,
-        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(parts.port or 5432),
-        "POSTGRES_USER": unquote(parts.username or "postgres"),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        # Never wait forever behind another writer's table lock; the library retries.
-        "POSTGRES_LOCK_TIMEOUT": "5",
-        "POSTGRES_CONNECT_TIMEOUT": "10",
-        "POSTGRES_POOL_SIZE": "2",
-        "POSTGRES_MAX_OVERFLOW": "4",
-    }
+        return describe(self.database)
 
 
 def load_settings(
@@ -150,25 +85,26 @@ def role_from(text: str) -> Role:
     """LLR_ROLE parsed; only an importer's source needs the catalogue (its sector funds)."""
     if not text.lower().startswith(RoleName.IMPORTER):
         return parse_role(text, ())
-    from ledger.rules import default_catalogue
+    from ledger.catalogue import default_catalogue
 
     return parse_role(text, default_catalogue().sector_funds)
 
 
-def warn_if_development_key(settings: Settings) -> None:
+def warnings(settings: Settings) -> list[str]:
+    """What the user should know about these settings before anything runs.
+
+    The library only says it; the command line prints it (on stderr).
+    """
+    found: list[str] = []
     if settings.id_key_is_default:
-        print(
+        found.append(
             "WARNING: LLR_ID_KEY is not set; using the public development key. Stream ids "
-            "are then NOT pseudonymous. Set LLR_ID_KEY to a secret before real data goes in.",
-            file=sys.stderr,
+            "are then NOT pseudonymous. Set LLR_ID_KEY to a secret before real data goes in."
         )
-
-
-def warn_if_default_role(settings: Settings) -> None:
     if settings.role_is_default:
-        print(
+        found.append(
             f"WARNING: LLR_ROLE is not set; acting as {DEFAULT_ROLE}, which reads and writes "
             "citizens' accounts. Set LLR_ROLE to backoffice, auditor, admin or "
-            "importer:<source>.",
-            file=sys.stderr,
+            "importer:<source>."
         )
+    return found

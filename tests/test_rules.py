@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from ledger.catalogue import default_catalogue, load_catalogue
+from ledger.catalogue.loader import SHIPPED_RULES
 from ledger.domain.catalogue import (
     SOURCE_KINDS,
     CapCounts,
@@ -18,7 +20,6 @@ from ledger.domain.catalogue import (
     Unit,
 )
 from ledger.domain.errors import CatalogueError, NoRuleInForceError
-from ledger.rules import CATALOGUE_DIR, default_catalogue, load_catalogue
 
 # --- the shipped catalogue -----------------------------------------------------------------
 
@@ -43,7 +44,7 @@ def test_the_shipped_catalogue_loads_with_the_five_rights_and_their_units(
 
 def test_the_default_catalogue_is_the_shipped_folder_loaded_once() -> None:
     assert default_catalogue() is default_catalogue()
-    assert set(default_catalogue().rights) == set(load_catalogue(CATALOGUE_DIR).rights)
+    assert set(default_catalogue().rights) == set(load_catalogue(SHIPPED_RULES).rights)
 
 
 def test_every_shipped_version_has_a_summary_references_and_known_sources(

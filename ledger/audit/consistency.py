@@ -5,32 +5,21 @@ which first brings the balances projection up to date, then compares every accou
 and totals with the read model). The audit calls it when the whole ledger is verified and
 turns each difference into a finding that names the citizen. When the check cannot run
 (the read models were not built or their migrations are pending, the database role may
-not update them, a stream cannot be loaded) or is not there at all, the report's notes
-say that this part was not checked and why, and the rest of verify stands.
+not update them, a stream cannot be loaded), the report's notes say that this part was
+not checked and why, and the rest of verify stands.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 from ledger.application import Ledger
 from ledger.audit.findings import Finding, Invariant
+from ledger.projections.consistency import check_consistency
 
-PLACE = "ledger.projections.consistency"
 REPLAY = Invariant.REPLAY_SNAPSHOT_PROJECTIONS
-
-
-def find_check() -> Callable[[Ledger], list[Any]] | None:
-    """The projections' check, if this installation has one."""
-    try:
-        module = importlib.import_module(PLACE)
-    except ImportError:
-        return None
-    check = getattr(module, "check_consistency", None)
-    return check if callable(check) else None
 
 
 def projection_findings(ledger: Ledger, citizens: Mapping[UUID, str]) -> tuple[list[Finding], str]:
@@ -38,11 +27,8 @@ def projection_findings(ledger: Ledger, citizens: Mapping[UUID, str]) -> tuple[l
 
     ``citizens`` names each account (masked INSZ) as the verify pass found it.
     """
-    found = find_check()
-    if found is None:
-        return [], "projections: no consistency check available; not checked"
     try:
-        differences = found(ledger)
+        differences = check_consistency(ledger)
     except Exception as error:  # read models missing, no rights on them, a broken stream...
         # Not a finding: what verify itself checks stands, and a stream the repository
         # cannot load is already reported by it.

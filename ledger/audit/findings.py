@@ -8,7 +8,7 @@ from typing import Any
 
 
 class Invariant(IntEnum):
-    """The auditor's list (DESIGN.md, "Invariants"), numbered as there."""
+    """The auditor's list (docs/design.md, "Invariants"), numbered as there."""
 
     CONSERVATION = 1
     NO_NEGATIVE_LOT = 2

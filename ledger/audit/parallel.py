@@ -16,12 +16,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ledger.application import Ledger
-from ledger.audit.verify import Share, audit_log
-from ledger.rules import default_catalogue
+from ledger.audit.walk import Share, audit_log
+from ledger.catalogue import default_catalogue
+from ledger.store.backend import can_share, worker_env
 
 PARALLEL_FROM = 200_000  # events; below this, starting processes costs more than it saves
 MAX_WORKERS = 4
-SHAREABLE = ("eventsourcing.sqlite", "eventsourcing.postgres")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def audit_shares(
     shares = workers if workers is not None else default_workers(ledger, position)
     if shares <= 1 or not shareable(ledger):
         return [audit_log(ledger, position, covered_up_to)]
-    env = {**ledger.env, "CREATE_TABLE": "n"}  # the tables exist; concurrent DDL can fail
+    env = worker_env(ledger.store_env)
     jobs = [Job(env, ledger.id_key, position, covered_up_to, n, shares) for n in range(shares)]
     context = multiprocessing.get_context("spawn")  # no inherited connections or locks
     with ProcessPoolExecutor(max_workers=shares, mp_context=context) as pool:
@@ -64,6 +64,4 @@ def default_workers(ledger: Ledger, position: int) -> int:
 
 def shareable(ledger: Ledger) -> bool:
     """Other processes can open the same store and rules."""
-    module = ledger.env.get("PERSISTENCE_MODULE")
-    in_memory = ledger.env.get("SQLITE_DBNAME", "").startswith((":memory:", "file::memory:"))
-    return module in SHAREABLE and not in_memory and ledger.catalogue is default_catalogue()
+    return can_share(ledger.store_env) and ledger.catalogue is default_catalogue()

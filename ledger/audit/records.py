@@ -12,11 +12,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
-from eventsourcing.postgres import PostgresAggregateRecorder
-from eventsourcing.sqlite import SQLiteAggregateRecorder
-from psycopg.sql import SQL, Identifier
 
 from ledger.application import Ledger
+from ledger.store.streams import latest_versions
 
 PAGE_SIZE = 5000  # notifications per query: large pages, few round trips
 
@@ -29,10 +27,10 @@ def decode(mapper: Mapper[UUID], record: StoredEvent) -> Any:
     try:
         return mapper.to_domain_event(record)
     except Exception as error:  # whatever the bytes hold, the audit goes on
-        raise Undecodable(why(error)) from None
+        raise Undecodable(decode_failure(error)) from None
 
 
-def why(error: Exception) -> str:
+def decode_failure(error: Exception) -> str:
     """One short line on why a record did not decode."""
     cause = error.__cause__ or error  # the mapper wraps the JSON or cipher error
     reason = str(cause).splitlines()[0] if str(cause) else ""
@@ -64,9 +62,9 @@ def stream_records(ledger: Ledger, account_id: UUID) -> list[StoredEvent]:
 class SnapshotIndex:
     """Where each account's latest snapshot is, and the snapshot itself on demand.
 
-    On SQLite and PostgreSQL one query lists the latest snapshot version of every account
-    up front (a streaming pass must know it before it reaches that version); other stores
-    are asked account by account.
+    Where the store has SQL, one query lists the latest snapshot version of every account
+    up front (a streaming pass must know it before it reaches that version); a store in
+    memory is asked account by account.
     """
 
     def __init__(self, ledger: Ledger, bulk: bool) -> None:
@@ -74,10 +72,6 @@ class SnapshotIndex:
         self._latest: dict[UUID, int] | None = None
         if bulk and self._store is not None:
             self._latest = latest_versions(self._store.recorder)
-
-    @property
-    def is_bulk(self) -> bool:
-        return self._latest is not None
 
     def accounts(self) -> set[UUID]:
         return set(self._latest or ())
@@ -97,29 +91,3 @@ class SnapshotIndex:
         if not found:
             raise Undecodable(f"the snapshot at version {version} has gone")
         return decode(self._store.mapper, found[0])
-
-
-def latest_versions(recorder: Any) -> dict[UUID, int] | None:
-    """account id -> latest snapshot version, in one query; None on another kind of store."""
-    if isinstance(recorder, SQLiteAggregateRecorder):
-        statement = (
-            f"SELECT originator_id, MAX(originator_version) AS version "
-            f"FROM {recorder.events_table_name} GROUP BY originator_id"
-        )
-        with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement)
-            rows = cursor.fetchall()
-        return {UUID(str(row[0])): int(row[1]) for row in rows}
-    if isinstance(recorder, PostgresAggregateRecorder):
-        query = SQL(
-            "SELECT originator_id, MAX(originator_version) AS version "
-            "FROM {schema}.{table} GROUP BY originator_id"
-        ).format(
-            schema=Identifier(recorder.datastore.schema),
-            table=Identifier(recorder.events_table_name),
-        )
-        with recorder.datastore.transaction(commit=False) as pg_cursor:
-            pg_cursor.execute(query)
-            pg_rows = pg_cursor.fetchall()
-        return {UUID(str(row["originator_id"])): int(row["version"]) for row in pg_rows}
-    return None

@@ -1,8 +1,8 @@
 """The rules catalogue as pure values: right types with effective-dated rule versions.
 
-The rules themselves are data (``ledger/catalogue/*.toml``); this module only gives them a
+The rules themselves are data (``ledger/catalogue/rules/*.toml``); this module only gives them a
 shape and answers questions about them (which version is in force, when does a lot expire,
-which window does a cap count over). It does no I/O: the loader in ``ledger.rules`` builds
+which window does a cap count over). It does no I/O: the loader in ``ledger.catalogue`` builds
 these objects from the files.
 """
 

@@ -3,7 +3,7 @@
 Input arrives in many written forms (a spreadsheet cell, a form field, a DmfA extract); each
 parser accepts the usual forms, returns one canonical value, and otherwise raises
 ``InvalidIdentifierError`` naming the input and the rule it breaks, so the person who typed
-it can fix it. The algorithms are those of DOMAIN.md section 6.
+it can fix it. The algorithms are those of docs/domain.md section 6.
 
 Everything here is pure: no I/O, and no clock. The INSZ century is read from the check digits
 alone, because 2,000,000,000 is not a multiple of 97: the two rules never give the same check
@@ -57,11 +57,16 @@ _SOURCE_FORMS = (
 )
 
 
-def _shown(text: str) -> str:
-    """The input as a message shows it: repr (so control characters are visible), cut short."""
+def shown(value: object) -> str:
+    """An input as a message shows it: repr (so control characters are visible), cut short."""
+    if isinstance(value, str):
+        if len(value) <= _SHOWN_MAX:
+            return repr(value)
+        return f"{value[:_SHOWN_MAX]!r}... ({len(value)} characters)"
+    text = repr(value)  # a number or a list from a JSON line, say
     if len(text) <= _SHOWN_MAX:
-        return repr(text)
-    return f"{text[:_SHOWN_MAX]!r}... ({len(text)} characters)"
+        return text
+    return f"{text[:_SHOWN_MAX]}... ({len(text)} characters)"
 
 
 def _mod97_check(number: int) -> int:
@@ -96,17 +101,17 @@ def _check_insz(digits: str, text: str) -> None:
     # A BIS number adds 20 (sex unknown) or 40 (sex known) to the month; 0 means unknown.
     if not (month <= 12 or 20 <= month <= 32 or 40 <= month <= 52):
         raise InvalidIdentifierError(
-            f"INSZ {_shown(text)}: month {month:02d} must be 00-12 for a national number, "
+            f"INSZ {shown(text)}: month {month:02d} must be 00-12 for a national number, "
             "20-32 or 40-52 for a BIS number"
         )
     # Day 00 means unknown; days past the month's end are tolerated, as python-stdnum does,
     # because the register hands them out when a day's serial numbers run out.
     if day > 31:
-        raise InvalidIdentifierError(f"INSZ {_shown(text)}: day {day:02d} must be 00-31")
+        raise InvalidIdentifierError(f"INSZ {shown(text)}: day {day:02d} must be 00-31")
     if _insz_century(digits) is None:
         expected = _insz_expected_checks(digits)
         raise InvalidIdentifierError(
-            f"INSZ {_shown(text)}: check digits {digits[9:]} match neither "
+            f"INSZ {shown(text)}: check digits {digits[9:]} match neither "
             f"{expected[_PRE_2000]:02d} (97 - first 9 digits mod 97, born before 2000) nor "
             f'{expected[_FROM_2000]:02d} (the 2000 rule, "2" before the 9 digits)'
         )
@@ -121,7 +126,7 @@ class Insz:
     def __post_init__(self) -> None:
         # Parsing is the normal way in, but a direct Insz("...") must not smuggle in garbage.
         if not (len(self.value) == 11 and self.value.isascii() and self.value.isdigit()):
-            raise InvalidIdentifierError(f"INSZ {_shown(self.value)}: must be 11 digits")
+            raise InvalidIdentifierError(f"INSZ {shown(self.value)}: must be 11 digits")
         _check_insz(self.value, self.value)
 
     @property
@@ -158,7 +163,7 @@ def parse_insz(text: str) -> Insz:
     match = _INSZ_FORM.fullmatch(text.strip())
     if match is None:
         raise InvalidIdentifierError(
-            f"INSZ {_shown(text)}: must be 11 digits, written like 93051822361 or 93.05.18-223.61"
+            f"INSZ {shown(text)}: must be 11 digits, written like 93051822361 or 93.05.18-223.61"
         )
     digits = "".join(match.groups())
     _check_insz(digits, text)
@@ -182,7 +187,7 @@ def _check_kbo_digits(digits: str, text: str, what: str) -> None:
     expected = _mod97_check(int(digits[:8]))
     if int(digits[8:]) != expected:
         raise InvalidIdentifierError(
-            f"{what} {_shown(text)}: check digits {digits[8:]} do not match {expected:02d} "
+            f"{what} {shown(text)}: check digits {digits[8:]} do not match {expected:02d} "
             "(97 - first 8 digits mod 97)"
         )
 
@@ -192,10 +197,10 @@ def _check_enterprise_number(digits: str, text: str) -> None:
     if digits[0] not in "01":
         if digits[0] in "2345678":
             raise InvalidIdentifierError(
-                f"{what} {_shown(text)}: starts with {digits[0]}, so it is an establishment "
+                f"{what} {shown(text)}: starts with {digits[0]}, so it is an establishment "
                 "unit, not an enterprise number (those start with 0 or 1)"
             )
-        raise InvalidIdentifierError(f"{what} {_shown(text)}: must start with 0 or 1")
+        raise InvalidIdentifierError(f"{what} {shown(text)}: must start with 0 or 1")
     _check_kbo_digits(digits, text, what)
 
 
@@ -204,10 +209,10 @@ def _check_establishment_unit(digits: str, text: str) -> None:
     if digits[0] not in "2345678":
         if digits[0] in "01":
             raise InvalidIdentifierError(
-                f"{what} {_shown(text)}: starts with {digits[0]}, so it is an enterprise "
+                f"{what} {shown(text)}: starts with {digits[0]}, so it is an enterprise "
                 "number, not an establishment unit (those start with 2 to 8)"
             )
-        raise InvalidIdentifierError(f"{what} {_shown(text)}: must start with 2 to 8")
+        raise InvalidIdentifierError(f"{what} {shown(text)}: must start with 2 to 8")
     _check_kbo_digits(digits, text, what)
 
 
@@ -229,7 +234,7 @@ class EnterpriseNumber:
     def __post_init__(self) -> None:
         if not _is_ten_ascii_digits(self.value):
             raise InvalidIdentifierError(
-                f"enterprise number {_shown(self.value)}: must be 10 digits"
+                f"enterprise number {shown(self.value)}: must be 10 digits"
             )
         _check_enterprise_number(self.value, self.value)
 
@@ -251,7 +256,7 @@ def parse_enterprise_number(text: str) -> EnterpriseNumber:
         digits = "0" + "".join(old.groups()) if old is not None else None
     if digits is None:
         raise InvalidIdentifierError(
-            f"enterprise number {_shown(text)}: must be 10 digits, written like 0566.988.259, "
+            f"enterprise number {shown(text)}: must be 10 digits, written like 0566.988.259, "
             "0566988259 or BE0566988259 (or the old 9 digits 566988259)"
         )
     _check_enterprise_number(digits, text)
@@ -267,7 +272,7 @@ class EstablishmentUnit:
     def __post_init__(self) -> None:
         if not _is_ten_ascii_digits(self.value):
             raise InvalidIdentifierError(
-                f"establishment unit {_shown(self.value)}: must be 10 digits"
+                f"establishment unit {shown(self.value)}: must be 10 digits"
             )
         _check_establishment_unit(self.value, self.value)
 
@@ -285,7 +290,7 @@ def parse_establishment_unit(text: str) -> EstablishmentUnit:
     digits = _ten_digits(text.strip())
     if digits is None:
         raise InvalidIdentifierError(
-            f"establishment unit {_shown(text)}: must be 10 digits, written like "
+            f"establishment unit {shown(text)}: must be 10 digits, written like "
             "2.147.812.897 or 2147812897"
         )
     _check_establishment_unit(digits, text)
@@ -300,7 +305,7 @@ def parse_joint_committee(text: str) -> str:
     match = _JOINT_COMMITTEE_FORM.fullmatch(text.strip())
     if match is None:
         raise InvalidIdentifierError(
-            f"joint committee {_shown(text)}: expected 3 digits with an optional .NN "
+            f"joint committee {shown(text)}: expected 3 digits with an optional .NN "
             "sub-committee, e.g. 200 or 149.01"
         )
     return match.group(1)
@@ -311,7 +316,7 @@ def _parse_employer(text: str, rest: str) -> str:
         enterprise = parse_enterprise_number(rest)
     except InvalidIdentifierError as error:
         raise InvalidIdentifierError(
-            f"source {_shown(text)}: the employer part is not a valid enterprise number "
+            f"source {shown(text)}: the employer part is not a valid enterprise number "
             f"({error}); accepted forms are {_SOURCE_FORMS}"
         ) from error
     return f"{EMPLOYER}:{enterprise.value}"
@@ -323,7 +328,7 @@ def _parse_sector_fund(text: str, rest: str, sector_funds: Collection[str]) -> s
     if code not in known:
         listed = ", ".join(known) if known else "none"
         raise InvalidIdentifierError(
-            f"source {_shown(text)}: unknown sector fund {code!r}; known sector funds: {listed}"
+            f"source {shown(text)}: unknown sector fund {code!r}; known sector funds: {listed}"
         )
     return f"{SECTOR_FUND}:{code}"
 
@@ -342,7 +347,7 @@ def parse_source(text: str, sector_funds: Collection[str]) -> str:
         return _parse_employer(text, rest)
     if colon and kind == SECTOR_FUND:
         return _parse_sector_fund(text, rest, sector_funds)
-    raise InvalidIdentifierError(f"source {_shown(text)}: accepted forms are {_SOURCE_FORMS}")
+    raise InvalidIdentifierError(f"source {shown(text)}: accepted forms are {_SOURCE_FORMS}")
 
 
 def source_kind(source: str) -> str:
@@ -351,7 +356,7 @@ def source_kind(source: str) -> str:
     kind, colon, _ = source.partition(":")
     if (colon and kind in (EMPLOYER, SECTOR_FUND)) or (not colon and kind in _GOVERNMENTS):
         return kind
-    raise InvalidIdentifierError(f"source {_shown(source)}: accepted forms are {_SOURCE_FORMS}")
+    raise InvalidIdentifierError(f"source {shown(source)}: accepted forms are {_SOURCE_FORMS}")
 
 
 # --- Account ids -----------------------------------------------------------------------------

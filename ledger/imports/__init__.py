@@ -1,7 +1,7 @@
 """Bulk imports: files of grants, uses and status changes, validated, idempotent, resumable.
 
 ``import_file`` is the entry point; see ``importer.py``. The file contract (fields, kinds)
-is in DESIGN.md, "Import files".
+is in docs/design.md, "Import files".
 """
 
 from ledger.imports.chunks import ImportSettings

@@ -20,7 +20,7 @@ from ledger.domain.identifiers import parse_source
 from ledger.imports.apply import Target
 from ledger.imports.chunks import ChunkOutcome, ChunkRunner, ImportSettings
 from ledger.imports.earlier import EarlierRuns
-from ledger.imports.parallel import ParallelRunner, shares_its_store
+from ledger.imports.parallel import ParallelRunner
 from ledger.imports.readers import (
     ImportFileError,
     LineSource,
@@ -32,6 +32,7 @@ from ledger.imports.readers import (
 from ledger.imports.report import ImportSummary, RejectsWriter
 from ledger.perf.gc import collect_young, gc_paused
 from ledger.security.roles import Action
+from ledger.store.backend import can_share
 
 Progress = Callable[[int], None]  # called with the bytes read so far
 AfterChunk = Callable[[ImportSummary], None]
@@ -88,7 +89,7 @@ def import_file(
 def _runner(
     ledger: Ledger, target: Target, settings: ImportSettings, dry_run: bool, sha256: str
 ) -> ChunkRunner | ParallelRunner:
-    if settings.workers > 1 and shares_its_store(ledger):
+    if settings.workers > 1 and can_share(ledger.store_env):
         return ParallelRunner(ledger, target, settings, dry_run, sha256)
     earlier = EarlierRuns(ledger, target.source, sha256)
     return ChunkRunner(ledger, target, settings, dry_run, earlier)

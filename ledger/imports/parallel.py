@@ -261,19 +261,3 @@ def serve(connection: Connection, applier: Applier) -> None:
             connection.send(("finished",))
             return
 
-
-def shares_its_store(ledger: Ledger) -> bool:
-    """Whether another process can open this ledger's store (not so an in-memory one)."""
-    env = ledger.store_env
-    module = env.get("PERSISTENCE_MODULE", "")
-    if module.endswith(".postgres"):
-        return True
-    return (
-        module.endswith(".sqlite")
-        and env.get("SQLITE_DBNAME", ":memory:")
-        not in (
-            ":memory:",
-            "",
-        )
-        and "mode=memory" not in env.get("SQLITE_DBNAME", "")
-    )

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, 
 from pydantic_core import ErrorDetails
 
 from ledger.domain.catalogue import Status
-from ledger.domain.identifiers import Insz, parse_insz
+from ledger.domain.identifiers import Insz, parse_insz, shown
 
 FIELDS = (
     "kind",
@@ -42,14 +42,9 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WHOLE_NUMBER = re.compile(r"\+?[0-9]+")
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 42 else f"{text[:40]}..."
-
-
 def _insz(value: object) -> Insz:
     if not isinstance(value, str):
-        raise ValueError(f'{_shown(value)}: an INSZ is written as text, e.g. "93051822361"')
+        raise ValueError(f'{shown(value)}: an INSZ is written as text, e.g. "93051822361"')
     return _parsed_insz(value)
 
 
@@ -64,8 +59,8 @@ def _day(value: object) -> date:
         try:
             return date.fromisoformat(value.strip())
         except ValueError as error:
-            raise ValueError(f"{_shown(value)}: not a real day ({error})") from None
-    raise ValueError(f"{_shown(value)}: expected an ISO date such as 2024-09-01")
+            raise ValueError(f"{shown(value)}: not a real day ({error})") from None
+    raise ValueError(f"{shown(value)}: expected an ISO date such as 2024-09-01")
 
 
 def _amount(value: object) -> int:
@@ -76,7 +71,7 @@ def _amount(value: object) -> int:
         number = int(value.strip())
     if number is None or not 0 < number <= MAX_AMOUNT:
         raise ValueError(
-            f"{_shown(value)}: must be a whole number of units greater than zero (and at most "
+            f"{shown(value)}: must be a whole number of units greater than zero (and at most "
             f"{MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
         )
     return number
@@ -87,11 +82,11 @@ def _text(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{_shown(value)}: expected non-empty text")
+        raise ValueError(f"{shown(value)}: expected non-empty text")
     text = value.strip()
     if len(text) > MAX_TEXT or not text.isprintable():
         raise ValueError(
-            f"{_shown(value)}: at most {MAX_TEXT} printable characters (no tabs or line breaks)"
+            f"{shown(value)}: at most {MAX_TEXT} printable characters (no tabs or line breaks)"
         )
     return text
 
@@ -101,7 +96,7 @@ def _status(value: object) -> Status:
         return Status(str(value).strip().lower())
     except ValueError:
         known = ", ".join(s.value for s in Status)
-        raise ValueError(f"{_shown(value)}: must be one of {known}") from None
+        raise ValueError(f"{shown(value)}: must be one of {known}") from None
 
 
 InszValue = Annotated[Insz, PlainValidator(_insz)]
@@ -201,8 +196,8 @@ def _problem(detail: ErrorDetails, fields: dict[str, Any]) -> Problem:
     field = where[0] if where else "kind"
     error_type = detail["type"]
     if error_type in ("union_tag_not_found", "union_tag_invalid"):
-        shown = _shown(fields["kind"]) if "kind" in fields else "missing"
-        return Problem("kind", f"{shown}: must be one of {', '.join(KINDS)}")
+        given = shown(fields["kind"]) if "kind" in fields else "missing"
+        return Problem("kind", f"{given}: must be one of {', '.join(KINDS)}")
     if error_type == "missing":
         return Problem(field, f"missing: a {kind} line needs {_NEEDED_BY[kind]}")
     if error_type == "extra_forbidden":

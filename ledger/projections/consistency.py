@@ -3,7 +3,7 @@
 For every citizen, every lot of the account (replayed from its events, or a snapshot and
 the events after it) must appear in ``balance_lots`` with the same right type, remaining
 amount and state, nothing more; and per right type the usable and suspended sums must
-equal the account's totals. This is invariant 6 of DESIGN.md; the audit calls it.
+equal the account's totals. This is invariant 6 of docs/design.md; the audit calls it.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from ledger.projections.runner import (
     ledger_for,
 )
 from ledger.projections.store import ProjectionError, Store, opened
+from ledger.store.backend import worker_env
 
 NEXT = "_next"
 APART = ("trail",)  # filled by a process of its own when the log is long
@@ -131,7 +132,7 @@ class ApartFill:
         self.output, self.said = "{}", ""
         if names:
             # The tables exist: making them again could race with this process's DDL.
-            env = {**dict(ledger.env), "CREATE_TABLE": "n", "LEDGER_CREATE_TABLE": "n"}
+            env = worker_env(ledger.store_env)
             order = {"env": env, "id_key": ledger.id_key.hex(), "names": names, "batch": batch}
             path = os.pathsep.join(p for p in sys.path if p)  # where this process found llr
             # A file, not a pipe: a pipe nobody reads could fill up and stop the process.

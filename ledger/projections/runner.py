@@ -43,6 +43,7 @@ from ledger.projections.sources import SourcesProjection
 from ledger.projections.store import ProjectionError, Store, opened
 from ledger.projections.takeup import TakeUpProjection
 from ledger.projections.trail import TrailProjection
+from ledger.store.backend import has_read_models
 
 PROJECTIONS: dict[str, type[Projection[Any]]] = {
     p.name: p
@@ -104,11 +105,6 @@ def ledger_for(source: Ledger | Settings) -> Iterator[Ledger]:
         yield ledger
     finally:
         ledger.close()
-
-
-def has_read_models(ledger: Ledger) -> bool:
-    module = str(ledger.env.get("PERSISTENCE_MODULE") or "eventsourcing.popo")
-    return not module.endswith("popo")
 
 
 def originals_of(ledger: Ledger) -> Originals:
@@ -303,7 +299,7 @@ def catch_up_all(
     """
     chosen = checked_names(names)
     with ledger_for(source) as ledger:
-        if not has_read_models(ledger):
+        if not has_read_models(ledger.store_env):
             return {}
         with opened(ledger.env) as store:
             check_current(store)

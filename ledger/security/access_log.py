@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.persistence import Cipher
 
 from ledger.domain.errors import LedgerError
-from ledger.security.tables import SecurityTables
+from ledger.store.security_tables import SecurityTables
 
 Clock = Callable[[], datetime]
 

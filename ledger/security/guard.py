@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from ledger.domain.identifiers import Insz
 from ledger.security.access_log import AccessLog
 from ledger.security.inputs import MAX_REASON, checked_optional
 from ledger.security.roles import Action, ReasonRequiredError, Role, needs_reason, require
@@ -41,9 +40,3 @@ class Guard:
                 "into the access log the citizen may see"
             )
         self.access_log.record(account_id, self.actor, str(self.role), what, reason)
-
-    def shown(self, insz: Insz) -> str:
-        """The INSZ as this role may see it: formatted, or masked (93.05.18-***.**)."""
-        if self.role is None or self.role.may(Action.SEE_INSZ):
-            return insz.formatted
-        return insz.masked

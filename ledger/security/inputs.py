@@ -9,15 +9,10 @@ not an id. Emptiness is left to the domain, which knows which fields are require
 from __future__ import annotations
 
 from ledger.domain.errors import InvalidInputError
+from ledger.domain.identifiers import shown
 
 MAX_ID = 200  # training, provider, reference: the import files allow the same
 MAX_REASON = 1000
-SHOWN = 40
-
-
-def shown(text: str) -> str:
-    """The input as a message shows it: repr, cut short."""
-    return repr(text) if len(text) <= SHOWN else f"{text[:SHOWN]!r}... ({len(text)} characters)"
 
 
 def checked_text(value: str, name: str, longest: int = MAX_ID) -> str:

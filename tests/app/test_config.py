@@ -6,13 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.config import (
-    DEFAULT_DATABASE,
-    DEVELOPMENT_ID_KEY,
-    load_settings,
-    warn_if_development_key,
-)
+from ledger.config import DEVELOPMENT_ID_KEY, load_settings, warnings
 from ledger.domain.errors import InvalidInputError
+from ledger.store.backend import Backend
+from ledger.store.connection import DEFAULT_DATABASE, store_file_missing
 
 PG_URL = "postgresql://clerk:s3cret@db.example:5433/llr_prod"
 
@@ -147,14 +144,46 @@ def test_without_llr_id_key_the_development_key_is_used_and_flagged(
 ) -> None:
     settings = load_settings("memory", {"USER": "ann"})
 
-    warn_if_development_key(settings)
+    found = warnings(settings)
 
     assert (settings.id_key, settings.id_key_is_default) == (DEVELOPMENT_ID_KEY, True)
     assert settings.actor == "cli:ann"
-    assert "LLR_ID_KEY is not set" in capsys.readouterr().err
+    assert any("LLR_ID_KEY is not set" in warning for warning in found)
+    assert capsys.readouterr().err == ""  # the library says it; the command line prints it
 
 
-def test_a_set_id_key_gives_no_warning(capsys: pytest.CaptureFixture[str]) -> None:
-    warn_if_development_key(load_settings("memory", {"LLR_ID_KEY": "secret"}))
+def test_a_set_id_key_and_role_give_no_warning() -> None:
+    settings = load_settings("memory", {"LLR_ID_KEY": "secret", "LLR_ROLE": "auditor"})
 
-    assert capsys.readouterr().err == ""
+    assert warnings(settings) == []
+
+
+def test_without_llr_role_the_default_role_is_flagged() -> None:
+    found = warnings(load_settings("memory", {"LLR_ID_KEY": "secret"}))
+
+    assert len(found) == 1 and "LLR_ROLE is not set" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("database", "backend"),
+    [("memory", Backend.MEMORY), ("llr.sqlite3", Backend.SQLITE), (PG_URL, Backend.POSTGRES)],
+)
+def test_the_backend_is_the_stores_enum_and_reads_as_before(
+    database: str, backend: Backend
+) -> None:
+    settings = load_settings(database, {})
+
+    assert settings.backend is backend
+    assert f"{settings.backend}" == {"memory": "popo", PG_URL: "postgres"}.get(database, "sqlite")
+
+
+def test_only_a_missing_sqlite_file_counts_as_a_missing_store(tmp_path: Path) -> None:
+    existing = tmp_path / "there.sqlite3"
+    existing.touch()
+
+    assert store_file_missing(str(tmp_path / "absent.sqlite3"))
+    assert not store_file_missing(str(existing))
+    assert not store_file_missing(f"sqlite:///{existing}")
+    assert not store_file_missing(":memory:")
+    assert not store_file_missing("memory")
+    assert not store_file_missing(PG_URL)

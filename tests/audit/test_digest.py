@@ -13,8 +13,8 @@ import pytest
 
 from ledger.application import Ledger
 from ledger.audit import DigestError, Invariant, load_digest, save_digest, take_digest, verify
-from ledger.audit.digest import heads_path
-from ledger.audit.hashing import merkle_root
+from ledger.audit.digest.digest import heads_path
+from ledger.audit.digest.hashing import merkle_root
 from ledger.domain.chain import event_hash
 from tests.audit.support import BERT, SHOWN, StoredRecords, build_population, lines
 from tests.conftest import make_ledger

@@ -4,19 +4,16 @@ its notes when they do not exist."""
 
 from __future__ import annotations
 
-import pytest
-
 from ledger.application import Ledger
 from ledger.audit import Invariant, verify
 from ledger.config import load_settings
+from ledger.projections.migrate import upgrade
 from tests.audit.support import CLEO, SHOWN, StoredRecords
 from tests.conftest import TEST_ID_KEY
 
-migrate = pytest.importorskip("ledger.projections.migrate")
-
 
 def build_read_models(database_url: str) -> None:
-    migrate.upgrade(load_settings(database_url, {"LLR_ID_KEY": TEST_ID_KEY}))
+    upgrade(load_settings(database_url, {"LLR_ID_KEY": TEST_ID_KEY}))
 
 
 def test_without_read_models_verify_says_the_projections_were_not_checked(

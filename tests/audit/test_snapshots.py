@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from ledger.application import Ledger
 from ledger.audit import Invariant, verify
-from tests.audit.support import BERT, SHOWN, StoredRecords, findings_of, lines
+from ledger.store.streams import latest_versions
+from tests.audit.support import ANNA, BERT, SHOWN, StoredRecords, findings_of, lines
+from tests.conftest import make_ledger
 
 
 def snapshot_bert(ledger: Ledger) -> int:
@@ -63,3 +65,24 @@ def test_events_removed_after_a_snapshot_are_named(
         (SHOWN[BERT], Invariant.HISTORY_UNALTERED)
     ]
     assert "later events were removed" in report.findings[0].message
+
+
+def test_the_latest_snapshot_of_every_account_is_read_in_one_query(populated: Ledger) -> None:
+    snapshot_bert(populated)
+    populated.take_snapshot(populated.account_id_for(ANNA))
+    assert populated.snapshots is not None
+    recorder = populated.snapshots.recorder
+    accounts = {r.originator_id for r in populated.recorder.select_notifications(0, 1000)}
+
+    latest = latest_versions(recorder)
+
+    one_by_one = {a: recorder.select_events(a, desc=True, limit=1) for a in accounts}
+    assert latest == {a: found[0].originator_version for a, found in one_by_one.items() if found}
+    assert latest[populated.account_id_for(BERT)] == 4
+
+
+def test_a_store_in_memory_has_no_query_for_the_latest_snapshots() -> None:
+    ledger = make_ledger("memory")
+    assert ledger.snapshots is not None
+
+    assert latest_versions(ledger.snapshots.recorder) is None

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 import cli.context
 import cli.main
-from cli.context import LedgerContext
 from ledger.config import Settings, load_settings
 from tests.cli.conftest import ADMIN, INSZ, Llr
 from tests.conftest import TEST_ID_KEY
@@ -68,20 +67,12 @@ def test_the_db_option_wins_over_the_environment(tmp_path: Path) -> None:
     assert (given.exists(), ignored.exists()) == (True, False)
 
 
-def test_init_runs_every_registered_init_step(ready: Llr, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
+def test_init_applies_the_read_model_migrations_after_the_event_tables(llr: Llr) -> None:
+    first = llr.ok("init", **ADMIN).stdout.splitlines()
+    again = llr.ok("init", **ADMIN).stdout.splitlines()
 
-    def step(obj: LedgerContext) -> str:
-        seen.append(obj.settings.backend)
-        obj.ledger.all_account_ids()  # the store is open and usable in a step
-        return "read models: up to date"
-
-    monkeypatch.setattr(cli.main, "INIT_STEPS", [step])
-
-    result = ready.ok("init", **ADMIN)
-
-    assert result.stdout.splitlines()[-1] == "read models: up to date"
-    assert len(seen) == 1
+    assert first[-1].startswith("read models: applied 0001_read_models")
+    assert again[-1] == "read models: up to date"
 
 
 def test_without_llr_id_key_the_warning_goes_to_stderr_once(ready: Llr) -> None:

@@ -1,7 +1,7 @@
 """An auditor's replay for the tests: checks each event against the state just before it.
 
 Written apart from the aggregate's own bookkeeping, so the property tests compare two
-independent accounts of the same stream: invariants 2 to 5 and 7 of DESIGN.md per event,
+independent accounts of the same stream: invariants 2 to 5 and 7 of docs/design.md per event,
 and the sums over the events (invariant 1) and a fold of the lots built from event fields.
 """
 

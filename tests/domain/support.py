@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 import pytest
 
+from ledger.catalogue import default_catalogue
 from ledger.domain.account import Account
 from ledger.domain.catalogue import (
     Cap,
@@ -33,7 +34,6 @@ from ledger.domain.catalogue import (
 from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import LedgerError
 from ledger.domain.state import RightTotals
-from ledger.rules import default_catalogue
 
 CATALOGUE = default_catalogue()
 INSZ = "93051822361"

@@ -1,4 +1,4 @@
-"""Identifiers: the vectors of DOMAIN.md section 6, the written forms, and the refusals."""
+"""Identifiers: the vectors of docs/domain.md section 6, the written forms, and the refusals."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Random histories keep the auditor's invariants (DESIGN.md) after every single step.
+"""Random histories keep the auditor's invariants (docs/design.md) after every single step.
 
 Hypothesis opens an account and runs a random list of commands: grants of random rights,
 amounts and sources, uses, status changes, expiries, reversals of random earlier events,

@@ -93,7 +93,7 @@ def test_a_domain_module_imports_only_pure_code_and_never_reads_clock_or_randomn
         "from eventsourcing.persistence import Mapper",
         "from eventsourcing import application",
         "from .. import rules",
-        "from ledger.rules import default_catalogue",
+        "from ledger.catalogue import default_catalogue",
         "import subprocess, socket, sys",
     ],
 )

@@ -1,4 +1,4 @@
-"""Real rules from DOMAIN.md, through the shipped catalogue: careers, rule versions and caps.
+"""Real rules from docs/domain.md, through the shipped catalogue: careers, rule versions and caps.
 
 Each scenario checks the balances a back-office employee would read on each date, and that
 every unit stays accounted for (``check_account``: invariants 1 to 7).

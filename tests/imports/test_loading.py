@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ledger.application import SNAPSHOT_INTERVAL, Ledger
+from ledger.catalogue import default_catalogue
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
 from ledger.domain.command import Provenance, Result
@@ -16,7 +17,6 @@ from ledger.domain.errors import LedgerError
 from ledger.imports.apply import ParsedLine, Target, apply_line
 from ledger.imports.loading import load_accounts
 from ledger.imports.rows import GrantRow, StatusRow, UseRow, parse_row
-from ledger.rules import default_catalogue
 from tests.imports.support import (
     EMPLOYER,
     FUND,

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from cli.reports import echo_csv
+from cli.output import echo_csv
 from ledger.domain.command import Provenance
 from ledger.projections import reports
 from ledger.projections.runner import catch_up_all

@@ -34,7 +34,8 @@ def test_init_applies_the_migrations_once(fresh: Store) -> None:
 
     assert "read models: applied 0001_read_models, 0002_sealed_personal_fields" in first
     assert again == "read models: up to date\n"
-    assert state == {"applied": ["0001_read_models", "0002_sealed_personal_fields"], "pending": []}
+    applied = ["0001_read_models", "0002_sealed_personal_fields", "0003_security_tables"]
+    assert state == {"applied": applied, "pending": []}
 
 
 def test_only_an_admin_may_migrate_or_run_projections(fresh: Store) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.reports import echo_csv
+from cli.output import echo_csv
 from ledger.audit.report import write_csv
 from ledger.imports.report import Reject, RejectsWriter
 

@@ -216,3 +216,24 @@ def test_db_roles_on_sqlite_is_refused_with_what_to_do_instead(tmp_path: Path) -
     message = llr.refused("db", "roles", **ADMIN)
 
     assert "database roles exist on PostgreSQL only" in message
+
+
+def test_an_importer_login_imports_and_is_told_the_read_models_wait_for_an_admin(
+    hardened: Llr, logins: dict[str, str], tmp_path: Path
+) -> None:
+    importer = Llr(
+        {**hardened.env, "LLR_DATABASE": logins["importer"], "LLR_ROLE": f"importer:{EMPLOYER}"}
+    )
+    lines = tmp_path / "grants.csv"
+    lines.write_text(
+        "kind;insz;on;right;amount;expires_on;training;provider;status;reference\n"
+        f"grant;{INSZ};2024-09-02;vov-hours;3;;;;;IMPORTED-1\n",
+        encoding="utf-8",
+    )
+
+    result = importer.ok("import", str(lines), "--source", EMPLOYER)
+
+    assert "warning: read models not brought up to date (permission denied for table" in (
+        result.stderr
+    )
+    assert "run 'llr projections run' as admin" in result.stderr

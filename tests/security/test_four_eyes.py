@@ -144,7 +144,7 @@ def test_person_of_drops_only_the_role_the_application_added() -> None:
 # ------------------------------------------------------------- the application
 def test_the_ledger_requests_then_approves_with_two_people(database_url: str) -> None:
     setup = ledger_on(database_url)
-    setup.seal_store()  # what llr init does: the access log, for the read below
+    setup.bind_store_key()  # what llr init does: the access log, for the read below
     setup.open_account("93051822361", "employee", date(2024, 9, 1))
     setup.grant_right("93051822361", FED_DAYS, 5, SEP_2, "employer:0566988259", "G1")
     settings_env = setup.env

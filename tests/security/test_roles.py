@@ -104,7 +104,7 @@ def as_role(database_url: str) -> Iterator[dict[str, Ledger]]:
     """One Ledger per role on the same store, opened by trusted code first."""
     settings = load_settings(database_url, {"LLR_ID_KEY": TEST_ID_KEY})
     owner = Ledger(settings.store_env(), id_key=settings.id_key, actor="setup")
-    owner.seal_store()
+    owner.bind_store_key()
     owner.open_account(INSZ, "employee", date(2024, 9, 1))
     ledgers = {
         name: Ledger(settings.store_env(), id_key=settings.id_key, actor="staff:1",

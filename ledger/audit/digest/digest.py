@@ -20,8 +20,9 @@ from typing import Any
 from uuid import UUID
 
 from ledger.application import Ledger
-from ledger.audit.hashing import event_digest, merkle_root
+from ledger.audit.digest.hashing import merkle_root
 from ledger.audit.records import Undecodable, decode, log_position, notifications
+from ledger.domain.chain import event_hash
 from ledger.domain.errors import LedgerError
 from ledger.security.roles import Action
 
@@ -88,7 +89,7 @@ def take_digest(ledger: Ledger, key: bytes | None = None) -> tuple[Digest, list[
 
 def head_of(ledger: Ledger, record: Any) -> str:
     try:
-        return event_digest(decode(ledger.mapper, record))
+        return event_hash(decode(ledger.mapper, record))
     except (Undecodable, TypeError) as error:
         raise DigestError(
             f"cannot take a digest: event {record.originator_version} of account "

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.audit.findings import Invariant, RightTotals
-from ledger.audit.stream import StreamAudit
+from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain.account import Account
 from ledger.domain.lots import OPEN_STATES
 

@@ -7,22 +7,18 @@ log: the chain's head, the replayed aggregate, and running sums; never the histo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from ledger.audit.findings import Finding, Invariant
-from ledger.audit.hashing import event_digest
-from ledger.audit.records import why
+from ledger.audit.invariants.state import Transition, WindowSum
+from ledger.audit.records import decode_failure
 from ledger.domain.account import Account
 from ledger.domain.batch import ChainedEvent
-from ledger.domain.chain import GENESIS
+from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.identifiers import Insz
-
-if TYPE_CHECKING:
-    from ledger.audit.caps import WindowSum
-    from ledger.audit.transitions import Transition
 
 TAMPER = Invariant.HISTORY_UNALTERED
 UNKNOWN_HEAD = "unknown (undecodable record)"
@@ -58,7 +54,7 @@ class StreamAudit:
         self.account_id = account_id
         self.citizen = account_id.hex  # until the AccountOpened event names the citizen
         self.findings = findings
-        self.version = 0  # the event being checked (after ``take``), else the last one
+        self.version = 0  # the event being checked (after ``check_record``), else the last one
         self.event = ""
         self.head: str | None = GENESIS  # hash of the last event; None after a bad record
         # The replayed aggregate: an Account on a citizen's stream (an import batch's own
@@ -95,17 +91,17 @@ class StreamAudit:
         )
 
     # ------------------------------------------------------------- the chain (7)
-    def take(self, record: StoredEvent, mapper: Mapper[UUID]) -> Any:
+    def check_record(self, record: StoredEvent, mapper: Mapper[UUID]) -> Any:
         """Check the record's place in the chain; the decoded event, or None if unreadable."""
         before, before_event = self.version, self.event
         self.version = record.originator_version
         in_sequence = self.version == before + 1 or self.out_of_sequence(before, record.topic)
         try:
             event = mapper.to_domain_event(record)
-            head = event_digest(event)
+            head = event_hash(event)
         except Exception as error:  # whatever the bytes hold, the audit goes on
             self.event = event_name(record.topic)
-            self.find(TAMPER, f"the stored record does not decode ({why(error)})")
+            self.find(TAMPER, f"the stored record does not decode ({decode_failure(error)})")
             self.head = None
             self.stop_replay()
             return None

@@ -3,15 +3,13 @@ where the right is usable, never more than is usable, and no lot goes below zero
 
 from __future__ import annotations
 
-from typing import Any
-
 from ledger.audit.findings import Invariant
-from ledger.audit.rulebook import RuleBook
-from ledger.audit.stream import StreamAudit
+from ledger.audit.invariants.rulebook import RuleBook
+from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain.account import Account
 
 
-def use_before(stream: StreamAudit, event: Any, book: RuleBook) -> bool:
+def use_before(stream: StreamAudit, event: Account.RightUsed, book: RuleBook) -> bool:
     """Checks against the state before the use; True when it exceeded the usable balance."""
     account = stream.account
     assert account is not None
@@ -46,7 +44,9 @@ def use_before(stream: StreamAudit, event: Any, book: RuleBook) -> bool:
     return False
 
 
-def check_status(stream: StreamAudit, event: Any, status: str, book: RuleBook) -> None:
+def check_status(
+    stream: StreamAudit, event: Account.RightUsed, status: str, book: RuleBook
+) -> None:
     rule = book.version_on(event.right, event.on)
     usable_in = book.usable_in(rule)
     if status not in usable_in:
@@ -58,7 +58,9 @@ def check_status(stream: StreamAudit, event: Any, status: str, book: RuleBook) -
         )
 
 
-def check_draw(stream: StreamAudit, event: Any, account: Account, lot_id: str, taken: int) -> None:
+def check_draw(
+    stream: StreamAudit, event: Account.RightUsed, account: Account, lot_id: str, taken: int
+) -> None:
     lot = account.lots.get(lot_id)
     if lot is None or lot.right != event.right or not lot.is_usable_on(event.on):
         state = "no such lot" if lot is None else f"{lot.right}, {lot.state}, {lot.remaining} left"
@@ -77,7 +79,7 @@ def check_draw(stream: StreamAudit, event: Any, account: Account, lot_id: str, t
         )
 
 
-def use_after(stream: StreamAudit, event: Any, reported: bool) -> None:
+def use_after(stream: StreamAudit, event: Account.RightUsed, reported: bool) -> None:
     """After the use: no lot it drew from is below zero (unless already reported)."""
     assert stream.account is not None
     if reported:

@@ -11,13 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ledger.audit import transitions
-from ledger.audit.caps import check_caps
-from ledger.audit.conservation import add_flow
 from ledger.audit.findings import Invariant
-from ledger.audit.rulebook import RuleBook
-from ledger.audit.stream import StreamAudit
-from ledger.audit.uses import use_after, use_before
+from ledger.audit.invariants.caps import check_caps
+from ledger.audit.invariants.conservation import add_flow
+from ledger.audit.invariants.rulebook import RuleBook
+from ledger.audit.invariants.stream import StreamAudit
+from ledger.audit.invariants.transitions import (
+    OUTCOME_EVENTS,
+    OutcomeEvent,
+    check_outcome,
+    close_transition,
+    open_transition,
+)
+from ledger.audit.invariants.uses import use_after, use_before
 from ledger.domain.account import Account
 from ledger.domain.catalogue import CapCounts, Catalogue, Outcome
 from ledger.domain.lots import OPEN_STATES
@@ -29,12 +35,11 @@ CHECKED_FOR = {
     Account.RightUsed: Invariant.USABLE_WHEN_USED,
     Account.RightGranted: Invariant.CAPS_PER_PERIOD,
     Account.StatusChanged: Invariant.NOTHING_LOST_AT_TRANSITION,
-    **dict.fromkeys(transitions.OUTCOME_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
+    **dict.fromkeys(OUTCOME_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
 }
 
 Check = Callable[[StreamAudit, Any], bool]
 GRANTS, USES, SUSPEND = CapCounts.GRANTS, CapCounts.USES, Outcome.SUSPEND  # looked up once
-OUTCOME_EVENTS = transitions.OUTCOME_EVENTS
 
 
 class RuleChecks:
@@ -48,7 +53,7 @@ class RuleChecks:
             Account.RightExpired: self.expiry_before,
             Account.EntryReversed: self.reversal_before,
             Account.StatusChanged: self.status_before,
-            **dict.fromkeys(transitions.OUTCOME_EVENTS, self.outcome_before),
+            **dict.fromkeys(OUTCOME_EVENTS, self.outcome_before),
         }
         self.after: dict[type, Callable[[StreamAudit, Any, bool], None]] = {
             Account.RightGranted: self.grant_after,
@@ -62,7 +67,7 @@ class RuleChecks:
         reported = False
         try:
             if stream.transition is not None and kind not in OUTCOME_EVENTS:
-                transitions.end(stream)
+                close_transition(stream)
             check = self.before.get(kind)
             if check is not None and stream.replaying and stream.account is not None:
                 reported = check(stream, event)
@@ -84,7 +89,7 @@ class RuleChecks:
             add_flow(stream, event, right)
 
     # ------------------------------------------------------------------ before
-    def grant_before(self, stream: StreamAudit, event: Any) -> bool:
+    def grant_before(self, stream: StreamAudit, event: Account.RightGranted) -> bool:
         assert stream.account is not None
         if event.lot in stream.account.lots:
             stream.find(
@@ -102,7 +107,7 @@ class RuleChecks:
             )
         return False
 
-    def expiry_before(self, stream: StreamAudit, event: Any) -> bool:
+    def expiry_before(self, stream: StreamAudit, event: Account.RightExpired) -> bool:
         assert stream.account is not None
         lot = stream.account.lots[event.lot]
         if lot.state not in OPEN_STATES:
@@ -129,7 +134,7 @@ class RuleChecks:
             )
         return False
 
-    def reversal_before(self, stream: StreamAudit, event: Any) -> bool:
+    def reversal_before(self, stream: StreamAudit, event: Account.EntryReversed) -> bool:
         assert stream.account is not None
         entry = stream.account.entries.get(str(event.entry))
         if entry is None or entry.reversed:
@@ -157,7 +162,7 @@ class RuleChecks:
             )
         return False
 
-    def status_before(self, stream: StreamAudit, event: Any) -> bool:
+    def status_before(self, stream: StreamAudit, event: Account.StatusChanged) -> bool:
         assert stream.account is not None
         if event.from_status != stream.account.status:
             stream.find(
@@ -168,27 +173,29 @@ class RuleChecks:
             )
         return False
 
-    def outcome_before(self, stream: StreamAudit, event: Any) -> bool:
-        transitions.check_outcome(stream, event, self.book)
+    def outcome_before(self, stream: StreamAudit, event: OutcomeEvent) -> bool:
+        check_outcome(stream, event, self.book)
         return False
 
     # ------------------------------------------------------------------- after
-    def grant_after(self, stream: StreamAudit, event: Any, reported: bool) -> None:
+    def grant_after(self, stream: StreamAudit, event: Account.RightGranted, reported: bool) -> None:
         account = stream.account
         assert account is not None
         check_caps(stream, event, GRANTS, self.book)
         if self.book.outcome(event.rule_version, account.status) is SUSPEND:
             # Granted in a status where the right is not usable: suspended at once.
-            transitions.begin(stream, [event.lot], account.status)
+            open_transition(stream, [event.lot], account.status)
 
-    def use_after(self, stream: StreamAudit, event: Any, reported: bool) -> None:
+    def use_after(self, stream: StreamAudit, event: Account.RightUsed, reported: bool) -> None:
         use_after(stream, event, reported)
         check_caps(stream, event, USES, self.book)
 
-    def status_after(self, stream: StreamAudit, event: Any, reported: bool) -> None:
+    def status_after(
+        self, stream: StreamAudit, event: Account.StatusChanged, reported: bool
+    ) -> None:
         assert stream.account is not None
         still_open = [lot.lot_id for lot in stream.account.lots.values() if lot.is_open]
-        transitions.begin(stream, still_open, event.to_status)
+        open_transition(stream, still_open, event.to_status)
 
 
 def reversed_amount(account: Account, entry: Entry) -> int:

@@ -22,20 +22,20 @@ from ledger.security.keys import (
     mismatch,
     settings_for,
 )
-from ledger.security.tables import SecurityTables
+from ledger.store.security_tables import SecurityTables
 
 
-def seal_store(tables: SecurityTables, recorder: Any, mapper: Any) -> bool:
+def bind_store_key(tables: SecurityTables, recorder: Any, mapper: Any) -> bool:
     """Create the security tables and record the store's encryption; True if encrypted.
 
-    A store sealed before is only checked: its encryption cannot change here.
+    A store bound before is only checked: its encryption cannot change here.
     """
     tables.create()
     recorded = tables.settings() or {}
     if ENCRYPTED not in recorded:
         probe(recorder, mapper)
         tables.add_settings(settings_for(mapper.cipher))
-        recorded = tables.settings() or {}  # another init may have sealed it first
+        recorded = tables.settings() or {}  # another init may have bound it first
     check_settings(recorded, mapper.cipher)
     return recorded.get(ENCRYPTED) == "true"
 
@@ -50,7 +50,7 @@ class StoreDamagedError(LedgerError):
     """The key fits the store, but its first stored record does not decode."""
 
 
-def check_store(
+def check_store_key(
     tables: SecurityTables, recorder: Any, mapper: Any, *, for_audit: bool = False
 ) -> None:
     """Refuse a cipher key that does not fit the store, before anything is read.

@@ -8,12 +8,10 @@ event closes the transition, and any lot left without an outcome is a finding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from ledger.audit.findings import Invariant
-from ledger.audit.rulebook import RuleBook
-from ledger.audit.stream import StreamAudit
+from ledger.audit.invariants.rulebook import RuleBook
+from ledger.audit.invariants.state import Transition
+from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Outcome, Status
 
@@ -23,24 +21,14 @@ OUTCOME_EVENTS: dict[type, Outcome] = {
     Account.RightSuspended: Outcome.SUSPEND,
     Account.RightForfeited: Outcome.FORFEIT,
 }
-
-
-@dataclass
-class Transition:
-    version: int  # the event that opened it
-    event: str
-    status: str  # the status entered
-    pending: dict[str, int]  # lot id -> units open when it began
-    balance_before: int
-    forfeited: int = 0
-    reported: bool = False  # a lot's outcome was already reported: skip the sum check
+OutcomeEvent = Account.RightTransferred | Account.RightSuspended | Account.RightForfeited
 
 
 def open_balance(account: Account) -> int:
     return sum(t.usable + t.suspended for t in account.totals.values())
 
 
-def begin(stream: StreamAudit, lots: list[str], status: str) -> None:
+def open_transition(stream: StreamAudit, lots: list[str], status: str) -> None:
     """Expect one outcome for each of ``lots`` (open lots of the replayed account)."""
     account = stream.account
     assert account is not None
@@ -53,7 +41,7 @@ def begin(stream: StreamAudit, lots: list[str], status: str) -> None:
     )
 
 
-def end(stream: StreamAudit) -> None:
+def close_transition(stream: StreamAudit) -> None:
     """Close the open transition: every lot had its outcome, the balance only lost forfeits."""
     transition = stream.transition
     stream.transition = None
@@ -84,7 +72,7 @@ def end(stream: StreamAudit) -> None:
         )
 
 
-def check_outcome(stream: StreamAudit, event: Any, book: RuleBook) -> None:
+def check_outcome(stream: StreamAudit, event: OutcomeEvent, book: RuleBook) -> None:
     """Before an outcome event is applied: it belongs to a transition and follows the rule."""
     transition = pending_transition(stream, event)
     if transition is None:
@@ -98,7 +86,7 @@ def check_outcome(stream: StreamAudit, event: Any, book: RuleBook) -> None:
          f"{transition.status} under {lot.rule_version}", wanted.value, kind.value),
         (event.amount != lot.remaining, f"the event moves {event.amount} units but lot "
          f"{event.lot} held {lot.remaining}", lot.remaining, event.amount),
-        (kind is Outcome.FORFEIT and not str(event.legal_basis or "").strip(),
+        (isinstance(event, Account.RightForfeited) and not str(event.legal_basis or "").strip(),
          f"a forfeit of {event.amount} units cites no legal basis", "a legal basis", "none"),
     ]  # fmt: skip
     for breached, message, expected, found in breaches:
@@ -111,7 +99,7 @@ def check_outcome(stream: StreamAudit, event: Any, book: RuleBook) -> None:
         transition.forfeited += event.amount
 
 
-def pending_transition(stream: StreamAudit, event: Any) -> Transition | None:
+def pending_transition(stream: StreamAudit, event: OutcomeEvent) -> Transition | None:
     """The open transition that expects this lot's outcome; None (and a finding) if none."""
     transition = stream.transition
     if transition is None:

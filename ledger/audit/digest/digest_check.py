@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from uuid import UUID
 
-from ledger.audit.digest import Digest, Head
+from ledger.audit.digest.digest import Digest, Head
+from ledger.audit.digest.hashing import merkle_root
 from ledger.audit.findings import LEDGER_WIDE, Finding, Invariant
-from ledger.audit.hashing import merkle_root
 
 TAMPER = Invariant.HISTORY_UNALTERED
 

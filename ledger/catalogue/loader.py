@@ -1,53 +1,13 @@
 """Load the rules catalogue: one TOML file per right type, checked in full before use.
 
-``load_catalogue(directory)`` reads every ``*.toml`` in the folder (default: the
-``ledger/catalogue`` folder shipped with the package), validates it with the pydantic models
-below plus the cross-field checks in ``_right_problems``, and builds the frozen domain
-values of ``ledger.domain.catalogue``. ``default_catalogue()`` loads the shipped folder once.
-Any problem is a ``CatalogueError`` naming the file and the field path, for example
-``catalogue file vov-hours.toml: versions[1].transitions.jobseeker.legal_basis: a forfeit
-must cite its legal basis``; every problem found in a file is listed, separated by ``; ``.
-
-Schema of a right file, ``<code>.toml`` (the file name must equal ``code``)::
-
-    code = "vov-hours"                  # lower case [a-z0-9-]+, equal to the file stem
-    name = "..."                        # non-empty
-    unit = "hours"                      # hours | days | euro-cents | vouchers
-
-    [[versions]]                        # at least one; strictly increasing effective_from
-    effective_from = 2019-09-01         # a TOML date (not a string, not a date-time)
-    unit = "hours"                      # optional; if given it must equal the right's unit
-    summary = "..."                     # non-empty text
-    references = ["https://..."]        # non-empty list of non-empty strings
-    sources = ["employer"]              # non-empty, no repeats, each one of SOURCE_KINDS
-    expiry = { kind = "months-after-grant", months = 14 }
-        # kind: none | end-of-school-year | end-of-calendar-year
-        #       | months-after-grant (months >= 1) | fixed-date (on = DATE, after
-        #       effective_from); other kinds take neither months nor on
-
-    [[versions.caps]]                   # optional, any number
-    counts = "grants"                   # grants | uses
-    period = "rolling-years"            # school-year | calendar-year | rolling-years | lifetime
-    years = 6                           # only and required (>= 1) for rolling-years
-    limit = 2                           # integer >= 0, in the right's unit
-    basis = "..."                       # non-empty: where the figure comes from
-
-    [versions.transitions]              # one policy for EVERY status, at least one carry
-    employee = { outcome = "carry", legal_basis = "" }
-    retired = { outcome = "forfeit", legal_basis = "..." }
-        # outcome: carry | suspend | forfeit; legal_basis is required and must be non-empty
-        # unless the outcome is carry
-
-Schema of ``sector-funds.toml`` (optional; without it the catalogue has no sector funds)::
-
-    [[funds]]
-    code = "cevora"                     # lower case [a-z0-9-]+, unique in the file
-    name = "..."                        # non-empty
-    joint_committees = ["200"]          # non-empty; "NNN" or "NNN.NN"
-
-Every other ``*.toml`` in the folder is a right file. Right codes cannot repeat because each
-equals its file name. Strings, integers and dates are strict: ``limit = "10"``,
-``limit = true`` and ``effective_from = "2019-09-01"`` are refused.
+``load_catalogue(folder)`` reads every ``*.toml`` in the folder (default: ``rules/``, shipped
+as package data and read through ``importlib.resources``), validates it with the pydantic
+models below plus the cross-field checks in ``_right_problems``, and builds the frozen domain
+values of ``ledger.domain.catalogue``. Any problem is a ``CatalogueError`` naming the file and
+the field path, for example ``catalogue file vov-hours.toml:
+versions[1].transitions.jobseeker.legal_basis: a forfeit must cite its legal basis``; every
+problem found in a file is listed, separated by ``; ``. The schema of the files, field by
+field, is in docs/catalogue.md.
 """
 
 from __future__ import annotations
@@ -55,8 +15,8 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
 
@@ -89,12 +49,12 @@ from ledger.domain.catalogue import (
 )
 from ledger.domain.errors import CatalogueError
 
-CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+SHIPPED_RULES: Traversable = files("ledger.catalogue").joinpath("rules")
 SECTOR_FUNDS_FILE = "sector-funds.toml"
 CODE_PATTERN = r"^[a-z0-9-]+$"
 JOINT_COMMITTEE_PATTERN = r"^[0-9]{3}(\.[0-9]{2})?$"
 
-Problem = tuple[str, str]  # (field path, message)
+CatalogueProblem = tuple[str, str]  # (field path, message)
 T = TypeVar("T")
 
 
@@ -183,36 +143,30 @@ M = TypeVar("M", bound=BaseModel)
 # --- loading -------------------------------------------------------------------------------
 
 
-def load_catalogue(directory: Path | None = None) -> Catalogue:
+def load_catalogue(directory: Traversable | None = None) -> Catalogue:
     """Read, check and build the catalogue in ``directory`` (default: the shipped one)."""
-    folder = CATALOGUE_DIR if directory is None else Path(directory)
+    folder = SHIPPED_RULES if directory is None else directory
     if not folder.is_dir():
         raise CatalogueError(f"catalogue directory {folder} not found")
     rights = {}
-    for path in sorted(folder.glob("*.toml")):
-        if path.name != SECTOR_FUNDS_FILE:
+    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if path.name.endswith(".toml") and path.name != SECTOR_FUNDS_FILE:
             right = _load_right(path)
             rights[right.code] = right
     if not rights:
         raise CatalogueError(f"catalogue directory {folder} holds no right files (*.toml)")
-    funds_path = folder / SECTOR_FUNDS_FILE
-    funds = _load_funds(funds_path) if funds_path.exists() else {}
+    funds_path = folder.joinpath(SECTOR_FUNDS_FILE)
+    funds = _load_funds(funds_path) if funds_path.is_file() else {}
     return Catalogue(rights=MappingProxyType(rights), sector_funds=MappingProxyType(funds))
 
 
-@cache
-def default_catalogue() -> Catalogue:
-    """The catalogue shipped with the package, loaded once per process."""
-    return load_catalogue()
-
-
-def _load_right(path: Path) -> RightType:
+def _load_right(path: Traversable) -> RightType:
     model = _validate(RightModel, _read_toml(path), path)
-    _raise_problems(path, _right_problems(model, path.stem))
+    _raise_problems(path, _right_problems(model, path.name.removesuffix(".toml")))
     return _build_right(model)
 
 
-def _load_funds(path: Path) -> dict[str, SectorFund]:
+def _load_funds(path: Traversable) -> dict[str, SectorFund]:
     model = _validate(FundsModel, _read_toml(path), path)
     _raise_problems(path, _fund_problems(model.funds))
     return {
@@ -221,7 +175,7 @@ def _load_funds(path: Path) -> dict[str, SectorFund]:
     }
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Traversable) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -231,7 +185,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise CatalogueError(f"catalogue file {path.name}: cannot be read: {exc}") from exc
 
 
-def _validate(model: type[M], data: dict[str, Any], path: Path) -> M:
+def _validate(model: type[M], data: dict[str, Any], path: Traversable) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -240,7 +194,7 @@ def _validate(model: type[M], data: dict[str, Any], path: Path) -> M:
         raise  # pragma: no cover - _raise_problems always raises for a non-empty list
 
 
-def _raise_problems(path: Path, problems: Iterable[Problem]) -> None:
+def _raise_problems(path: Traversable, problems: Iterable[CatalogueProblem]) -> None:
     found = [f"{where}: {message}" for where, message in problems]
     if found:
         raise CatalogueError(f"catalogue file {path.name}: {'; '.join(found)}")
@@ -268,10 +222,10 @@ def _error_message(error: ErrorDetails) -> str:
 # --- cross-field checks --------------------------------------------------------------------
 
 
-def _right_problems(right: RightModel, stem: str) -> Iterator[Problem]:
+def _right_problems(right: RightModel, stem: str) -> Iterator[CatalogueProblem]:
     if right.code != stem:
         yield "code", f"{right.code!r} must equal the file name {stem!r}"
-    if right.code == Path(SECTOR_FUNDS_FILE).stem:
+    if right.code == SECTOR_FUNDS_FILE.removesuffix(".toml"):
         yield "code", f"{right.code!r} is reserved for the sector funds file"
     previous: date | None = None
     for index, version in enumerate(right.versions):
@@ -286,7 +240,7 @@ def _right_problems(right: RightModel, stem: str) -> Iterator[Problem]:
         yield from _version_problems(version, right.unit, at)
 
 
-def _version_problems(version: VersionModel, unit: Unit, at: str) -> Iterator[Problem]:
+def _version_problems(version: VersionModel, unit: Unit, at: str) -> Iterator[CatalogueProblem]:
     if version.unit is not None and version.unit is not unit:
         yield (
             f"{at}.unit",
@@ -301,7 +255,9 @@ def _version_problems(version: VersionModel, unit: Unit, at: str) -> Iterator[Pr
         yield from _cap_problems(cap, f"{at}.caps[{index}]")
 
 
-def _transition_problems(transitions: dict[Status, PolicyModel], at: str) -> Iterator[Problem]:
+def _transition_problems(
+    transitions: dict[Status, PolicyModel], at: str
+) -> Iterator[CatalogueProblem]:
     for status in Status:
         policy = transitions.get(status)
         if policy is None:
@@ -312,7 +268,7 @@ def _transition_problems(transitions: dict[Status, PolicyModel], at: str) -> Ite
         yield at, "no status carries the right, so it could never be used"
 
 
-def _expiry_problems(expiry: ExpiryModel, start: date, at: str) -> Iterator[Problem]:
+def _expiry_problems(expiry: ExpiryModel, start: date, at: str) -> Iterator[CatalogueProblem]:
     if expiry.kind is ExpiryKind.MONTHS_AFTER_GRANT:
         if expiry.months is None or expiry.months < 1:
             yield f"{at}.months", "months-after-grant needs months >= 1"
@@ -327,7 +283,7 @@ def _expiry_problems(expiry: ExpiryModel, start: date, at: str) -> Iterator[Prob
         yield f"{at}.on", f"only fixed-date takes on, not {expiry.kind}"
 
 
-def _cap_problems(cap: CapModel, at: str) -> Iterator[Problem]:
+def _cap_problems(cap: CapModel, at: str) -> Iterator[CatalogueProblem]:
     if cap.period is CapPeriod.ROLLING_YEARS:
         if cap.years is None or cap.years < 1:
             yield f"{at}.years", "rolling-years needs years >= 1"
@@ -335,7 +291,7 @@ def _cap_problems(cap: CapModel, at: str) -> Iterator[Problem]:
         yield f"{at}.years", f"only rolling-years takes years, not {cap.period}"
 
 
-def _fund_problems(funds: Sequence[FundModel]) -> Iterator[Problem]:
+def _fund_problems(funds: Sequence[FundModel]) -> Iterator[CatalogueProblem]:
     seen: set[str] = set()
     for index, fund in enumerate(funds):
         if fund.code in seen:

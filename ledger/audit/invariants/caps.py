@@ -12,23 +12,19 @@ window again from all movements.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from ledger.audit.findings import Invariant
-from ledger.audit.rulebook import RuleBook
-from ledger.audit.stream import StreamAudit
+from ledger.audit.invariants.rulebook import RuleBook
+from ledger.audit.invariants.state import WindowSum
+from ledger.audit.invariants.stream import StreamAudit
+from ledger.domain.account import Account
 from ledger.domain.catalogue import CapCounts
 
-
-class WindowSum(NamedTuple):
-    start: date
-    end: date
-    counted: int  # how many movements the total has looked at
-    total: int
-    on: date  # the date of the event it was last brought up to
+CappedEvent = Account.RightGranted | Account.RightUsed
 
 
-def check_caps(stream: StreamAudit, event: Any, counts: CapCounts, book: RuleBook) -> None:
+def check_caps(stream: StreamAudit, event: CappedEvent, counts: CapCounts, book: RuleBook) -> None:
     assert stream.account is not None
     rule = book.version_on(event.right, event.on)
     key, caps = book.caps_counting(event.right, rule, counts)

@@ -6,48 +6,32 @@ check value). ``access_log`` holds one row per read of a citizen's data: the acc
 bytes, encrypted with the store's cipher when it has one. Both go through the event
 store's own connection pool, so they live in the same database and need no settings of
 their own. The access log refuses UPDATE and DELETE by trigger: it is append-only.
+Their DDL is the migration ``migrations/<backend>/0003_security_tables.sql``
+(``security_schema.py``).
 """
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.sqlite import SQLiteDatastore
-
-from ledger.security.guard_sql import POSTGRES_GUARD_FUNCTION, postgres_guard_triggers
-
-SETTINGS_TABLE, ACCESS_TABLE = "llr_settings", "access_log"
-
-SQLITE_DDL = (
-    "CREATE TABLE IF NOT EXISTS llr_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-    "account_id TEXT NOT NULL, recorded_at TEXT NOT NULL, record BLOB NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS access_log_by_account ON access_log (account_id, id)",
-    *(
-        f"CREATE TRIGGER IF NOT EXISTS access_log_no_{op.lower()} BEFORE {op} ON access_log "
-        "BEGIN SELECT RAISE(ABORT, 'llr: the access log is append-only'); END"
-        for op in ("UPDATE", "DELETE")
-    ),
-)
-POSTGRES_DDL = (
-    "CREATE TABLE IF NOT EXISTS llr_settings (name text PRIMARY KEY, value text NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS access_log (id bigserial PRIMARY KEY, "
-    "account_id uuid NOT NULL, recorded_at timestamptz NOT NULL, record bytea NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS access_log_by_account ON access_log (account_id, id)",
-    POSTGRES_GUARD_FUNCTION,
-    *postgres_guard_triggers(ACCESS_TABLE),
-)
+from ledger.store.backend import Backend
+from ledger.store.database_roles import Hardening, RolePlan
+from ledger.store.security_schema import ACCESS_TABLE, SETTINGS_TABLE, security_script
 
 AccessRow = tuple[datetime, bytes]
 
 
 class SecurityTables(ABC):
     """Settings and access log of one store."""
+
+    # Whether the database has roles of its own that ``llr db roles`` can set up.
+    supports_database_roles = False
 
     @abstractmethod
     def create(self) -> None:
@@ -70,6 +54,10 @@ class SecurityTables(ABC):
     @abstractmethod
     def accesses(self, account_id: UUID) -> list[AccessRow]:
         """One account's rows, oldest first."""
+
+    def harden(self, plan: RolePlan, events_table: str, snapshots_table: str) -> Hardening:
+        """Carry out ``plan`` on the database (where ``supports_database_roles``)."""
+        raise NotImplementedError(f"{type(self).__name__}: the database has no roles")
 
 
 class MemoryTables(SecurityTables):
@@ -103,7 +91,6 @@ class MemoryTables(SecurityTables):
 class SqlTables(SecurityTables):
     """Shared by SQLite and PostgreSQL; subclasses give the dialect."""
 
-    ddl: tuple[str, ...] = ()
     mark = "?"
 
     def __init__(self, datastore: Any) -> None:
@@ -124,10 +111,6 @@ class SqlTables(SecurityTables):
             cursor.execute(sql.replace("?", self.mark), params)
         else:
             cursor.execute(sql)
-
-    def create(self) -> None:
-        for statement in self.ddl:
-            self.run(statement)
 
     @abstractmethod
     def exists(self, table: str) -> bool: ...
@@ -169,7 +152,10 @@ class SqlTables(SecurityTables):
 
 
 class SqliteTables(SqlTables):
-    ddl = SQLITE_DDL
+    def create(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for statement in statements(security_script(Backend.SQLITE)):
+                cursor.execute(statement)
 
     def exists(self, table: str) -> bool:
         return bool(
@@ -184,11 +170,31 @@ class SqliteTables(SqlTables):
 
 
 class PostgresTables(SqlTables):
-    ddl = POSTGRES_DDL
     mark = "%s"
+    supports_database_roles = True
+
+    def create(self) -> None:
+        # Without parameters psycopg sends the script as one simple query: many statements.
+        self.run(security_script(Backend.POSTGRES))
+
+    def harden(self, plan: RolePlan, events_table: str, snapshots_table: str) -> Hardening:
+        from ledger.store.postgres_roles import harden
+
+        return harden(self.datastore, plan, events_table, snapshots_table)
 
     def exists(self, table: str) -> bool:
         return bool(self.query("SELECT to_regclass(?) IS NOT NULL", (table,))[0][0])
+
+
+def statements(script: str) -> Iterator[str]:
+    """A SQLite script's statements: sqlite3 executes one at a time, and ``executescript``
+    would commit the open transaction first."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
 
 
 def tuple_of(row: Any) -> tuple[Any, ...]:
@@ -203,8 +209,15 @@ def as_time(value: Any) -> datetime:
 def tables_for(recorder: Any) -> SecurityTables:
     """The tables beside this event store's recorder (in memory for the in-memory store)."""
     datastore = getattr(recorder, "datastore", None)
-    if isinstance(datastore, SQLiteDatastore):
+    if is_a(datastore, "eventsourcing.sqlite", "SQLiteDatastore"):
         return SqliteTables(datastore)
-    if isinstance(datastore, PostgresDatastore):
+    if is_a(datastore, "eventsourcing.postgres", "PostgresDatastore"):
         return PostgresTables(datastore)
     return MemoryTables()
+
+
+def is_a(value: Any, module: str, name: str) -> bool:
+    """``isinstance`` against a class of a module that is loaded only if its store is used:
+    a SQLite store never imports the PostgreSQL driver for this question."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(value, getattr(loaded, name))

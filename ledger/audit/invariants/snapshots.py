@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from ledger.audit.findings import Invariant
+from ledger.audit.invariants.stream import StreamAudit
 from ledger.audit.records import SnapshotIndex, Undecodable
-from ledger.audit.stream import StreamAudit
 from ledger.domain.account import Account
 from ledger.domain.chain import canonical
 
