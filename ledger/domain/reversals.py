@@ -35,6 +35,8 @@ REVERSIBLE: Mapping[EntryKind, str] = {
 
 
 class ReversalCommands:
+    """Account commands that correct entries; ``self`` is the Account (``AccountState``)."""
+
     def reverse(
         self: AccountState, catalogue: Catalogue, version: int, reason: str, on: date, actor: str
     ) -> Result:

@@ -32,6 +32,8 @@ from ledger.domain.state import AccountState
 
 
 class EntryCommands:
+    """Account commands that write entries; ``self`` is the Account (``AccountState``)."""
+
     def change_status(
         self: AccountState, catalogue: Catalogue, status: Status, on: date, provenance: Provenance
     ) -> Result:
