@@ -117,3 +117,21 @@ def test_the_old_store_takes_new_writes_and_new_snapshots_and_still_audits_clean
     assert [s.originator_version for s in stored_snapshots(ledger, stream)][-1] >= 200
     assert ledger.repository.get(stream).__dict__ == replayed(ledger, stream).__dict__
     assert "0 findings" in audit_verify(store)
+
+
+def test_an_import_loads_the_old_snapshot_through_the_bulk_loader(
+    ledger: Ledger, store: Path, tmp_path: Path
+) -> None:
+    stream = ledger.account_id_for(LONG)
+    imported = tmp_path / "long.csv"
+    imported.write_text(
+        "kind;insz;on;right;amount;expires_on;training;provider;status;reference\n"
+        f"use;{LONG};2025-05-02;vov-hours;1;;T-IMP;0403170701;;OLD-SNAP-U\n",
+        encoding="utf-8",
+    )
+
+    summary = import_file(ledger, imported, EMPLOYER)
+
+    assert (summary.applied, summary.rejected) == (1, 0)
+    assert ledger.repository.get(stream).__dict__ == replayed(ledger, stream).__dict__
+    assert "0 findings" in audit_verify(store)
