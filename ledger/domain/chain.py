@@ -8,12 +8,12 @@ hash is over a canonical JSON form of the event's own fields, so anyone can reco
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import date, datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 from uuid import UUID
+
+from ledger.perf.jsonfast import compact_json_encoder
 
 GENESIS = ""
 
@@ -50,28 +50,8 @@ def _no_form(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} has no canonical JSON form")
 
 
-def _sorted_compact_encoder() -> Callable[[Any], str]:
-    """``json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    default=_plain).encode`` with its C encoder built once, not on every call.
-
-    The same trick as ``ledger/perf/jsonfast.py``, which the domain may not import: the
-    public encoder rebuilds the C encoder on every call, and every event written (and
-    every event an audit reads) is hashed, so the rebuild would cost on every event.
-    """
-    if c_make_encoder is None:  # pragma: no cover - CPython always has it
-        return json.JSONEncoder(
-            sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
-        ).encode
-    # markers=None: no circular-reference check; events are trees.
-    chunks = c_make_encoder(None, _plain, encode_basestring, None, ":", ",", True, False, True)
-
-    def encode(value: Any) -> str:
-        return "".join(chunks(value, 0))
-
-    return encode
-
-
-_ENCODE = _sorted_compact_encoder()
+# Every event written (and every event an audit reads) is hashed: the encoder is made once.
+_ENCODE = compact_json_encoder(_plain, sort_keys=True)
 
 
 def event_hash(event: Any) -> str:
