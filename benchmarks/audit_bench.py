@@ -39,8 +39,9 @@ from ledger.application import Ledger
 from ledger.audit import AuditReport, verify
 from ledger.audit.records import log_position, notifications
 from ledger.config import load_settings
-from ledger.domain.account import Account, Provenance
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Catalogue, Status
+from ledger.domain.command import Provenance
 
 SERVER = os.environ.get("LLR_BENCH_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 EMPLOYER = "employer:0566988259"

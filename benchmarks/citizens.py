@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from ledger.catalogue import default_catalogue
-from ledger.domain.account import Account, Provenance
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
+from ledger.domain.command import Provenance
 from ledger.domain.errors import LedgerError
 from ledger.domain.identifiers import EMPLOYER, parse_insz, source_kind
 

@@ -30,8 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ledger.application import Ledger
 from ledger.config import load_settings
-from ledger.domain.account import Account, Provenance
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
+from ledger.domain.command import Provenance
 from ledger.domain.views import rebuild
 
 INSZ = "93051822361"
@@ -70,7 +71,7 @@ def build_history(ledger: Ledger, events_wanted: int) -> Account:
                 None,
                 Provenance("bench", "flemish-government", f"tv-{n}"),
             )
-            if account.totals_for("vov-hours")["usable"] and n % 2 == 0:
+            if account.totals_for("vov-hours").usable and n % 2 == 0:
                 account.use(
                     cat,
                     "vov-hours",

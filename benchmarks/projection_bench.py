@@ -34,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from ledger.application import Ledger
 from ledger.config import load_settings
-from ledger.domain.account import Account, Provenance
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Education, Status
+from ledger.domain.command import Provenance
 from ledger.domain.errors import LedgerError
 from ledger.domain.identifiers import account_id, parse_insz
 from ledger.projections.migrate import upgrade
@@ -173,7 +174,8 @@ class History:
         account.expire(date(year + 1, 9, 1), "bench")
 
     def use(self, account: Account, day: date, right: str) -> None:
-        usable = account.totals.get(right, {}).get("usable", 0)
+        totals = account.totals.get(right)
+        usable = totals.usable if totals else 0
         if usable <= 0:
             return
         amount = max(1, int(usable * self.rng.choice((0.1, 0.25, 0.5))))

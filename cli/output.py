@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ledger.application import CommandOutcome
-from ledger.domain.account import Result
+from ledger.domain.command import Result
 
 EMPTY = "-"
 

@@ -24,8 +24,9 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic
 
 from ledger.catalogue import default_catalogue
-from ledger.domain.account import Account, Provenance, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Catalogue, Education, Status
+from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import (
     AccountAlreadyOpenError,
     AccountNotFoundError,
@@ -52,7 +53,7 @@ from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.store_key import bind_store_key, check_store_key
 from ledger.store.database_roles import Hardening
 from ledger.store.security_tables import tables_for
-from ledger.transcodings import DateAsISO, LedgerTranscoder, LotAsDict
+from ledger.transcodings import LedgerTranscoder, ledger_transcodings
 
 T = TypeVar("T")
 
@@ -142,8 +143,8 @@ class Ledger(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-        transcoder.register(LotAsDict())
+        for transcoding in ledger_transcodings():
+            transcoder.register(transcoding)
 
     # ------------------------------------------------------------- security
     @property

@@ -1,15 +1,20 @@
-"""How domain values not known to JSON are stored in events and snapshots."""
+"""How domain values not known to JSON are stored in events and snapshots.
+
+The Account's typed state (``ledger/domain/state.py``, ``idempotency.py``) is stored as short
+JSON lists: one callback and one small list per value, no dict of field names.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
-from ledger.domain.chain import compact_json_encoder
+from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
+from ledger.domain.state import Entry, Movements, ReversalRequest, RightTotals
+from ledger.perf.jsonfast import compact_json_encoder
 
 
 class DateAsISO(Transcoding):
@@ -30,10 +35,81 @@ class LotAsDict(Transcoding):
     name = "lot"
 
     def encode(self, obj: Lot) -> dict[str, Any]:
-        return asdict(obj)
+        # The same dict as dataclasses.asdict (a lot's fields are immutable values), read
+        # by the encoder at once: asdict copies every field recursively, per lot.
+        fields: dict[str, Any] = obj.__dict__
+        return fields
 
     def decode(self, data: dict[str, Any]) -> Lot:
         return Lot(**data)
+
+
+class RightTotalsAsList(Transcoding):
+    type = RightTotals
+    name = "right_totals"
+
+    def encode(self, obj: RightTotals) -> list[int]:
+        return obj.as_row()
+
+    def decode(self, data: list[int]) -> RightTotals:
+        return RightTotals.from_row(data)
+
+
+class EntryAsList(Transcoding):
+    type = Entry
+    name = "entry"
+
+    def encode(self, obj: Entry) -> list[Any]:
+        return obj.as_row()
+
+    def decode(self, data: list[Any]) -> Entry:
+        return Entry.from_row(data)
+
+
+class MovementsAsList(Transcoding):
+    type = Movements
+    name = "movements"
+
+    def encode(self, obj: Movements) -> list[list[Any]]:
+        return obj.as_rows()
+
+    def decode(self, data: list[list[Any]]) -> Movements:
+        return Movements.from_rows(data)
+
+
+class ReferencesAsList(Transcoding):
+    type = References
+    name = "references"
+
+    def encode(self, obj: References) -> list[list[str]]:
+        return obj.as_rows()
+
+    def decode(self, data: list[list[str]]) -> References:
+        return References.from_rows(data)
+
+
+class ReversalRequestAsList(Transcoding):
+    type = ReversalRequest
+    name = "reversal_request"
+
+    def encode(self, obj: ReversalRequest) -> list[Any]:
+        return obj.as_row()
+
+    def decode(self, data: list[Any]) -> ReversalRequest:
+        return ReversalRequest.from_row(data)
+
+
+def ledger_transcodings() -> tuple[Transcoding, ...]:
+    """Every transcoding the ledger adds to the library's defaults."""
+    return (
+        DateAsISO(),
+        LotAsDict(),
+        RightTotalsAsList(),
+        EntryAsList(),
+        MovementsAsList(),
+        ReferencesAsList(),
+        ReversalRequestAsList(),
+    )
 
 
 # The names under which the library's DatetimeAsISO and our DateAsISO store these types.

@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ledger.application import CommandOutcome, HistoryReport, Ledger
-from ledger.domain.account import Account, Provenance
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Education, Status
+from ledger.domain.command import Provenance
 from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import parse_insz
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ledger.catalogue import default_catalogue, load_catalogue
-from ledger.catalogue.loader import SHIPPED_RULES
+from ledger.catalogue.shipped import SHIPPED_RULES
 from ledger.domain.catalogue import (
     SOURCE_KINDS,
     CapCounts,

@@ -7,7 +7,8 @@ values of ``ledger.domain.catalogue``. Any problem is a ``CatalogueError`` namin
 the field path, for example ``catalogue file vov-hours.toml:
 versions[1].transitions.jobseeker.legal_basis: a forfeit must cite its legal basis``; every
 problem found in a file is listed, separated by ``; ``. The schema of the files, field by
-field, is in docs/catalogue.md.
+field, is in docs/catalogue.md. ``default_catalogue()`` skips this loader while the shipped
+folder's compiled form matches its files (``shipped.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
@@ -31,6 +31,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from ledger.catalogue.shipped import SHIPPED_RULES, rule_files
 from ledger.domain.catalogue import (
     SOURCE_KINDS,
     Cap,
@@ -49,7 +50,6 @@ from ledger.domain.catalogue import (
 )
 from ledger.domain.errors import CatalogueError
 
-SHIPPED_RULES: Traversable = files("ledger.catalogue").joinpath("rules")
 SECTOR_FUNDS_FILE = "sector-funds.toml"
 CODE_PATTERN = r"^[a-z0-9-]+$"
 JOINT_COMMITTEE_PATTERN = r"^[0-9]{3}(\.[0-9]{2})?$"
@@ -149,8 +149,8 @@ def load_catalogue(directory: Traversable | None = None) -> Catalogue:
     if not folder.is_dir():
         raise CatalogueError(f"catalogue directory {folder} not found")
     rights = {}
-    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
-        if path.name.endswith(".toml") and path.name != SECTOR_FUNDS_FILE:
+    for path in rule_files(folder):
+        if path.name != SECTOR_FUNDS_FILE:
             right = _load_right(path)
             rights[right.code] = right
     if not rights:

@@ -8,12 +8,12 @@ hash is over a canonical JSON form of the event's own fields, so anyone can reco
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import date, datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 from uuid import UUID
+
+from ledger.perf.jsonfast import compact_json_encoder
 
 GENESIS = ""
 
@@ -50,29 +50,7 @@ def _no_form(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} has no canonical JSON form")
 
 
-def compact_json_encoder(default: Callable[[Any], Any], sort_keys: bool) -> Callable[[Any], str]:
-    """``json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode``, made once.
-
-    ``JSONEncoder.encode`` builds a new C encoder on every call; hashing and storing run it
-    for every event written or read, so the C encoder is built here once and reused. Without
-    the C speed-ups (not CPython), the plain encoder does the same work.
-    """
-    if c_make_encoder is None:  # pragma: no cover - CPython always has it
-        encoder = json.JSONEncoder(
-            sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False, default=default
-        )
-        return encoder.encode
-    # markers=None: no circular-reference check; events and snapshots are trees.
-    chunks = c_make_encoder(
-        None, default, encode_basestring, None, ":", ",", sort_keys, False, True
-    )
-
-    def encode(value: Any) -> str:
-        return "".join(chunks(value, 0))
-
-    return encode
-
-
+# Every event written (and every event an audit reads) is hashed: the encoder is made once.
 _ENCODE = compact_json_encoder(_plain, sort_keys=True)
 
 

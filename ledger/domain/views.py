@@ -160,7 +160,7 @@ def history(events: Iterable[Account.Event]) -> list[HistoryEntry]:
                 reference=fields.get("reference"),
                 details={k: fields[k] for k in DETAIL_FIELDS if fields.get(k) is not None},
                 balance_after={
-                    right: {"usable": t["usable"], "suspended": t["suspended"]}
+                    right: {"usable": t.usable, "suspended": t.suspended}
                     for right, t in sorted(account.totals.items())
                 },
             )
@@ -205,7 +205,7 @@ def explain(events: Iterable[Account.Event], catalogue: Catalogue, right: str) -
     for event, account in replay(events):
         if event.__dict__.get("right") != right:
             continue
-        totals = dict(account.totals_for(right))
+        totals = account.totals_for(right).as_dict()
         steps.append(
             ExplainStep(
                 event_id=event.originator_version,

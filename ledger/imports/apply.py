@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from ledger.domain.account import Account, Provenance, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Catalogue, Status
+from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import (
     AccountNotFoundError,
     CapExceededError,

@@ -25,7 +25,8 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import RecordConflictError, StoredEvent
 
 from ledger.application import CONFLICT_RETRIES, SNAPSHOT_INTERVAL, Ledger
-from ledger.domain.account import Account, Result
+from ledger.domain.account import Account
+from ledger.domain.command import Result
 from ledger.domain.errors import LedgerError
 from ledger.imports.apply import ParsedLine, Target, apply_line, field_of
 from ledger.imports.cache import AccountCache

@@ -16,8 +16,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from ledger.application import Ledger
-from ledger.domain.account import Account, Result
+from ledger.domain.account import Account
 from ledger.domain.batch import FILE_PARTS, ImportedFile, file_id_for
+from ledger.domain.command import Result
 from ledger.domain.errors import LedgerError
 from ledger.imports.apply import ParsedLine, Target, apply_line, field_of
 from ledger.imports.rows import LINE, Problem

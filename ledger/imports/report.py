@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ledger.audit.report import neutralised
-from ledger.domain.account import Result
+from ledger.domain.command import Result
 from ledger.imports.rows import KINDS
 
 REJECTS_HEADER = ("line", "field", "reason", "original")

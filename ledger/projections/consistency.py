@@ -110,8 +110,6 @@ def compare_totals(
         sums[(right, state)] += remaining
     for right, totals in account.totals.items():
         for state in (LotState.USABLE.value, LotState.SUSPENDED.value):
-            mine = sums.get((right, state), 0)
-            if mine != totals[state]:
-                yield Finding(
-                    account_id, right, None, f"{state} total", str(mine), str(totals[state])
-                )
+            mine, held = sums.get((right, state), 0), getattr(totals, state)
+            if mine != held:
+                yield Finding(account_id, right, None, f"{state} total", str(mine), str(held))

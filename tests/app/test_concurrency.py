@@ -13,7 +13,8 @@ from uuid import UUID
 import pytest
 
 from ledger.application import ExpirySummary, Ledger
-from ledger.domain.account import Account, Result
+from ledger.domain.account import Account
+from ledger.domain.command import Result
 from ledger.domain.errors import AccountAlreadyOpenError
 from ledger.imports import loading
 from tests.app.citizens import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ledger.application import Ledger
-from ledger.domain.account import Result
+from ledger.domain.command import Result
 from tests.app.citizens import (
     EMPLOYER,
     INSZ,

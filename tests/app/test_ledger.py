@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from ledger.application import Ledger
-from ledger.domain.account import Result
+from ledger.domain.command import Result
 from ledger.domain.errors import AccountAlreadyOpenError
 from tests.app.citizens import (
     EMPLOYER,

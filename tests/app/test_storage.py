@@ -48,7 +48,7 @@ def test_an_account_with_hundreds_of_events_loads_the_same_as_a_full_replay(
     assert replayed is not None
     assert loaded.version == replayed.version == EVENTS
     assert loaded.__dict__ == replayed.__dict__
-    assert loaded.totals["vov-hours"]["usable"] == LOTS
+    assert loaded.totals["vov-hours"].usable == LOTS
 
 
 def test_snapshots_are_written_as_the_stream_grows_and_hold_the_replayed_state(

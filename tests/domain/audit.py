@@ -129,7 +129,7 @@ class CapCheck:
 
 
 def held(account: Account) -> dict[str, int]:
-    return {r: t["usable"] + t["suspended"] for r, t in account.totals.items()}
+    return {r: t.usable + t.suspended for r, t in account.totals.items()}
 
 
 def check_use(account: Account, event: Account.RightUsed, catalogue: Catalogue) -> None:
@@ -203,11 +203,11 @@ def check_totals(account: Account, events: list[Account.Event]) -> None:
         assert balanced(totals), (right, totals)
         sums = from_events.get(right, {})
         for key in ("granted", "used", "expired", "forfeited"):
-            assert totals[key] == sums.get(key, 0), (right, key, totals, sums)
+            assert getattr(totals, key) == sums.get(key, 0), (right, key, totals, sums)
         lots = account.lots_of(right)
         for state in (LotState.USABLE, LotState.SUSPENDED):
             held_in_state = sum(lot.remaining for lot in lots if lot.state == state)
-            assert held_in_state == totals[state.value], (right, state, totals)
+            assert held_in_state == getattr(totals, state.value), (right, state, totals)
 
 
 def check_lots(account: Account, catalogue: Catalogue) -> None:

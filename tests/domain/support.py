@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, uuid5
 import pytest
 
 from ledger.catalogue import default_catalogue
-from ledger.domain.account import Account, Provenance, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import (
     Cap,
     CapCounts,
@@ -31,7 +31,9 @@ from ledger.domain.catalogue import (
     TransitionPolicy,
     Unit,
 )
+from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import LedgerError
+from ledger.domain.state import RightTotals
 
 CATALOGUE = default_catalogue()
 INSZ = "93051822361"
@@ -127,17 +129,17 @@ def refused(
 
 
 def usable(account: Account, right: str) -> int:
-    return account.totals_for(right)["usable"]
+    return account.totals_for(right).usable
 
 
 def suspended(account: Account, right: str) -> int:
-    return account.totals_for(right)["suspended"]
+    return account.totals_for(right).suspended
 
 
-def balanced(totals: dict[str, int]) -> bool:
+def balanced(totals: RightTotals) -> bool:
     """Invariant 1: every unit granted is used, expired, forfeited or still held."""
-    held = totals["used"] + totals["expired"] + totals["forfeited"]
-    return totals["granted"] == held + totals["usable"] + totals["suspended"]
+    held = totals.used + totals.expired + totals.forfeited
+    return totals.granted == held + totals.usable + totals.suspended
 
 
 # --------------------------------------------------------------- a small test catalogue

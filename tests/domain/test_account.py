@@ -11,9 +11,10 @@ from datetime import date
 
 import pytest
 
-from ledger.domain.account import Account, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Education, ExpiryKind, ExpiryRule, Status
 from ledger.domain.chain import GENESIS
+from ledger.domain.command import Result
 from ledger.domain.errors import (
     AmountNotPositiveError,
     CapExceededError,
@@ -75,7 +76,7 @@ def test_a_grant_creates_a_usable_lot_with_the_expiry_and_version_of_its_rule() 
     assert granted.rule_version == "vov-hours@2021-09-01"
     lot = account.lots[f"{EMPLOYER}/g1"]
     assert (lot.remaining, lot.state, lot.valid_from) == (100, LotState.USABLE, SEP_2)
-    assert account.totals[VOV] == {
+    assert account.totals[VOV].as_dict() == {
         "granted": 100, "used": 0, "expired": 0, "forfeited": 0, "usable": 100, "suspended": 0
     }  # fmt: skip
 
@@ -229,7 +230,7 @@ def test_a_grant_in_a_status_that_suspends_the_right_creates_a_suspended_lot() -
     assert isinstance(suspended_, Account.RightSuspended)
     assert (suspended_.lot, suspended_.amount, suspended_.status) == (granted.lot, 30, "jobseeker")
     assert "private-sector employment" in suspended_.legal_basis
-    assert account.totals[VOV]["suspended"] == 30 and usable(account, VOV) == 0
+    assert account.totals[VOV].suspended == 30 and usable(account, VOV) == 0
 
 
 def test_a_grant_in_a_status_that_forfeits_the_right_is_refused() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger.domain.account import Account, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
+from ledger.domain.command import Result
 from ledger.domain.errors import (
     AlreadyReversedError,
     EntryNotFoundError,
@@ -62,7 +63,7 @@ def test_reversing_a_grant_takes_its_whole_lot_back() -> None:
     assert reversed_.restores == [[f"{EMPLOYER}/fed", -5, "reversed"]]
     assert reversed_.reason == "sent twice"
     assert account.lots[f"{EMPLOYER}/fed"].state == LotState.REVERSED
-    assert account.totals[FED_DAYS]["granted"] == 0 and usable(account, FED_DAYS) == 0
+    assert account.totals[FED_DAYS].granted == 0 and usable(account, FED_DAYS) == 0
     assert balanced(account.totals[FED_DAYS])
 
 
@@ -101,7 +102,7 @@ def test_reversing_a_use_gives_the_units_back_to_the_lots_it_drew_from() -> None
     assert reversed_.entry_event == "RightUsed" and reversed_.amount == 7
     assert reversed_.restores == [[f"{EMPLOYER}/a", 5, "usable"], [f"{EMPLOYER}/b", 2, "usable"]]
     assert [lot.remaining for lot in account.lots.values()] == [5, 5]
-    assert account.totals[VOV]["used"] == 0 and usable(account, VOV) == 10
+    assert account.totals[VOV].used == 0 and usable(account, VOV) == 10
 
 
 def test_a_reversed_use_no_longer_counts_toward_the_cap_on_uses() -> None:
@@ -155,7 +156,7 @@ def test_reversing_a_forfeit_after_the_return_to_work_makes_the_lot_usable() -> 
     (reversed_,) = account.collect_events()
     assert reversed_.entry_event == "RightForfeited"
     assert reversed_.restores == [[f"{EMPLOYER}/fed", 5, "usable"]]
-    assert account.totals[FED_DAYS]["forfeited"] == 0 and usable(account, FED_DAYS) == 5
+    assert account.totals[FED_DAYS].forfeited == 0 and usable(account, FED_DAYS) == 5
     assert balanced(account.totals[FED_DAYS])
 
 

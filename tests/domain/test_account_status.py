@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ledger.domain.account import Account, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
+from ledger.domain.command import Result
 from ledger.domain.errors import OutOfOrderError, ReferenceConflictError, StatusUnchangedError
 from ledger.domain.lots import LotState
 from tests.domain.support import (
@@ -85,7 +86,7 @@ def test_a_transition_keeps_the_balance_except_for_what_it_forfeits() -> None:
         assert held == usable(account, right) + suspended(account, right) + forfeited[right]
         assert balanced(account.totals[right])
     assert (usable(account, VOV), suspended(account, VOV)) == (0, 30)
-    assert account.totals[FED_DAYS]["forfeited"] == 5
+    assert account.totals[FED_DAYS].forfeited == 5
     assert usable(account, SECTOR) == 16
 
 
@@ -145,7 +146,7 @@ def test_a_transition_first_expires_the_lots_due_on_its_date() -> None:
     events = account.collect_events()
     assert names(events) == ["RightExpired", "StatusChanged", "RightForfeited"]
     assert events[0].lot == f"{EMPLOYER}/vov" and events[2].lot == f"{EMPLOYER}/fed"
-    assert account.totals[VOV]["expired"] == 10 and suspended(account, VOV) == 0
+    assert account.totals[VOV].expired == 10 and suspended(account, VOV) == 0
 
 
 def test_a_transition_to_the_current_status_is_refused() -> None:

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from ledger.domain.account import Account, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Catalogue, Status
+from ledger.domain.command import Result
 from ledger.domain.errors import (
     AmountNotPositiveError,
     CapExceededError,
@@ -62,7 +63,7 @@ def test_a_use_draws_earliest_expiry_first_and_records_the_lots_it_drew_from() -
     lot = f"{EMPLOYER}/{{}}".format
     assert used.draws == [[lot("early"), 5], [lot("late"), 5], [lot("never"), 2]]
     assert [x.remaining for x in account.lots.values()] == [0, 0, 3]
-    assert account.totals[TEST_RIGHT]["used"] == 12 and usable(account, TEST_RIGHT) == 3
+    assert account.totals[TEST_RIGHT].used == 12 and usable(account, TEST_RIGHT) == 3
 
 
 def test_lots_with_the_same_expiry_are_drawn_oldest_grant_first() -> None:
@@ -214,7 +215,7 @@ def test_expire_closes_every_open_lot_due_on_or_before_the_date() -> None:
     assert (expired.lot, expired.amount, expired.on) == (f"{EMPLOYER}/vov", 6, date(2025, 9, 1))
     assert (expired.actor, expired.rule_version) == ("batch:expiry", "vov-hours@2021-09-01")
     assert account.lots[f"{EMPLOYER}/vov"].state == LotState.EXPIRED
-    assert account.totals[VOV]["expired"] == 6 and usable(account, VOV) == 0
+    assert account.totals[VOV].expired == 6 and usable(account, VOV) == 0
     assert usable(account, FED_DAYS) == 2
 
 
@@ -248,7 +249,7 @@ def test_a_suspended_lot_expires_too() -> None:
 
     account.expire(date(2025, 9, 1), ACTOR)
 
-    assert account.totals[VOV]["expired"] == 10 and account.totals[VOV]["suspended"] == 0
+    assert account.totals[VOV].expired == 10 and account.totals[VOV].suspended == 0
 
 
 def test_a_command_first_expires_what_is_due_on_its_date() -> None:

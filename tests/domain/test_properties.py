@@ -17,8 +17,9 @@ from uuid import NAMESPACE_URL, uuid5
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.domain.account import Account, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
+from ledger.domain.command import Result
 from ledger.domain.errors import (
     InsufficientBalanceError,
     LedgerError,
@@ -174,7 +175,7 @@ class History:
 
     def back_date(self, draw: Draw, on: date) -> None:
         day = self.account.last_on - timedelta(days=draw(st.integers(1, 90)))
-        open_entries = [int(v) for v, e in self.account.entries.items() if not e.get("reversed")]
+        open_entries = [int(v) for v, e in self.account.entries.items() if not e.reversed]
         kind = draw(st.sampled_from(["status", "grant", "use", "reverse"]))
         if day < date(2019, 9, 1) or (kind == "reverse" and not open_entries):
             kind = "status"  # the others would be refused for another reason first

@@ -22,7 +22,9 @@ STDLIB = {
     "datetime", "decimal", "enum", "functools", "hashlib", "hmac", "itertools", "json",
     "math", "operator", "re", "string", "types", "typing", "unicodedata", "uuid",
 }  # fmt: skip
-PURE_PACKAGES = ("eventsourcing.domain", "stdnum", "ledger.domain")
+# ledger.perf.jsonfast: the one compact JSON encoder (stdlib only; checked below), which the
+# hash chain shares with the store's transcoder.
+PURE_PACKAGES = ("eventsourcing.domain", "stdnum", "ledger.domain", "ledger.perf.jsonfast")
 # Calls that read the clock, make random ids or do I/O, by the name they are called with.
 IMPURE_CALLS = {"today", "now", "utcnow", "uuid1", "uuid4", "open", "print", "input"}
 
@@ -130,3 +132,12 @@ def test_the_checker_accepts_the_pure_imports() -> None:
     )
 
     assert impurities(source) == []
+
+
+def test_the_json_encoder_the_domain_shares_is_pure_too() -> None:
+    import ledger.perf.jsonfast
+
+    source = Path(ledger.perf.jsonfast.__file__).read_text(encoding="utf-8")
+
+    assert impurities(source) == []
+    assert all(m.split(".")[0] in STDLIB for m in imported_modules(ast.parse(source)))

@@ -16,8 +16,9 @@ from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, UUI
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Education, Status
 from ledger.domain.chain import GENESIS, event_hash
+from ledger.domain.state import EntryKind
 from ledger.domain.views import balances, effective_until, known_at, rebuild
-from ledger.transcodings import DateAsISO, LotAsDict
+from ledger.transcodings import ledger_transcodings
 from tests.domain.support import (
     ACTOR,
     CATALOGUE,
@@ -55,7 +56,7 @@ def a_full_story() -> tuple[Account, list[Account.Event]]:
     use(account, VOV, 10, date(2024, 10, 1), "u1")
     use(account, FED_DAYS, 2, date(2024, 10, 2), "u2")
     change(account, Status.JOBSEEKER, date(2025, 1, 6))
-    forfeit = next(int(v) for v, entry in account.entries.items() if entry["kind"] == "forfeit")
+    forfeit = next(int(v) for v, e in account.entries.items() if e.kind is EntryKind.FORFEIT)
     account.reverse(CATALOGUE, forfeit, "temporary layoff", date(2025, 2, 3), ACTOR)
     change(account, Status.EMPLOYEE, date(2025, 3, 3))
     use(account, VOV, 5, date(2025, 3, 10), "u3")
@@ -84,7 +85,7 @@ def test_replaying_the_events_into_a_fresh_account_gives_the_live_state() -> Non
 def transcoder() -> JSONTranscoder:
     """The application's transcodings: the library's defaults plus the ledger's own."""
     json = JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DatetimeAsISO(), DateAsISO(), LotAsDict()):
+    for transcoding in (UUIDAsHex(), DatetimeAsISO(), *ledger_transcodings()):
         json.register(transcoding)
     return json
 

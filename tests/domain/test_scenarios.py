@@ -89,7 +89,7 @@ def test_vov_is_suspended_out_of_work_and_usable_again_on_return_before_1_septem
         for right, balance in rights.items():
             assert career.balance_on(day, right) == balance, (day, right)
     vov = career.account.totals[VOV]
-    assert (vov["granted"], vov["used"], vov["usable"]) == (125, 24, 101)
+    assert (vov.granted, vov.used, vov.usable) == (125, 24, 101)
 
 
 def test_vov_suspended_past_the_end_of_the_school_year_expires() -> None:
@@ -102,7 +102,7 @@ def test_vov_suspended_past_the_end_of_the_school_year_expires() -> None:
     assert career.balance_on(date(2025, 8, 31), VOV) == (0, 101)
     assert career.balance_on(date(2025, 10, 1), VOV) == (0, 0)
     vov = career.account.totals[VOV]
-    assert (vov["granted"], vov["used"], vov["expired"], vov["usable"]) == (125, 24, 101, 0)
+    assert (vov.granted, vov.used, vov.expired, vov.usable) == (125, 24, 101, 0)
 
 
 def test_federal_days_are_forfeited_on_leaving_employment_citing_the_arbeidsdeal() -> None:

@@ -10,8 +10,9 @@ import pytest
 
 from ledger.application import SNAPSHOT_INTERVAL, Ledger
 from ledger.catalogue import default_catalogue
-from ledger.domain.account import Account, Provenance, Result
+from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
+from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import LedgerError
 from ledger.imports.apply import ParsedLine, Target, apply_line
 from ledger.imports.loading import load_accounts

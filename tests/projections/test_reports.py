@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 from cli.output import echo_csv
-from ledger.domain.account import Provenance
+from ledger.domain.command import Provenance
 from ledger.projections import reports
 from ledger.projections.runner import catch_up_all
 from tests.builders import EMPLOYER, HIGH, script_history

@@ -9,7 +9,8 @@ from uuid import uuid4
 import pytest
 
 from ledger.application import Ledger
-from ledger.domain.account import Account, person_of
+from ledger.domain.account import Account
+from ledger.domain.actors import person_of
 from ledger.domain.catalogue import Status
 from ledger.domain.errors import (
     FourEyesError,
@@ -133,7 +134,7 @@ def test_requests_and_approvals_replay_to_the_same_state() -> None:
 
     assert replayed is not None
     assert live_state(replayed) == live_state(account)
-    assert replayed.requests[str(request)]["approved"] is True
+    assert replayed.requests[str(request)].approved is True
 
 
 def test_person_of_drops_only_the_role_the_application_added() -> None:

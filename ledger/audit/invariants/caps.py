@@ -30,7 +30,7 @@ def check_caps(stream: StreamAudit, event: CappedEvent, counts: CapCounts, book:
     key, caps = book.caps_counting(event.right, rule, counts)
     if not caps:
         return
-    movements = stream.account.movements.get(key, [])
+    movements = stream.account.movements.get(key)
     for sum_key, cap in caps:
         start, end = book.window(cap, event.on)
         total = window_total(stream, sum_key, movements, start, end, event.on)

@@ -24,9 +24,11 @@ from ledger.audit.invariants.transitions import (
     open_transition,
 )
 from ledger.audit.invariants.uses import use_after, use_before
-from ledger.domain.account import REVERSIBLE, Account
+from ledger.domain.account import Account
 from ledger.domain.catalogue import CapCounts, Catalogue, Outcome
 from ledger.domain.lots import OPEN_STATES
+from ledger.domain.reversals import REVERSIBLE
+from ledger.domain.state import Entry, EntryKind
 
 # The invariant a record that cannot be checked at all is reported under.
 CHECKED_FOR = {
@@ -135,7 +137,7 @@ class RuleChecks:
     def reversal_before(self, stream: StreamAudit, event: Account.EntryReversed) -> bool:
         assert stream.account is not None
         entry = stream.account.entries.get(str(event.entry))
-        if entry is None or entry.get("reversed"):
+        if entry is None or entry.reversed:
             state = "no reversible entry" if entry is None else "already reversed"
             stream.find(
                 Invariant.CONSERVATION,
@@ -143,11 +145,11 @@ class RuleChecks:
                 expected="a grant, use or forfeit not reversed yet",
                 found=state,
             )
-        elif REVERSIBLE[entry["kind"]] != event.entry_event:
+        elif REVERSIBLE[entry.kind] != event.entry_event:
             stream.find(
                 Invariant.CONSERVATION,
                 f"it names event {event.entry} a {event.entry_event}",
-                expected=REVERSIBLE[entry["kind"]],
+                expected=REVERSIBLE[entry.kind],
                 found=event.entry_event,
             )
         elif event.amount != (undone := reversed_amount(stream.account, entry)):
@@ -196,13 +198,13 @@ class RuleChecks:
         open_transition(stream, still_open, event.to_status)
 
 
-def reversed_amount(account: Account, entry: dict[str, Any]) -> int:
+def reversed_amount(account: Account, entry: Entry) -> int:
     """What reversing the entry moves back: the grant's lot, the use's draws, the forfeit."""
-    if entry["kind"] == "grant":
-        return int(account.lots[entry["lot"]].amount)
-    if entry["kind"] == "use":
-        return sum(taken for _, taken in entry["draws"])
-    return int(entry["amount"])
+    if entry.kind is EntryKind.GRANT:
+        return int(account.lots[str(entry.lot)].amount)
+    if entry.kind is EntryKind.USE:
+        return sum(taken for _, taken in entry.draws or ())
+    return int(entry.amount or 0)
 
 
 def unreadable(stream: StreamAudit, kind: type, error: Exception) -> bool:

@@ -44,8 +44,8 @@ def compare_totals(stream: StreamAudit, right: str, flows: list[int]) -> bool:
     """The aggregate's totals equal the sums of the event amounts; False (and a finding)
     when they do not."""
     assert stream.account is not None
-    totals = stream.account.totals.get(right) or dict.fromkeys(FLOW_NAMES, 0)
-    found = [totals[name] for name in FLOW_NAMES]
+    totals = stream.account.totals.get(right)
+    found = [getattr(totals, name) for name in FLOW_NAMES] if totals else [0] * len(FLOW_NAMES)
     if found == flows:
         return True
     stream.find(
@@ -68,8 +68,8 @@ def compare_balances(stream: StreamAudit) -> None:
         if right in stream.drifted or not compare_totals(stream, right, flows):
             continue
         granted, used, expired, forfeited = flows
-        totals = account.totals.get(right, {})
-        held = totals.get("usable", 0) + totals.get("suspended", 0)
+        totals = account.totals.get(right)
+        held = totals.usable + totals.suspended if totals else 0
         in_lots = sum(
             lot.remaining
             for lot in account.lots.values()
@@ -95,12 +95,12 @@ def totals_of(stream: StreamAudit) -> list[RightTotals]:
             stream.citizen,
             stream.account_id.hex,
             right,
-            totals["granted"],
-            totals["used"],
-            totals["expired"],
-            totals["forfeited"],
-            totals["usable"],
-            totals["suspended"],
+            totals.granted,
+            totals.used,
+            totals.expired,
+            totals.forfeited,
+            totals.usable,
+            totals.suspended,
             stream.account.version,
         )
         for right, totals in sorted(stream.account.totals.items())

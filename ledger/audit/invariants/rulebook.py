@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from ledger.domain.catalogue import Cap, CapCounts, Catalogue, Outcome, RuleVersion, Status
+from ledger.domain.state import MovementKey
 
 # A cap as the audit sums it: where its running sum is kept in a stream, and the cap.
 KeyedCap = tuple[str, Cap]
@@ -19,7 +20,7 @@ class RuleBook:
         self._usable: dict[str, frozenset[str]] = {}
         self._outcome: dict[tuple[str, str], Outcome] = {}
         self._window: dict[tuple[int, date], tuple[date, date]] = {}
-        self._caps: dict[tuple[str, str, CapCounts], tuple[str, tuple[KeyedCap, ...]]] = {}
+        self._caps: dict[tuple[str, str, CapCounts], tuple[MovementKey, tuple[KeyedCap, ...]]] = {}
 
     def version_on(self, right: str, on: date) -> RuleVersion:
         """The rule of ``right`` in force on ``on`` (errors as the catalogue raises them)."""
@@ -53,14 +54,14 @@ class RuleBook:
 
     def caps_counting(
         self, right: str, rule: RuleVersion, counts: CapCounts
-    ) -> tuple[str, tuple[KeyedCap, ...]]:
+    ) -> tuple[MovementKey, tuple[KeyedCap, ...]]:
         """The key under which ``Account.movements`` keeps what these caps sum, and the
         rule's caps on ``counts``, each with the key of its running sum in a stream."""
         found = self._caps.get((right, rule.id, counts))
         if found is None:
-            movements = f"{right}|{counts.value}"
+            movements = MovementKey(right, counts)
             caps = tuple(
-                (f"{movements}|{number}", cap)
+                (f"{right}|{counts.value}|{number}", cap)
                 for number, cap in enumerate(rule.caps)
                 if cap.counts is counts
             )

@@ -13,6 +13,7 @@ from typing import Any
 from ledger.audit.findings import Invariant
 from ledger.audit.invariants.stream import StreamAudit
 from ledger.audit.records import SnapshotIndex, Undecodable
+from ledger.domain.account import Account
 from ledger.domain.chain import canonical
 
 NOT_STATE = ("_id", "_version", "_pending_events")  # what Snapshot.take leaves out
@@ -23,8 +24,8 @@ def compare_snapshot(stream: StreamAudit, snapshots: SnapshotIndex) -> None:
     version = stream.version
     try:
         snapshot = snapshots.fetch(stream.account_id, version)
-        stored = dict(snapshot.state)
-    except (Undecodable, AttributeError, TypeError) as error:
+        stored = current_shape(dict(snapshot.state))
+    except (Undecodable, AttributeError, TypeError, KeyError, ValueError) as error:
         stream.find(
             Invariant.REPLAY_SNAPSHOT_PROJECTIONS,
             f"the snapshot at this event cannot be read ({error})",
@@ -40,6 +41,16 @@ def compare_snapshot(stream: StreamAudit, snapshots: SnapshotIndex) -> None:
         )
     if stream.replaying and stream.account is not None:
         compare_state(stream, stored, version)
+
+
+def current_shape(state: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's state as the Account's current class version holds it (what
+    ``Snapshot.mutate`` does before it restores an account)."""
+    version = state.pop("class_version", 1)
+    while version < Account.class_version:
+        getattr(Account, f"upcast_v{version}_v{version + 1}")(state)
+        version += 1
+    return state
 
 
 def compare_state(stream: StreamAudit, stored: dict[str, Any], version: int) -> None:

@@ -16,6 +16,7 @@ from ledger.audit.findings import Finding, Invariant
 from ledger.audit.invariants.state import Transition, WindowSum
 from ledger.audit.records import decode_failure
 from ledger.domain.account import Account
+from ledger.domain.batch import ChainedEvent
 from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.identifiers import Insz
 
@@ -180,13 +181,13 @@ _BASE_MUTATE: dict[type, Callable[[Any, Any], Any]] = {}
 def base_mutate(kind: type) -> Callable[[Any, Any], Any]:
     """The aggregate's own ``mutate`` for this event class, minus its hashing for an
     account's events (the audit has just computed the hash itself): the next ``mutate``
-    after ``Account.Event`` in the MRO. Other streams (import batches) are few and replay
-    with their own ``mutate``."""
+    after ``ChainedEvent`` (which hashes) in the MRO. Other streams (import batches) are
+    few and replay with their own ``mutate``."""
     found = _BASE_MUTATE.get(kind)
     if found is None:
         mutate = getattr(kind, "mutate")  # noqa: B009 (any class a record may name)
         if issubclass(kind, Account.Event):
-            mutate = super(Account.Event, kind).mutate
+            mutate = super(ChainedEvent, kind).mutate
         found = _BASE_MUTATE[kind] = mutate
     return found
 

@@ -25,7 +25,7 @@ OutcomeEvent = Account.RightTransferred | Account.RightSuspended | Account.Right
 
 
 def open_balance(account: Account) -> int:
-    return sum(t["usable"] + t["suspended"] for t in account.totals.values())
+    return sum(t.usable + t.suspended for t in account.totals.values())
 
 
 def open_transition(stream: StreamAudit, lots: list[str], status: str) -> None:

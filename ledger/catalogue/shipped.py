@@ -1,0 +1,185 @@
+"""The shipped catalogue's compiled form: the validated catalogue, ready to use, as JSON.
+
+Validating the rule files with pydantic (``loader.py``) costs every command tens of
+milliseconds at start-up, most of it building the pydantic models. The shipped files change
+only with a release, so ``python -m ledger.catalogue.compile`` validates them once and writes
+the resulting domain values to ``rules/compiled.json``, committed and shipped beside them.
+
+The file is stamped with ``rules_stamp``: a SHA-256 over the name and exact bytes of every
+``*.toml`` in the folder and ``FORMAT_VERSION``. ``read_compiled`` serves it only while the
+stamp matches the files on disk, so an edited, added or removed rule file is never answered
+from a stale compiled form: it gets ``None`` and the caller validates the files as before.
+A test keeps the committed file equal to what the validating loader builds today.
+
+JSON rather than pickle: it holds data only (nothing in it can run code), its diff is
+reviewable beside the TOML diff, and it maps field by field onto the frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from types import MappingProxyType
+from typing import Any
+
+from ledger.domain.catalogue import (
+    Cap,
+    CapCounts,
+    CapPeriod,
+    Catalogue,
+    ExpiryKind,
+    ExpiryRule,
+    Outcome,
+    RightType,
+    RuleVersion,
+    SectorFund,
+    Status,
+    TransitionPolicy,
+    Unit,
+)
+
+SHIPPED_RULES: Traversable = files("ledger.catalogue").joinpath("rules")
+COMPILED_FILE = "compiled.json"
+# Bump on any change to the JSON shape below or to what the loader builds from a file:
+# every committed compiled form then stops matching until it is regenerated.
+FORMAT_VERSION = 1
+
+Json = dict[str, Any]
+
+
+def rule_files(folder: Traversable) -> list[Traversable]:
+    """The rule files the loader reads, in the order it reads them."""
+    return sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".toml")),
+        key=lambda entry: entry.name,
+    )
+
+
+def rules_stamp(folder: Traversable) -> str:
+    """SHA-256 over the format version and every rule file's name and bytes."""
+    digest = hashlib.sha256(f"llr-catalogue-format-{FORMAT_VERSION}\n".encode())
+    for entry in rule_files(folder):
+        content, name = entry.read_bytes(), entry.name.encode()
+        # Lengths first, so that no two different folders feed the digest the same bytes.
+        digest.update(b"%d %d\n" % (len(name), len(content)) + name + content)
+    return digest.hexdigest()
+
+
+def read_compiled(folder: Traversable) -> Catalogue | None:
+    """The compiled catalogue in ``folder`` if it matches the rule files there, else None."""
+    try:
+        compiled = json.loads(folder.joinpath(COMPILED_FILE).read_bytes())
+        if not isinstance(compiled, dict) or compiled.get("stamp") != rules_stamp(folder):
+            return None
+        return catalogue_from_json(compiled)
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        return None  # missing or damaged: the caller validates the rule files instead
+
+
+# --- JSON -> domain values (the data was validated when it was compiled) -------------------
+
+
+def catalogue_from_json(compiled: Json) -> Catalogue:
+    rights = {right["code"]: _right(right) for right in compiled["rights"]}
+    funds = {
+        fund["code"]: SectorFund(fund["code"], fund["name"], tuple(fund["joint_committees"]))
+        for fund in compiled["sector_funds"]
+    }
+    return Catalogue(rights=MappingProxyType(rights), sector_funds=MappingProxyType(funds))
+
+
+def _right(right: Json) -> RightType:
+    code, unit = right["code"], Unit(right["unit"])
+    versions = tuple(_version(code, unit, version) for version in right["versions"])
+    return RightType(code=code, name=right["name"], unit=unit, versions=versions)
+
+
+def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
+    transitions = {
+        Status(status): TransitionPolicy(Outcome(policy["outcome"]), policy["legal_basis"])
+        for status, policy in version["transitions"].items()
+    }
+    return RuleVersion(
+        right=code,
+        effective_from=date.fromisoformat(version["effective_from"]),
+        unit=unit,
+        sources=frozenset(version["sources"]),
+        transitions=MappingProxyType(transitions),
+        expiry=_expiry(version["expiry"]),
+        caps=tuple(_cap(cap) for cap in version["caps"]),
+        summary=version["summary"],
+        references=tuple(version["references"]),
+    )
+
+
+def _expiry(expiry: Json) -> ExpiryRule:
+    on = expiry["on"]
+    kind = ExpiryKind(expiry["kind"])
+    return ExpiryRule(kind, expiry["months"], None if on is None else date.fromisoformat(on))
+
+
+def _cap(cap: Json) -> Cap:
+    counts, period = CapCounts(cap["counts"]), CapPeriod(cap["period"])
+    return Cap(counts, period, cap["limit"], cap["basis"], cap["years"])
+
+
+# --- domain values -> JSON (what ``python -m ledger.catalogue.compile`` writes) ------------
+
+
+def catalogue_to_json(catalogue: Catalogue, stamp: str) -> Json:
+    return {
+        "format": FORMAT_VERSION,
+        "stamp": stamp,
+        "rights": [_right_json(right) for right in catalogue.rights.values()],
+        "sector_funds": [
+            {"code": f.code, "name": f.name, "joint_committees": list(f.joint_committees)}
+            for f in catalogue.sector_funds.values()
+        ],
+    }
+
+
+def _right_json(right: RightType) -> Json:
+    return {
+        "code": right.code,
+        "name": right.name,
+        "unit": right.unit.value,
+        "versions": [_version_json(version) for version in right.versions],
+    }
+
+
+def _version_json(version: RuleVersion) -> Json:
+    expiry = version.expiry
+    return {
+        "effective_from": version.effective_from.isoformat(),
+        "sources": sorted(version.sources),
+        "transitions": {
+            status.value: {"outcome": policy.outcome.value, "legal_basis": policy.legal_basis}
+            for status, policy in version.transitions.items()
+        },
+        "expiry": {
+            "kind": expiry.kind.value,
+            "months": expiry.months,
+            "on": None if expiry.on is None else expiry.on.isoformat(),
+        },
+        "caps": [_cap_json(cap) for cap in version.caps],
+        "summary": version.summary,
+        "references": list(version.references),
+    }
+
+
+def _cap_json(cap: Cap) -> Json:
+    return {
+        "counts": cap.counts.value,
+        "period": cap.period.value,
+        "limit": cap.limit,
+        "basis": cap.basis,
+        "years": cap.years,
+    }
+
+
+def compiled_text(catalogue: Catalogue, stamp: str) -> str:
+    """The exact text of the compiled file: stable, so regenerating it changes no byte."""
+    return json.dumps(catalogue_to_json(catalogue, stamp), indent=1, ensure_ascii=False) + "\n"

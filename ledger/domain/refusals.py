@@ -1,0 +1,128 @@
+"""The rules a command checks before it triggers anything; each raises the refusal.
+
+Pure functions over the parts of an account they read, so a command checks every rule
+first and a refused command leaves the account exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import NoReturn
+
+from ledger.domain.catalogue import CapCounts, RuleVersion
+from ledger.domain.errors import (
+    AmountNotPositiveError,
+    CapExceededError,
+    EntryNotFoundError,
+    ExpiryBeyondRuleError,
+    InsufficientBalanceError,
+    InvalidInputError,
+    NotReversibleError,
+    OutOfOrderError,
+    SourceNotAllowedError,
+)
+from ledger.domain.lots import Lot, LotState
+from ledger.domain.state import MovementKey, Movements
+
+
+def check_in_order(on: date, opened_on: date, last_on: date) -> None:
+    if on < opened_on:
+        raise OutOfOrderError(f"date {on} is before the account was opened ({opened_on})")
+    if on < last_on:
+        raise OutOfOrderError(
+            f"date {on} is before the latest fact on this account ({last_on}); "
+            "business time on an account only moves forward: reverse later entries "
+            "and enter them again instead"
+        )
+
+
+def check_amount(amount: int) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise AmountNotPositiveError(
+            f"amount {amount!r}: must be a whole number of units greater than zero"
+        )
+
+
+def check_source(rule: RuleVersion, source: str) -> None:
+    kind = source.split(":", 1)[0]
+    if kind not in rule.sources:
+        raise SourceNotAllowedError(
+            f"source {source!r} may not grant {rule.right!r} under {rule.id} "
+            f"(allowed: {', '.join(sorted(rule.sources))})"
+        )
+
+
+def checked_expiry(rule: RuleVersion, on: date, asked: date | None) -> date | None:
+    by_rule = rule.expiry.expires_on(on)
+    if by_rule is not None and by_rule <= on:
+        # A fixed end date the grant is not before: the lot could never be used.
+        raise ExpiryBeyondRuleError(
+            f"a grant on {on} under {rule.id} would expire on {by_rule}, before it could "
+            "be used; no grant is possible on or after that date"
+        )
+    if asked is None:
+        return by_rule
+    if asked <= on:
+        raise ExpiryBeyondRuleError(
+            f"expiry {asked} must be after the grant date {on} (the expiry date is the "
+            "first day the lot is no longer usable)"
+        )
+    if by_rule is not None and asked > by_rule:
+        raise ExpiryBeyondRuleError(
+            f"expiry {asked} is later than {rule.id} allows for a grant on {on} "
+            f"({rule.expiry.kind.value}: {by_rule})"
+        )
+    return asked
+
+
+def check_caps(
+    movements: Movements, rule: RuleVersion, counts: CapCounts, on: date, amount: int
+) -> None:
+    moves = movements.get(MovementKey(rule.right, counts))
+    for cap in rule.caps:
+        if cap.counts is not counts:
+            continue
+        start, end = cap.window(on)
+        so_far = sum(n for day, n in moves if start <= day < end)
+        if so_far + amount > cap.limit:
+            raise CapExceededError(
+                f"{amount} {rule.unit.value} of {rule.right!r} on {on} exceeds the cap "
+                f"({cap.describe()}): {so_far} already from {start} to {end}; "
+                f"basis: {cap.basis}"
+            )
+
+
+def check_balance(lots: Iterable[Lot], right: str, amount: int, on: date) -> None:
+    lots = list(lots)
+    usable = sum(lot.remaining for lot in lots if lot.is_usable_on(on))
+    if amount > usable:
+        suspended = sum(
+            lot.remaining for lot in lots if lot.state == LotState.SUSPENDED and not lot.is_due(on)
+        )
+        extra = f" ({suspended} more are suspended)" if suspended else ""
+        raise InsufficientBalanceError(
+            f"a use of {amount} of {right!r} on {on} exceeds the usable balance of {usable}{extra}"
+        )
+
+
+def require_reference(
+    source: str | None, reference: str | None, source_required: bool
+) -> tuple[str, str]:
+    if source_required and not source:
+        raise InvalidInputError("a grant needs a source")
+    if not reference or not reference.strip():
+        raise InvalidInputError("the entry needs a reference (the sender's own id for it)")
+    return source or "", reference
+
+
+def refuse_unknown_entry(version: int, last_version: int) -> NoReturn:
+    # Tell "no such event" apart from "an event of a kind that cannot be reversed".
+    if 1 <= version <= last_version:
+        raise NotReversibleError(
+            f"event {version} is not a grant, use or forfeit; only those can be reversed "
+            "(a status change is corrected by another status change)"
+        )
+    raise EntryNotFoundError(
+        f"event {version}: no event with that id on this account (it has {last_version})"
+    )

@@ -1,0 +1,206 @@
+"""The typed parts of an Account's state besides its lots: running totals per right, the
+reversible entries, the movements caps sum over, and the reversal requests.
+
+Each is a small value the account's events assign to. They are stored in snapshots through
+the transcodings in ``ledger/transcodings.py``, each as a short JSON list (``as_row``/
+``from_row``), and built from the older dict shape by ``Account.upcast_v1_v2``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, NamedTuple, Protocol
+
+from ledger.domain.catalogue import CapCounts
+from ledger.domain.idempotency import References
+from ledger.domain.lots import Lot
+
+TOTAL_KEYS = ("granted", "used", "expired", "forfeited", "usable", "suspended")
+
+
+@dataclass(slots=True)
+class RightTotals:
+    """Invariant 1 per right: granted = used + expired + forfeited + usable + suspended."""
+
+    granted: int = 0
+    used: int = 0
+    expired: int = 0
+    forfeited: int = 0
+    usable: int = 0
+    suspended: int = 0
+
+    def add(self, key: str, units: int) -> None:
+        """Add to the total named ``key`` (a lot state or a ``TOTAL_KEYS`` name)."""
+        setattr(self, key, getattr(self, key) + units)
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(zip(TOTAL_KEYS, self.as_row(), strict=True))
+
+    def as_row(self) -> list[int]:
+        return [self.granted, self.used, self.expired, self.forfeited, self.usable, self.suspended]
+
+    @classmethod
+    def from_row(cls, row: list[int]) -> RightTotals:
+        return cls(*row)
+
+
+class EntryKind(StrEnum):
+    """The entries a reversal can compensate, by the event that made them."""
+
+    GRANT = "grant"
+    USE = "use"
+    FORFEIT = "forfeit"
+
+
+@dataclass(slots=True)
+class Entry:
+    """A reversible entry: a grant names its lot, a use its draws and date, a forfeit its
+    lot and the units it took."""
+
+    kind: EntryKind
+    lot: str | None = None
+    amount: int | None = None
+    on: date | None = None
+    draws: list[list[Any]] | None = None  # [[lot_id, units], ...] of a use
+    reversed: bool = False
+
+    def as_row(self) -> list[Any]:
+        return [self.kind.value, self.lot, self.amount, self.on, self.draws, self.reversed]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Entry:
+        kind, lot, amount, on, draws, reversed_ = row
+        return cls(_KIND_OF[kind], lot, amount, on, draws, reversed_)
+
+    @classmethod
+    def from_v1(cls, entry: dict[str, Any]) -> Entry:
+        return cls(
+            EntryKind(entry["kind"]),
+            lot=entry.get("lot"),
+            amount=entry.get("amount"),
+            on=entry.get("on"),
+            draws=entry.get("draws"),
+            reversed=bool(entry.get("reversed", False)),
+        )
+
+
+_KIND_OF = {kind.value: kind for kind in EntryKind}  # a look-up, faster than EntryKind(text)
+
+
+class MovementKey(NamedTuple):
+    """What a cap sums over: the grants or the uses of one right."""
+
+    right: str
+    counts: CapCounts
+
+
+class Movements:
+    """Dated amounts per right and kind (``MovementKey``): what caps sum over. A reversal
+    adds a negative movement on the date of the entry it reverses."""
+
+    __slots__ = ("by_key",)
+
+    def __init__(self, by_key: dict[MovementKey, list[list[Any]]] | None = None) -> None:
+        self.by_key: dict[MovementKey, list[list[Any]]] = {} if by_key is None else by_key
+
+    def add(self, right: str, counts: CapCounts, on: date, amount: int) -> None:
+        key = MovementKey(right, counts)
+        found = self.by_key.get(key)
+        if found is None:
+            self.by_key[key] = [[on, amount]]
+        else:
+            found.append([on, amount])
+
+    def get(self, key: MovementKey) -> list[list[Any]]:
+        """``[[date, amount], ...]`` in the order they happened; empty when none."""
+        return self.by_key.get(key, [])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Movements) and self.by_key == other.by_key
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"Movements({self.by_key!r})"
+
+    def as_rows(self) -> list[list[Any]]:
+        return [[key.right, key.counts.value, moves] for key, moves in self.by_key.items()]
+
+    @classmethod
+    def from_rows(cls, rows: list[list[Any]]) -> Movements:
+        return cls({MovementKey(right, CapCounts(c)): moves for right, c, moves in rows})
+
+    @classmethod
+    def from_v1(cls, movements: dict[str, list[list[Any]]]) -> Movements:
+        """From ``{"right|grants": [...]}``; a right's name may hold a ``|``, a count not."""
+        found: dict[MovementKey, list[list[Any]]] = {}
+        for key, moves in movements.items():
+            right, counts = key.rsplit("|", 1)
+            found[MovementKey(right, CapCounts(counts))] = moves
+        return cls(found)
+
+
+@dataclass(slots=True)
+class ReversalRequest:
+    """Four eyes: a reversal asked for by one person, waiting for another's approval."""
+
+    entry: int
+    reason: str
+    actor: str
+    on: date
+    approved: bool = False
+
+    def as_row(self) -> list[Any]:
+        return [self.entry, self.reason, self.actor, self.on, self.approved]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> ReversalRequest:
+        return cls(*row)
+
+
+class AccountState(Protocol):
+    """What the Account's command mixins (``ledger.domain.writes``, ``.reversals``) use of
+    the Account: its state, its event classes and the methods that trigger them."""
+
+    status: str
+    opened_on: date
+    last_on: date
+    lots: dict[str, Lot]
+    totals: dict[str, RightTotals]
+    movements: Movements
+    entries: dict[str, Entry]
+    references: References
+    reversal_requests: dict[str, ReversalRequest]
+
+    @property
+    def version(self) -> int: ...
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
+
+    def expire_due(self, day: date, actor: str) -> int: ...
+
+    def lots_of(self, right: str) -> list[Lot]: ...
+
+    # The Account's nested event classes (their topics are stored: they live in account.py).
+    @property
+    def StatusChanged(self) -> type[Any]: ...
+    @property
+    def RightGranted(self) -> type[Any]: ...
+    @property
+    def RightUsed(self) -> type[Any]: ...
+    @property
+    def RightTransferred(self) -> type[Any]: ...
+    @property
+    def RightSuspended(self) -> type[Any]: ...
+    @property
+    def RightForfeited(self) -> type[Any]: ...
+    @property
+    def RightExpired(self) -> type[Any]: ...
+    @property
+    def EntryReversed(self) -> type[Any]: ...
+    @property
+    def ReversalRequested(self) -> type[Any]: ...
+    @property
+    def ReversalApproved(self) -> type[Any]: ...
