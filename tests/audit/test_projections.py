@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from ledger.application import Ledger
 from ledger.audit import Invariant, verify
-from ledger.config import load_settings
 from ledger.projections.migrate import upgrade
 from tests.audit.support import CLEO, SHOWN, StoredRecords
-from tests.stores import TEST_ID_KEY
+from tests.stores import settings_of
 
 
 def build_read_models(database_url: str) -> None:
-    upgrade(load_settings(database_url, {"LLR_ID_KEY": TEST_ID_KEY}))
+    upgrade(settings_of(database_url))
 
 
 def test_without_read_models_verify_says_the_projections_were_not_checked(

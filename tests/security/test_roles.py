@@ -14,7 +14,6 @@ from cli.context import COMMAND_ACTIONS
 from cli.imports import import_command
 from cli.main import LedgerGroup, cli
 from ledger.application import Ledger
-from ledger.config import load_settings
 from ledger.domain.errors import InvalidInputError
 from ledger.security.roles import (
     PERMISSIONS,
@@ -28,7 +27,7 @@ from ledger.security.roles import (
 )
 from tests.builders import EMPLOYER, INSZ
 from tests.llr import ADMIN, Llr
-from tests.stores import TEST_ID_KEY
+from tests.stores import settings_of
 
 IMPORTER = f"importer:{EMPLOYER}"
 GRANT = ("grant", INSZ, "vov-hours", "5", "--source", EMPLOYER, "--on", "2024-09-02", "--ref", "X")
@@ -103,7 +102,7 @@ def test_an_importer_imports_for_its_own_source_only() -> None:
 @pytest.fixture
 def as_role(database_url: str) -> Iterator[dict[str, Ledger]]:
     """One Ledger per role on the same store, opened by trusted code first."""
-    settings = load_settings(database_url, {"LLR_ID_KEY": TEST_ID_KEY})
+    settings = settings_of(database_url)
     owner = Ledger(settings.store_env(), id_key=settings.id_key, actor="setup")
     owner.bind_store_key()
     owner.open_account(INSZ, "employee", date(2024, 9, 1))
