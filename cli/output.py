@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from ledger.application import CommandOutcome
 from ledger.domain.account import Result
+from ledger.results import CommandOutcome
 
 EMPTY = "-"
 

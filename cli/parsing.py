@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
-from ledger.application import parse_day, parse_moment
 from ledger.domain.errors import AmountNotPositiveError, InvalidInputError
+from ledger.parsing import parse_day, parse_moment
 from ledger.security.inputs import shown
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -18,9 +18,9 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, table
 from cli.parsing import parse_optional_day
-from ledger.application import parse_day
 from ledger.domain.errors import InvalidInputError
 from ledger.domain.identifiers import parse_source
+from ledger.parsing import parse_day
 from ledger.projections import reports
 from ledger.projections.trail import TRAIL_COLUMNS
 

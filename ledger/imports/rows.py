@@ -9,6 +9,7 @@ at an employer or a sector fund has to act on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -18,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, 
 from pydantic_core import ErrorDetails
 
 from ledger.domain.catalogue import Status
+from ledger.domain.errors import InvalidInputError
 from ledger.domain.identifiers import Insz, parse_insz
+from ledger.security.inputs import checked_text
 
 FIELDS = (
     "kind",
@@ -96,6 +99,20 @@ def _text(value: object) -> str:
     return text
 
 
+def _id_text(name: str) -> Callable[[object], str]:
+    """A reference, training or provider id: non-empty, then the Ledger's own text check,
+    so that a line and ``llr grant/use/status`` refuse the same id with the same words."""
+
+    def check(value: object) -> str:
+        text = _text(value) if not isinstance(value, str) or not value.strip() else value.strip()
+        try:
+            return checked_text(text, name)
+        except InvalidInputError as error:
+            raise ValueError(str(error)) from None
+
+    return check
+
+
 def _status(value: object) -> Status:
     try:
         return Status(str(value).strip().lower())
@@ -108,6 +125,9 @@ InszValue = Annotated[Insz, PlainValidator(_insz)]
 Day = Annotated[date, PlainValidator(_day)]
 Amount = Annotated[int, PlainValidator(_amount)]
 Text = Annotated[str, PlainValidator(_text)]
+Reference = Annotated[str, PlainValidator(_id_text("reference"))]
+Training = Annotated[str, PlainValidator(_id_text("training"))]
+Provider = Annotated[str, PlainValidator(_id_text("provider"))]
 StatusValue = Annotated[Status, PlainValidator(_status)]
 
 _ROW_CONFIG = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
@@ -135,7 +155,7 @@ class GrantRow(ValidRow):
     right: Text
     amount: Amount
     expires_on: Day | None = None
-    reference: Text
+    reference: Reference
 
 
 class UseRow(ValidRow):
@@ -144,9 +164,9 @@ class UseRow(ValidRow):
     on: Day
     right: Text
     amount: Amount
-    training: Text
-    provider: Text
-    reference: Text
+    training: Training
+    provider: Provider
+    reference: Reference
 
 
 class StatusRow(ValidRow):
@@ -154,7 +174,7 @@ class StatusRow(ValidRow):
     insz: InszValue
     on: Day
     status: StatusValue
-    reference: Text
+    reference: Reference
 
 
 Row = GrantRow | UseRow | StatusRow

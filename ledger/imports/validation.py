@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from ledger.application import Ledger
-from ledger.imports.apply import ParsedLine
+from ledger.imports.lines import ParsedLine
 from ledger.imports.readers import Record
 from ledger.imports.references import Claim, ReferenceIndex
 from ledger.imports.report import UNKNOWN_KIND, Reject
