@@ -19,17 +19,15 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from ledger.commands import (
-    ChangeStatus,
     Command,
-    Grant,
-    Use,
+    CommandBuilder,
     open_new,
     run_in_batch,
 )
-from ledger.domain.account import Account, Provenance, Result
-from ledger.domain.catalogue import Catalogue, Status
+from ledger.domain.account import Account, Result
+from ledger.domain.catalogue import Catalogue
 from ledger.domain.errors import AccountAlreadyOpenError, AccountNotFoundError, InvalidInputError
-from ledger.domain.identifiers import Insz, account_id, parse_insz, parse_source
+from ledger.domain.identifiers import Insz, account_id, parse_insz
 from ledger.domain.views import (
     Explanation,
     balances,
@@ -75,7 +73,7 @@ class Ledger(AccountStore):
         # Every event records who acted and in which role: "staff:42 (backoffice)".
         self.actor = actor if role is None else actor_with_role(actor, role)
         self.catalogue = catalogue or default_catalogue()
-        self.sources: dict[str, str] = {}  # as given -> canonical
+        self.commands = CommandBuilder(self.actor, self.catalogue.sector_funds)
         self.security = tables_for(self.recorder)
         self.guard = Guard(role, actor, AccessLog(self.security, self.mapper.cipher))
 
@@ -125,69 +123,6 @@ class Ledger(AccountStore):
         parsed = insz if isinstance(insz, Insz) else parse_insz(insz)
         return account_id(parsed, self.id_key)
 
-    def provenance(
-        self,
-        source: str | None = None,
-        reference: str | None = None,
-        batch: str | None = None,
-        line: int | None = None,
-    ) -> Provenance:
-        canonical = self.canonical_source(source) if source else None
-        return Provenance(self.actor, canonical, reference, batch, line)
-
-    def canonical_source(self, source: str) -> str:
-        """The source in its one spelling (parsed once per spelling: a batch repeats it)."""
-        found = self.sources.get(source)
-        if found is None:
-            found = self.sources[source] = parse_source(source, self.catalogue.sector_funds)
-        return found
-
-    # -------------------------------------------------- commands, as values
-    # One builder per command, for a single command and for a batch's lines alike: the
-    # text checks and the provenance are made here, the rules run in the account.
-    def grant_command(
-        self,
-        right: str,
-        amount: int,
-        on: date,
-        source: str,
-        reference: str,
-        expires_on: date | None = None,
-        batch: str | None = None,
-        line: int | None = None,
-    ) -> Grant:
-        provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
-        return Grant(right, amount, on, expires_on, provenance)
-
-    def use_command(
-        self,
-        right: str,
-        amount: int,
-        on: date,
-        training: str,
-        provider: str,
-        reference: str,
-        source: str | None = None,
-        batch: str | None = None,
-        line: int | None = None,
-    ) -> Use:
-        training, provider = checked_text(training, "training"), checked_text(provider, "provider")
-        provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
-        return Use(right, amount, on, training, provider, provenance)
-
-    def status_command(
-        self,
-        status: str | Status,
-        on: date,
-        source: str | None = None,
-        reference: str | None = None,
-        batch: str | None = None,
-        line: int | None = None,
-    ) -> ChangeStatus:
-        the_status = status if isinstance(status, Status) else parse_status(status)
-        reference = checked_optional(reference, "reference")
-        return ChangeStatus(the_status, on, self.provenance(source, reference, batch, line))
-
     # -------------------------------------------------------------- commands
     def open_account(
         self,
@@ -203,7 +138,7 @@ class Ledger(AccountStore):
         parsed = parse_insz(insz)
         reference = checked_optional(reference, "reference")
         the_status, the_education = parse_status(status), parse_education(education)
-        provenance = self.provenance(source, reference)
+        provenance = self.commands.provenance(source, reference)
         aggregate_id = self.account_id_for(parsed)
         existing = self.find_account(aggregate_id)
         if existing is None:
@@ -234,7 +169,7 @@ class Ledger(AccountStore):
     ) -> CommandOutcome:
         """Grant a lot of a right to a citizen."""
         self.require(Action.WRITE_ACCOUNT)
-        command = self.grant_command(right, amount, on, source, reference, expires_on)
+        command = self.commands.grant(right, amount, on, source, reference, expires_on)
         return self.on_account(insz, self.runner_of(command))
 
     def use_right(
@@ -250,7 +185,7 @@ class Ledger(AccountStore):
     ) -> CommandOutcome:
         """Record a use, drawn from the lots that expire first."""
         self.require(Action.WRITE_ACCOUNT)
-        command = self.use_command(right, amount, on, training, provider, reference, source)
+        command = self.commands.use(right, amount, on, training, provider, reference, source)
         return self.on_account(insz, self.runner_of(command))
 
     def change_status(
@@ -263,7 +198,7 @@ class Ledger(AccountStore):
     ) -> CommandOutcome:
         """A career transition: every open lot is carried, suspended or forfeited."""
         self.require(Action.WRITE_ACCOUNT)
-        command = self.status_command(status, on, source, reference)
+        command = self.commands.status(status, on, source, reference)
         return self.on_account(insz, self.runner_of(command))
 
     def runner_of(self, command: Command) -> Callable[[Account], Result]:

@@ -1,26 +1,31 @@
 """The write commands: each one function, run the same way for one command or a batch.
 
-The Ledger builds a command from primitives (text checks, the source parsed, who acts) and
-runs it on an account: loaded and saved by the Ledger for ``llr grant/use/status``
-(``Ledger.grant_right`` ...), or on an account already in hand for a batch of lines
-(``run_in_batch``, which the import's chunks call through ``Ledger.run_in_batch``). Either
-way the same rules run in the same order and refuse with the same messages.
+``CommandBuilder`` makes a command from primitives (text checks, the source parsed, who
+acts); the Ledger runs it on an account: loaded and saved for ``llr grant/use/status``
+(``Ledger.grant_right`` ...), or already in hand for a batch of lines (``run_in_batch``,
+which the import's chunks call through ``Ledger.run_in_batch``). Either way the same rules
+run in the same order and refuse with the same messages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from ledger.domain.account import Account, Provenance, Result
 from ledger.domain.catalogue import Catalogue, Education, Status
 from ledger.domain.errors import AccountNotFoundError
+from ledger.domain.identifiers import parse_source
+from ledger.parsing import parse_status
+from ledger.security.inputs import checked_optional, checked_text
 
 NO_ACCOUNT = "no account is open for this citizen; open one first"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Grant:
     right: str
     amount: int
@@ -34,7 +39,7 @@ class Grant:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Use:
     right: str
     amount: int
@@ -55,7 +60,7 @@ class Use:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChangeStatus:
     status: Status
     on: date
@@ -73,6 +78,80 @@ class ChangeStatus:
 
 
 Command = Grant | Use | ChangeStatus
+
+
+class CommandBuilder:
+    """Commands from primitives, for one actor: the text checks and the provenance.
+
+    One builder serves ``llr grant/use/status`` and every line of an import alike; the
+    rules themselves run in the account, when the command runs.
+    """
+
+    def __init__(self, actor: str, sector_funds: Mapping[str, Any]) -> None:
+        self.actor = actor
+        self.sector_funds = sector_funds
+        self.sources: dict[str, str] = {}  # as given -> canonical
+
+    def provenance(
+        self,
+        source: str | None = None,
+        reference: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> Provenance:
+        # Runs for every line of an import: the source is looked up, not parsed again.
+        canonical = (self.sources.get(source) or self.canonical_source(source)) if source else None
+        return Provenance(self.actor, canonical, reference, batch, line)
+
+    def canonical_source(self, source: str) -> str:
+        """The source in its one spelling (parsed once per spelling: a batch repeats it)."""
+        found = self.sources.get(source)
+        if found is None:
+            found = self.sources[source] = parse_source(source, self.sector_funds)
+        return found
+
+    def grant(
+        self,
+        right: str,
+        amount: int,
+        on: date,
+        source: str,
+        reference: str,
+        expires_on: date | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> Grant:
+        provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
+        return Grant(right, amount, on, expires_on, provenance)
+
+    def use(
+        self,
+        right: str,
+        amount: int,
+        on: date,
+        training: str,
+        provider: str,
+        reference: str,
+        source: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> Use:
+        training, provider = checked_text(training, "training"), checked_text(provider, "provider")
+        provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
+        return Use(right, amount, on, training, provider, provenance)
+
+    def status(
+        self,
+        status: str | Status,
+        on: date,
+        source: str | None = None,
+        reference: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> ChangeStatus:
+        the_status = status if isinstance(status, Status) else parse_status(status)
+        reference = checked_optional(reference, "reference")
+        return ChangeStatus(the_status, on, self.provenance(source, reference, batch, line))
 
 
 def open_new(

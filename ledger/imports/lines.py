@@ -79,12 +79,13 @@ class FileContext:
 def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Command:
     """The Ledger command a line asks for, stamped with the file's source, batch and line."""
     row, source, batch, line = parsed.row, context.source, context.batch, parsed.line
+    commands = ledger.commands
     if isinstance(row, GrantRow):
-        return ledger.grant_command(
+        return commands.grant(
             row.right, row.amount, row.on, source, row.reference, row.expires_on, batch, line
         )
     if isinstance(row, UseRow):
-        return ledger.use_command(
+        return commands.use(
             row.right,
             row.amount,
             row.on,
@@ -95,7 +96,7 @@ def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Comm
             batch,
             line,
         )
-    return ledger.status_command(row.status, row.on, source, row.reference, batch, line)
+    return commands.status(row.status, row.on, source, row.reference, batch, line)
 
 
 def run_line(

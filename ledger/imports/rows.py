@@ -21,7 +21,7 @@ from pydantic_core import ErrorDetails
 from ledger.domain.catalogue import Status
 from ledger.domain.errors import InvalidInputError
 from ledger.domain.identifiers import Insz, parse_insz
-from ledger.security.inputs import checked_text
+from ledger.security.inputs import checked_text, shown
 
 FIELDS = (
     "kind",
@@ -78,8 +78,10 @@ def _amount(value: object) -> int:
     elif isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
         number = int(value.strip())
     if number is None or not 0 < number <= MAX_AMOUNT:
+        # Worded as ``llr grant/use`` word it, naming the field.
+        what = shown(value) if isinstance(value, str) else _shown(value)
         raise ValueError(
-            f"{_shown(value)}: must be a whole number of units greater than zero (and at most "
+            f"amount {what}: must be a whole number of units greater than zero (and at most "
             f"{MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
         )
     return number
