@@ -11,7 +11,7 @@ commands and queries return) and ``parsing.py`` (text from a command line).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -146,8 +146,7 @@ class Ledger(AccountStore):
                 aggregate_id, parsed.value, the_status, on, the_education, provenance
             )
             try:
-                self.save_events(account)
-                return CommandOutcome(Result.APPLIED, account.version, ("AccountOpened",))
+                return outcome(Result.APPLIED, account, self.save_events(account))
             except IntegrityError:
                 existing = self.get_account(aggregate_id)  # opened meanwhile by another writer
         if existing.opening_matches(the_status, on, the_education):
@@ -270,8 +269,7 @@ class Ledger(AccountStore):
 
     def on_account(self, insz: str, command: Callable[[Account], Result]) -> CommandOutcome:
         """Load, run the command, save; on a concurrent write, reload and run it again."""
-        result, account, written = self.on_account_id(self.account_id_for(insz), command)
-        return CommandOutcome(result, account.version, tuple(type(e).__name__ for e in written))
+        return outcome(*self.on_account_id(self.account_id_for(insz), command))
 
     def run_in_batch(
         self,
@@ -360,6 +358,10 @@ class Ledger(AccountStore):
         if not listed and self.find_account(aggregate_id) is None:
             raise AccountNotFoundError("no account is open for this citizen")
         return listed
+
+
+def outcome(result: Result, account: Account, written: Sequence[Any]) -> CommandOutcome:
+    return CommandOutcome(result, account.version, tuple(type(e).__name__ for e in written))
 
 
 def today() -> date:

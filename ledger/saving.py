@@ -165,8 +165,8 @@ class AccountStore(Application[UUID]):
             start = page[-1].id
 
     # ----------------------------------------------------------- a batch
-    # What a batch of lines (an import's chunk) needs: many accounts read at once, the
-    # commands above run on accounts in hand, and the records written in one transaction.
+    # What a batch of lines (an import's chunk) needs besides ``Ledger.run_in_batch``: many
+    # accounts read at once, the snapshots due, and the records written in one transaction.
     def load_accounts(self, ids: Collection[UUID]) -> dict[UUID, Account]:
         """The stored accounts among ``ids``, by id (two queries per thousand ids)."""
         snapshots = None if self.snapshots is None else self.snapshots.recorder
