@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from ledger.application import CommandOutcome
 from ledger.domain.command import Result
+from ledger.results import CommandOutcome
 
 EMPTY = "-"
 
