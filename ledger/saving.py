@@ -31,7 +31,7 @@ from ledger.commands import NO_ACCOUNT
 from ledger.domain.account import Account
 from ledger.domain.errors import AccountNotFoundError, LedgerError
 from ledger.store.bulk import load_accounts
-from ledger.transcodings import LedgerTranscoder, ledger_transcodings
+from ledger.store.transcodings import LedgerTranscoder, ledger_transcodings
 
 T = TypeVar("T")
 
