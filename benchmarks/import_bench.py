@@ -30,10 +30,9 @@ from typing import Any
 import psycopg
 
 from benchmarks.ceilings import bulk_load_rate, recorder_rate
-from cli.imports import default_workers
 from ledger.application import Ledger
 from ledger.config import load_settings
-from ledger.imports import ImportSettings, import_file
+from ledger.imports import ImportSettings, default_workers, import_file
 
 SERVER = os.environ.get("LLR_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 SOURCE = "employer:0566988259"
@@ -131,10 +130,10 @@ def children_cpu() -> float:
 PHASES = (
     ("read lines, validate rows, check references", "imports/validation.py", "validate"),
     ("load accounts (bulk queries, replay)", "imports/cache.py", "fetch"),
-    ("domain commands (all of them)", "imports/chunks.py", "apply_all"),
+    ("domain commands (all of them)", "imports/executor.py", "run_all"),
     ("  of which: hash chain", "domain/chain.py", "event_hash"),
     ("mapper (events to records, JSON)", "eventsourcing/persistence.py", "to_stored_event"),
-    ("snapshots taken", "imports/chunks.py", "snapshots_due"),
+    ("snapshots taken", "ledger/saving.py", "snapshots_due"),
 )
 
 

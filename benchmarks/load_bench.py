@@ -93,10 +93,7 @@ def build_history(ledger: Ledger, events_wanted: int) -> Account:
 
 
 def save(ledger: Ledger, account: Account) -> None:
-    pending = account.collect_events()
-    if pending:
-        ledger.save(*pending)
-        ledger.snapshot_if_due(account, pending)
+    ledger.save_events(account)
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:

@@ -11,7 +11,7 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, echo_outcome, outcome_json
 from cli.parsing import json_option, parse_amount, parse_event_id, parse_optional_day
-from ledger.application import parse_day
+from ledger.parsing import parse_day
 
 # A negative AMOUNT such as -5 must reach parse_amount (exit 1 naming it), not be taken
 # for an unknown option (exit 2).

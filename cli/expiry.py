@@ -7,7 +7,7 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, iso
 from cli.parsing import json_option
-from ledger.application import parse_day
+from ledger.parsing import parse_day
 
 
 @click.command()

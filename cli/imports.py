@@ -6,7 +6,6 @@ shows a progress bar on a terminal, and prints the summary (a table, or JSON).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,11 +17,10 @@ from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, table
 from cli.parsing import json_option
 from ledger.domain.batch import FILE_PARTS
-from ledger.imports import FORMATS, ImportSettings, ImportSummary, import_file
+from ledger.imports import FORMATS, ImportSettings, ImportSummary, default_workers, import_file
+from ledger.imports.settings import BIG_FILE, DEFAULT_MAX_WORKERS
 
 COUNT_HEADERS = ("kind", "read", "applied", "already applied", "rejected")
-BIG_FILE = 8_000_000  # bytes: about 100,000 lines, where workers start to pay for themselves
-DEFAULT_MAX_WORKERS = 2
 MAX_WORKERS = FILE_PARTS  # each worker keeps its own part of the file's record
 
 
@@ -105,15 +103,6 @@ def import_command(
         where = f"; see {summary.rejects_file}" if summary.rejects_file else ""
         click.echo(f"error: {summary.rejected} {lines} rejected{where}", err=True)
         click.get_current_context().exit(1)
-
-
-def default_workers(file: Path) -> int:
-    """A big file is worth the start-up of worker processes; a small one is not."""
-    try:
-        big = file.stat().st_size >= BIG_FILE
-    except OSError:
-        return 1  # the import itself reports the missing file
-    return min(os.cpu_count() or 1, DEFAULT_MAX_WORKERS) if big else 1
 
 
 @contextmanager

@@ -15,15 +15,13 @@ from typing import Any
 
 import click
 
-from ledger.application import CommandOutcome
+from ledger.csvsafe import neutralise
 from ledger.domain.command import Result
+from ledger.results import CommandOutcome
 
 EMPTY = "-"
 
 # A spreadsheet runs a cell that starts with one of these as a formula: CSV injection.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))
 
@@ -47,10 +45,8 @@ def echo_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None)
 
 
 def defused(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
+    """A cell as a spreadsheet shows it without running it; nothing is an empty cell."""
+    return "" if value is None else neutralise(value)
 
 
 def iso(value: date | datetime | None) -> str | None:

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ledger.application import parse_day, parse_moment
 from ledger.domain.errors import AmountNotPositiveError, InvalidInputError
 from ledger.domain.identifiers import shown
+from ledger.parsing import parse_day, parse_moment
 
 F = TypeVar("F", bound=Callable[..., Any])
 

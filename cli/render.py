@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cli.output import iso, table, when_read
-from ledger.application import BalanceReport, HistoryReport
 from ledger.domain.views import HistoryEntry, RightBalance
+from ledger.results import BalanceReport, HistoryReport
 
 LOT_HEADERS = (
     "lot",

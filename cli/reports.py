@@ -16,8 +16,8 @@ from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_csv, echo_json
 from cli.parsing import parse_optional_day, whole_number
 from cli.report_text import expiring_text, sources_text, take_up_text, trail_text
-from ledger.application import parse_day
 from ledger.domain.identifiers import parse_source
+from ledger.parsing import parse_day
 from ledger.projections import reports
 from ledger.projections.trail import TRAIL_COLUMNS
 

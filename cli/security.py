@@ -10,7 +10,7 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, table
 from cli.parsing import json_option
-from ledger.application import AccessReport
+from ledger.results import AccessReport
 from ledger.security.access_log import as_json as record_json
 from ledger.security.db_roles import GRANTS, OWNER
 from ledger.security.keys import generate_key

@@ -25,7 +25,6 @@ BACKEND_CLASS_PREFIXES = ("SQLite", "Sqlite", "Postgres", "POPO", "Popo")
 # Modules that still know a backend on main while the store adapter takes their code over.
 # The lead removes each entry once its code lives in ledger/store/.
 NOT_YET_IN_THE_STORE = frozenset({
-    "ledger.imports.loading",
     "ledger.projections.follow",
     "ledger.projections.postgres",
 })  # fmt: skip

@@ -16,15 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ledger.audit.findings import AuditReport
+from ledger.csvsafe import neutralise
 from ledger.domain.errors import InvalidInputError
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def report_paths(base: Path) -> tuple[Path, Path, Path]:
@@ -63,4 +56,4 @@ def write_csv(path: Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[s
         writer = csv.writer(out)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([neutralised(row[column]) for column in columns])
+            writer.writerow([neutralise(row[column]) for column in columns])

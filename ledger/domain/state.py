@@ -2,7 +2,7 @@
 reversible entries, the movements caps sum over, and the reversal requests.
 
 Each is a small value the account's events assign to. They are stored in snapshots through
-the transcodings in ``ledger/transcodings.py``, each as a short JSON list (``as_row``/
+the transcodings in ``ledger/store/transcodings.py``, each as a short JSON list (``as_row``/
 ``from_row``), and built from the older dict shape by ``Account.upcast_v1_v2``.
 """
 

@@ -4,10 +4,10 @@
 is in docs/design.md, "Import files".
 """
 
-from ledger.imports.chunks import ImportSettings
 from ledger.imports.importer import import_file
 from ledger.imports.readers import FORMATS, ImportFileError
 from ledger.imports.report import ImportSummary, Reject
+from ledger.imports.settings import ImportSettings, default_workers
 
 __all__ = [
     "FORMATS",
@@ -15,5 +15,6 @@ __all__ = [
     "ImportSettings",
     "ImportSummary",
     "Reject",
+    "default_workers",
     "import_file",
 ]

@@ -19,7 +19,6 @@ from uuid import UUID
 
 from ledger.application import Ledger
 from ledger.domain.account import Account
-from ledger.imports.loading import load_accounts
 
 
 class ParkedAccounts:
@@ -60,7 +59,7 @@ class AccountCache:
             found.update(self.parked.take(missing))
             missing = [i for i in missing if i not in found]
         if missing:
-            found.update(load_accounts(self.ledger, missing))
+            found.update(self.ledger.load_accounts(missing))
         return found
 
     def keep(self, accounts: dict[UUID, Account]) -> None:

@@ -20,7 +20,7 @@ from ledger.domain.account import Account
 from ledger.domain.batch import FILE_PARTS, ImportedFile, file_id_for
 from ledger.domain.command import Result
 from ledger.domain.errors import LedgerError
-from ledger.imports.apply import ParsedLine, Target, apply_line, field_of
+from ledger.imports.lines import FileContext, ParsedLine, field_of, run_line
 from ledger.imports.rows import LINE, Problem
 
 
@@ -37,7 +37,7 @@ class EarlierRuns:
         self.part = part
         self.record: ImportedFile | None = None
         self.refused: dict[int, str] = {}
-        self.forget_unsaved()
+        self.reload()
 
     def load(self, part: int) -> ImportedFile | None:
         try:
@@ -61,7 +61,7 @@ class EarlierRuns:
             self.refused.setdefault(line, batch)
         return list(self.record.collect_events())
 
-    def forget_unsaved(self) -> None:
+    def reload(self) -> None:
         """Read the records (again, after a failed write: another run may have added)."""
         self.refused = {}
         for part in range(FILE_PARTS):
@@ -74,13 +74,17 @@ class EarlierRuns:
 
 
 def recheck(
-    target: Target, accounts: dict[UUID, Account], line: ParsedLine, batch: str
+    ledger: Ledger,
+    context: FileContext,
+    accounts: dict[UUID, Account],
+    line: ParsedLine,
+    batch: str,
 ) -> Result | Problem:
     """A line refused before: why it would be refused now, on a copy of the account."""
     account = accounts.get(line.account_id)
     scratch = {} if account is None else {line.account_id: copy.deepcopy(account)}
     try:
-        result = apply_line(target, scratch, line)
+        result = run_line(ledger, context, scratch, line)
     except LedgerError as error:
         return Problem(field_of(error), str(error))
     if result is Result.EXISTS:  # the same entry came in since, by another file

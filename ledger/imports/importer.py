@@ -17,9 +17,9 @@ from pathlib import Path
 from ledger.application import Ledger
 from ledger.domain.batch import ImportBatch
 from ledger.domain.identifiers import parse_source
-from ledger.imports.apply import Target
-from ledger.imports.chunks import ChunkOutcome, ChunkRunner, ImportSettings
+from ledger.imports.chunk_state import ChunkReport
 from ledger.imports.earlier import EarlierRuns
+from ledger.imports.lines import FileContext
 from ledger.imports.parallel import ParallelRunner
 from ledger.imports.readers import (
     ImportFileError,
@@ -30,6 +30,8 @@ from ledger.imports.readers import (
     read_records,
 )
 from ledger.imports.report import ImportSummary, RejectsWriter
+from ledger.imports.runners import InProcessRunner, Runner
+from ledger.imports.settings import ImportSettings
 from ledger.perf.gc import collect_young, gc_paused
 from ledger.security.roles import Action
 from ledger.store.backend import can_share
@@ -72,9 +74,9 @@ def import_file(
         )
         if not dry_run:
             ledger.save(batch)
-        target = Target(canonical, ledger.actor, str(batch.id), ledger.catalogue)
+        context = FileContext(canonical, ledger.actor, str(batch.id))
         with gc_paused():  # until the runner has let go of its account cache
-            runner = _runner(ledger, target, settings, dry_run, sha256)
+            runner = _runner(ledger, context, settings, dry_run, sha256)
             try:
                 _run(runner, records, lines, summary, rejects, progress, after_chunk)
             finally:
@@ -87,16 +89,16 @@ def import_file(
 
 
 def _runner(
-    ledger: Ledger, target: Target, settings: ImportSettings, dry_run: bool, sha256: str
-) -> ChunkRunner | ParallelRunner:
+    ledger: Ledger, context: FileContext, settings: ImportSettings, dry_run: bool, sha256: str
+) -> Runner:
     if settings.workers > 1 and can_share(ledger.store_env):
-        return ParallelRunner(ledger, target, settings, dry_run, sha256)
-    earlier = EarlierRuns(ledger, target.source, sha256)
-    return ChunkRunner(ledger, target, settings, dry_run, earlier)
+        return ParallelRunner(ledger, context, settings, dry_run, sha256)
+    earlier = EarlierRuns(ledger, context.source, sha256)
+    return InProcessRunner(ledger, context, settings, dry_run, earlier)
 
 
 def _run(
-    runner: ChunkRunner | ParallelRunner,
+    runner: Runner,
     records: Iterator[Record],
     lines: LineSource,
     summary: ImportSummary,
@@ -120,16 +122,16 @@ def _run(
 def _record(
     summary: ImportSummary,
     writer: RejectsWriter,
-    outcomes: list[ChunkOutcome],
+    reports: list[ChunkReport],
     after_chunk: AfterChunk | None,
 ) -> None:
     """Count the chunks whose write committed; a chunk is never counted before that."""
-    for outcome in outcomes:
-        writer.write(outcome.rejects)
-        for kind, result in outcome.results:
+    for report in reports:
+        writer.write(report.rejects)
+        for kind, result in report.results:
             summary.count(kind, result)
-        summary.events_written += outcome.events_written
-        summary.chunks_redone += outcome.redone
+        summary.events_written += report.events_written
+        summary.chunks_redone += report.redone
         if after_chunk is not None:
             after_chunk(summary)
 

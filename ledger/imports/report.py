@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ledger.audit.report import neutralised
+from ledger.csvsafe import neutralise
 from ledger.domain.command import Result
 from ledger.imports.rows import KINDS
 
@@ -128,7 +128,7 @@ class RejectsWriter:
         for reject in sorted(rejects, key=lambda r: r.line):
             cells = (reject.line, reject.field, reject.reason, reject.original)
             # A spreadsheet must not run a sender's text as a formula.
-            self.writer.writerow([neutralised(cell) for cell in cells])
+            self.writer.writerow([neutralise(cell) for cell in cells])
         assert self.handle is not None
         self.handle.flush()
 

@@ -9,6 +9,7 @@ at an employer or a sector fund has to act on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -18,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, 
 from pydantic_core import ErrorDetails
 
 from ledger.domain.catalogue import Status
+from ledger.domain.errors import InvalidInputError
 from ledger.domain.identifiers import Insz, parse_insz, shown
+from ledger.security.inputs import checked_text
 
 FIELDS = (
     "kind",
@@ -70,8 +73,10 @@ def _amount(value: object) -> int:
     elif isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
         number = int(value.strip())
     if number is None or not 0 < number <= MAX_AMOUNT:
+        # Worded as ``llr grant/use`` word it, naming the field.
+        what = shown(value)
         raise ValueError(
-            f"{shown(value)}: must be a whole number of units greater than zero (and at most "
+            f"amount {what}: must be a whole number of units greater than zero (and at most "
             f"{MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
         )
     return number
@@ -91,6 +96,20 @@ def _text(value: object) -> str:
     return text
 
 
+def _id_text(name: str) -> Callable[[object], str]:
+    """A reference, training or provider id: non-empty, then the Ledger's own text check,
+    so that a line and ``llr grant/use/status`` refuse the same id with the same words."""
+
+    def check(value: object) -> str:
+        text = _text(value) if not isinstance(value, str) or not value.strip() else value.strip()
+        try:
+            return checked_text(text, name)
+        except InvalidInputError as error:
+            raise ValueError(str(error)) from None
+
+    return check
+
+
 def _status(value: object) -> Status:
     try:
         return Status(str(value).strip().lower())
@@ -103,6 +122,9 @@ InszValue = Annotated[Insz, PlainValidator(_insz)]
 Day = Annotated[date, PlainValidator(_day)]
 Amount = Annotated[int, PlainValidator(_amount)]
 Text = Annotated[str, PlainValidator(_text)]
+Reference = Annotated[str, PlainValidator(_id_text("reference"))]
+Training = Annotated[str, PlainValidator(_id_text("training"))]
+Provider = Annotated[str, PlainValidator(_id_text("provider"))]
 StatusValue = Annotated[Status, PlainValidator(_status)]
 
 _ROW_CONFIG = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
@@ -130,7 +152,7 @@ class GrantRow(ValidRow):
     right: Text
     amount: Amount
     expires_on: Day | None = None
-    reference: Text
+    reference: Reference
 
 
 class UseRow(ValidRow):
@@ -139,9 +161,9 @@ class UseRow(ValidRow):
     on: Day
     right: Text
     amount: Amount
-    training: Text
-    provider: Text
-    reference: Text
+    training: Training
+    provider: Provider
+    reference: Reference
 
 
 class StatusRow(ValidRow):
@@ -149,7 +171,7 @@ class StatusRow(ValidRow):
     insz: InszValue
     on: Day
     status: StatusValue
-    reference: Text
+    reference: Reference
 
 
 Row = GrantRow | UseRow | StatusRow

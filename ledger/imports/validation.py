@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from ledger.application import Ledger
-from ledger.imports.apply import ParsedLine
+from ledger.imports.claims import Claim, ReferenceIndex
+from ledger.imports.lines import ParsedLine
 from ledger.imports.readers import Record
-from ledger.imports.references import Claim, ReferenceIndex
 from ledger.imports.report import UNKNOWN_KIND, Reject
 from ledger.imports.rows import KINDS, Problem, parse_row
 
@@ -23,7 +23,7 @@ KNOWN_IDS = 1 << 16
 class Validator:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.references = ReferenceIndex()
+        self.claimed = ReferenceIndex()
         self.ids: dict[str, UUID] = {}  # INSZ -> account id (a keyed hash: worth keeping)
 
     def validate(self, records: Sequence[Record]) -> tuple[list[ParsedLine], list[Reject]]:
@@ -39,7 +39,7 @@ class Validator:
             else:
                 parsed.append(ParsedLine(record.line, self.account_id(row.insz.value), row))
         claims = [Claim(p.line, p.row.reference, p.account_id) for p in parsed]
-        refused = self.references.claim(claims)
+        refused = self.claimed.claim(claims)
         if refused:
             by_line = {record.line: record for record in records}
             for line in (p for p in parsed if p.line in refused):
@@ -54,7 +54,7 @@ class Validator:
         return found
 
     def close(self) -> None:
-        self.references.close()
+        self.claimed.close()
 
 
 def _kind_of(record: Record) -> str:

@@ -9,11 +9,10 @@ is ever in flight: chunks still commit one after another, in file order.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from eventsourcing.persistence import RecordConflictError, StoredEvent
+from eventsourcing.persistence import StoredEvent
 
 from ledger.application import Ledger
 
@@ -33,8 +32,7 @@ class ChunkWriter:
         return self.pool.submit(self.write, events, snapshots)
 
     def write(self, events: Sequence[StoredEvent], snapshots: Sequence[StoredEvent]) -> None:
-        if events:
-            self.ledger.recorder.insert_events(list(events))
+        self.ledger.write(events)
         # Snapshots go in batches of their own: every commit waits for the disk, and a
         # snapshot only saves reading time, so one lost in a crash costs nothing else.
         self.snapshots += snapshots
@@ -43,10 +41,7 @@ class ChunkWriter:
 
     def write_snapshots(self) -> None:
         pending, self.snapshots = self.snapshots, []
-        if pending and self.ledger.snapshots is not None:
-            # One that cannot be written (another process wrote one first) is left out.
-            with contextlib.suppress(RecordConflictError):
-                self.ledger.snapshots.recorder.insert_events(pending)
+        self.ledger.write((), pending)
 
     def close(self) -> None:
         """Write the snapshots still pending, after the last chunk, and stop."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ledger.application import CommandOutcome, HistoryReport, Ledger
+from ledger.application import Ledger
 from ledger.domain.errors import AccountNotFoundError
+from ledger.results import CommandOutcome, HistoryReport
 
 INSZ = "93051822361"
 EMPLOYER = "employer:0566988259"

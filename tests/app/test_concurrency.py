@@ -6,17 +6,19 @@ process wrote between its read and its save), so the race happens every time, no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import pytest
 
-from ledger.application import ExpirySummary, Ledger
+from ledger import saving
+from ledger.application import Ledger
 from ledger.domain.account import Account
 from ledger.domain.command import Result
 from ledger.domain.errors import AccountAlreadyOpenError
-from ledger.imports import loading
+from ledger.results import ExpirySummary
 from tests.app.citizens import (
     INSZ,
     START,
@@ -55,17 +57,17 @@ def stale_once(monkeypatch: pytest.MonkeyPatch, ledger: Ledger, stale: Account) 
 
 def stale_in_batch_once(monkeypatch: pytest.MonkeyPatch, stale: Account) -> None:
     """Make the first bulk load that includes ``stale``'s account return ``stale`` for it."""
-    real = loading.load_accounts
+    real = saving.load_accounts
     served: list[bool] = []
 
-    def load_accounts(ledger: Ledger, ids: Collection[UUID]) -> dict[UUID, Account]:
-        found = real(ledger, ids)
+    def load_accounts(*store_and_ids: Any) -> dict[UUID, Account]:
+        found = real(*store_and_ids)
         if stale.id in found and not served:
             served.append(True)
             found[stale.id] = stale
         return found
 
-    monkeypatch.setattr(loading, "load_accounts", load_accounts)
+    monkeypatch.setattr(saving, "load_accounts", load_accounts)
 
 
 def test_a_command_whose_save_conflicts_is_retried_and_both_grants_survive(

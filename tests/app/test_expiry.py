@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from ledger import application
-from ledger.application import ExpirySummary, Ledger
+from ledger.application import Ledger
+from ledger.results import ExpirySummary
 from tests.app.citizens import (
     START,
     VOV_END,

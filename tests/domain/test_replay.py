@@ -18,7 +18,7 @@ from ledger.domain.catalogue import Education, Status
 from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.state import EntryKind
 from ledger.domain.views import balances, effective_until, known_at, rebuild
-from ledger.transcodings import ledger_transcodings
+from ledger.store.transcodings import ledger_transcodings
 from tests.domain.support import (
     ACTOR,
     CATALOGUE,

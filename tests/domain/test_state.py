@@ -23,7 +23,7 @@ from ledger.domain.state import (
     ReversalRequest,
     RightTotals,
 )
-from ledger.transcodings import ledger_transcodings
+from ledger.store.transcodings import ledger_transcodings
 from tests.domain.support import ACTOR, CATALOGUE, EMPLOYER, VOV, change, grant, new_account, use
 
 SEP_2 = date(2024, 9, 2)

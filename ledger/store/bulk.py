@@ -1,25 +1,28 @@
 """Load many accounts at once: one query for their latest snapshots, one for the events after.
 
-The library reads one aggregate per query (two with snapshots); a chunk of an import touches
-thousands. The two queries below also tell which ids are new: those with neither a snapshot
-nor an event, so new citizens are never looked up one by one. The SQL is per backend and
-reads the library's own tables (``stored_events``/``stored_snapshots`` on SQLite,
-``<app>_events``/``<app>_snapshots`` on PostgreSQL); rows decode with the application's
-mapper, so a cipher or compressor configured on the store applies here too.
+The library reads one aggregate per query (two with snapshots); a chunk of an import or an
+expiry run touches thousands. The two queries below also tell which ids are new: those with
+neither a snapshot nor an event, so new citizens are never looked up one by one. The SQL is
+per backend and reads the library's own tables (``stored_events``/``stored_snapshots`` on
+SQLite, ``<app>_events``/``<app>_snapshots`` on PostgreSQL); rows decode with the
+application's mapper, so a cipher or compressor configured on the store applies here too.
+The in-memory store is read through the recorders' own ``select_events``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    ApplicationRecorder,
+    Mapper,
+    StoredEvent,
+)
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.sql import SQL, Identifier
 
-from ledger.application import Ledger
 from ledger.domain.account import Account
 
 _IDS_PER_QUERY = 1000  # two parameters per id on SQLite stays far below its limit
@@ -27,43 +30,69 @@ _IDS_PER_QUERY = 1000  # two parameters per id on SQLite stays far below its lim
 Rows = list[tuple[Any, int, str, bytes]]
 
 
-def load_accounts(ledger: Ledger, ids: Collection[UUID]) -> dict[UUID, Account]:
-    """The stored accounts among ``ids``, by id; ids not in the store are left out."""
-    recorder = ledger.recorder
+def load_accounts(
+    recorder: ApplicationRecorder,
+    mapper: Mapper[UUID],
+    snapshots: AggregateRecorder | None,
+    ids: Collection[UUID],
+) -> dict[UUID, Account]:
+    """The stored accounts among ``ids``, by id; ids not in the store are left out.
+
+    ``snapshots`` is the snapshot recorder (None when the store keeps no snapshots).
+    """
     listed = list(ids)
     found: dict[UUID, Account] = {}
     for start in range(0, len(listed), _IDS_PER_QUERY):
         part = listed[start : start + _IDS_PER_QUERY]
         if isinstance(recorder, SQLiteApplicationRecorder):
-            snapshots, events = _sqlite_rows(ledger, part)
-        elif isinstance(recorder, PostgresApplicationRecorder):
-            snapshots, events = _postgres_rows(ledger, part)
+            rows = _sqlite_rows(recorder, snapshots, part)
+        elif _is_postgres(recorder):
+            rows = _postgres_rows(recorder, snapshots, part)
         else:  # the in-memory store: nothing to gain from SQL
-            found.update(_one_by_one(ledger, part))
-            continue
-        found.update(_rebuild(ledger, snapshots, events))
+            rows = _recorder_rows(recorder, snapshots, part)
+        found.update(_rebuild(mapper, *rows))
     return found
 
 
-def _one_by_one(ledger: Ledger, ids: Iterable[UUID]) -> Iterable[tuple[UUID, Account]]:
+def _is_postgres(recorder: ApplicationRecorder) -> bool:
+    # Imported only when asked: a SQLite store never loads the PostgreSQL driver.
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+    return isinstance(recorder, PostgresApplicationRecorder)
+
+
+def _recorder_rows(
+    recorder: ApplicationRecorder, snapshots: AggregateRecorder | None, ids: Sequence[UUID]
+) -> tuple[Rows, Rows]:
+    snapshot_rows: Rows = []
+    event_rows: Rows = []
     for aggregate_id in ids:
-        account = ledger.find_account(aggregate_id)
-        if account is not None:
-            yield aggregate_id, account
+        latest = snapshots.select_events(aggregate_id, desc=True, limit=1) if snapshots else []
+        snapshot_rows += [_row(s) for s in latest]
+        after = latest[0].originator_version if latest else None
+        event_rows += [_row(e) for e in recorder.select_events(aggregate_id, gt=after)]
+    return snapshot_rows, event_rows
 
 
-def _snapshot_table(ledger: Ledger) -> str | None:
-    if ledger.snapshots is None:
+def _row(stored: StoredEvent) -> tuple[Any, int, str, bytes]:
+    return (stored.originator_id, stored.originator_version, stored.topic, stored.state)
+
+
+def _table_of(snapshots: AggregateRecorder | None) -> str | None:
+    if snapshots is None:
         return None
-    return cast(str, getattr(ledger.snapshots.recorder, "events_table_name", None))
+    return cast(str, getattr(snapshots, "events_table_name", None))
 
 
-def _sqlite_rows(ledger: Ledger, ids: Sequence[UUID]) -> tuple[Rows, Rows]:
-    recorder = cast(SQLiteApplicationRecorder, ledger.recorder)
+def _sqlite_rows(
+    recorder: SQLiteApplicationRecorder,
+    snapshot_recorder: AggregateRecorder | None,
+    ids: Sequence[UUID],
+) -> tuple[Rows, Rows]:
     datastore = recorder.datastore
     hex_ids = [i.hex for i in ids]
     marks = ",".join("?" * len(hex_ids))
-    snapshot_table = _snapshot_table(ledger)
+    snapshot_table = _table_of(snapshot_recorder)
     with datastore.transaction(commit=False) as cursor:
         snapshots: Rows = []
         if snapshot_table:
@@ -93,11 +122,18 @@ def _with_uuids(rows: Rows) -> Rows:
     return [(UUID(hex=row[0]), row[1], row[2], row[3]) for row in rows]
 
 
-def _postgres_rows(ledger: Ledger, ids: Sequence[UUID]) -> tuple[Rows, Rows]:
-    recorder = cast(PostgresApplicationRecorder, ledger.recorder)
+def _postgres_rows(
+    any_recorder: ApplicationRecorder,
+    snapshot_recorder: AggregateRecorder | None,
+    ids: Sequence[UUID],
+) -> tuple[Rows, Rows]:
+    from eventsourcing.postgres import PostgresApplicationRecorder
+    from psycopg.sql import SQL, Identifier
+
+    recorder = cast(PostgresApplicationRecorder, any_recorder)
     datastore = recorder.datastore
     schema = Identifier(datastore.schema)
-    snapshot_table = _snapshot_table(ledger)
+    snapshot_table = _table_of(snapshot_recorder)
     with datastore.transaction(commit=False) as cursor:
         # Row estimates for a table that grows fast are often far off, and past a cost
         # threshold the server compiles each query to machine code first (JIT): 100 ms and
@@ -135,8 +171,8 @@ def _pg_row(row: Any) -> tuple[Any, int, str, bytes]:
     return (row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))
 
 
-def _rebuild(ledger: Ledger, snapshots: Rows, events: Rows) -> dict[UUID, Account]:
-    decode = ledger.mapper.to_domain_event
+def _rebuild(mapper: Mapper[UUID], snapshots: Rows, events: Rows) -> dict[UUID, Account]:
+    decode = mapper.to_domain_event
     accounts: dict[UUID, Any] = {}
     for rows in (snapshots, events):  # snapshots first: events continue from them
         for originator_id, version, topic, state in rows:

@@ -1,0 +1,113 @@
+"""One validated line of a file, and the Ledger command it becomes.
+
+The line's row names the command; the Ledger builds it (the same builders as ``llr
+grant/use/status``) and runs it on the citizen's account in hand, through its batch form.
+Every command checks all its rules before it triggers an event, so a line that is refused
+leaves the account as it was; a new account is only kept once its line succeeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from uuid import UUID
+
+from ledger.application import Ledger
+from ledger.commands import Command
+from ledger.domain.account import Account
+from ledger.domain.command import Result
+from ledger.domain.errors import (
+    AccountNotFoundError,
+    CapExceededError,
+    ExpiryBeyondRuleError,
+    InsufficientBalanceError,
+    LedgerError,
+    NoRuleInForceError,
+    NotUsableInStatusError,
+    OutOfOrderError,
+    ReferenceConflictError,
+    SourceNotAllowedError,
+    StatusUnchangedError,
+    UnknownRightError,
+)
+from ledger.domain.identifiers import EMPLOYER, source_kind
+from ledger.imports.rows import GrantRow, Row, UseRow
+
+# The field a person should look at when the domain refuses a line.
+FIELD_OF_ERROR: dict[type[LedgerError], str] = {
+    UnknownRightError: "right",
+    NoRuleInForceError: "on",
+    SourceNotAllowedError: "right",
+    NotUsableInStatusError: "right",
+    InsufficientBalanceError: "amount",
+    CapExceededError: "amount",
+    ExpiryBeyondRuleError: "expires_on",
+    OutOfOrderError: "on",
+    ReferenceConflictError: "reference",
+    StatusUnchangedError: "status",
+    AccountNotFoundError: "insz",
+}
+
+
+def field_of(error: LedgerError) -> str:
+    for kind in type(error).__mro__:
+        if kind in FIELD_OF_ERROR:
+            return FIELD_OF_ERROR[kind]
+    return "(line)"
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    line: int
+    account_id: UUID
+    row: Row
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What every line of one file shares: who sends it and acts, and which batch records it."""
+
+    source: str
+    actor: str
+    batch: str
+
+    @cached_property
+    def opens_employees(self) -> bool:
+        """An employer's file opens the accounts of citizens new to the ledger."""
+        return source_kind(self.source) == EMPLOYER
+
+
+def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Command:
+    """The Ledger command a line asks for, stamped with the file's source, batch and line."""
+    row, source, batch, line = parsed.row, context.source, context.batch, parsed.line
+    commands = ledger.commands
+    if isinstance(row, GrantRow):
+        return commands.grant(
+            row.right, row.amount, row.on, source, row.reference, row.expires_on, batch, line
+        )
+    if isinstance(row, UseRow):
+        return commands.use(
+            row.right,
+            row.amount,
+            row.on,
+            row.training,
+            row.provider,
+            row.reference,
+            source,
+            batch,
+            line,
+        )
+    return commands.status(row.status, row.on, source, row.reference, batch, line)
+
+
+def run_line(
+    ledger: Ledger, context: FileContext, accounts: dict[UUID, Account], parsed: ParsedLine
+) -> Result:
+    """Run the line's command; raises ``LedgerError`` (and changes nothing) on a refusal."""
+    return ledger.run_in_batch(
+        accounts,
+        parsed.account_id,
+        parsed.row.insz.value,
+        command_of(ledger, context, parsed),
+        context.opens_employees,
+    )

@@ -1,0 +1,52 @@
+"""What the Ledger's commands and queries hand back: plain, frozen records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from ledger.domain.command import Result
+from ledger.domain.identifiers import Insz
+from ledger.domain.views import HistoryEntry, RightBalance
+from ledger.security.access_log import AccessRecord
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    """What one command did to one account."""
+
+    result: Result
+    account_version: int
+    events: tuple[str, ...]  # names of the events written, in order
+
+
+@dataclass(frozen=True)
+class BalanceReport:
+    insz: Insz
+    as_of: date | None
+    known_at: datetime | None
+    rights: tuple[RightBalance, ...]
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    insz: Insz
+    as_of: date | None
+    known_at: datetime | None
+    entries: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    insz: Insz
+    account_id: UUID
+    records: tuple[AccessRecord, ...]
+
+
+@dataclass(frozen=True)
+class ExpirySummary:
+    as_of: date
+    accounts_checked: int
+    accounts_changed: int
+    lots_expired: int
