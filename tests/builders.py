@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ledger.application import CommandOutcome, HistoryReport, Ledger
+from ledger.application import Ledger
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Education, Status
 from ledger.domain.command import Provenance
 from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import parse_insz
+from ledger.results import CommandOutcome, HistoryReport
 
 # ------------------------------------------------------------------------------- citizens
 INSZ = "93051822361"  # born 1993-05-18
