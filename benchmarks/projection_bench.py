@@ -38,9 +38,11 @@ from ledger.domain.account import Account, Provenance
 from ledger.domain.catalogue import Education, Status
 from ledger.domain.errors import LedgerError
 from ledger.domain.identifiers import account_id, parse_insz
+from ledger.projections.catchup import REBUILD_BATCH
 from ledger.projections.migrate import upgrade
-from ledger.projections.rebuild import default_processes, rebuild
-from ledger.projections.runner import ACCOUNT_TOPICS, REBUILD_BATCH
+from ledger.projections.rebuild import rebuild
+from ledger.projections.rebuild_worker import default_processes
+from ledger.projections.registry import ACCOUNT_TOPICS
 
 STATUSES = (
     [Status.EMPLOYEE] * 14

@@ -14,11 +14,13 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, table
 from cli.parsing import json_option
+from ledger.projections.catchup import DEFAULT_BATCH
 from ledger.projections.follow import follow
 from ledger.projections.migrate import status as migration_status
 from ledger.projections.migrate import upgrade
 from ledger.projections.rebuild import rebuild
-from ledger.projections.runner import DEFAULT_BATCH, NAMES, catch_up_all
+from ledger.projections.registry import NAMES
+from ledger.projections.runner import catch_up_all
 from ledger.projections.runner import status as projection_status
 
 BATCH_OPTION = click.option(

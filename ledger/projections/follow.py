@@ -16,11 +16,11 @@ from contextlib import AbstractContextManager
 import psycopg
 
 from ledger.application import Ledger
-from ledger.config import Settings
+from ledger.projections.catchup import DEFAULT_BATCH, CatchUp
 from ledger.projections.migrate import check_current
-from ledger.projections.postgres import conninfo
-from ledger.projections.runner import DEFAULT_BATCH, CatchUp, checked_names, ledger_for
-from ledger.projections.store import opened
+from ledger.projections.registry import checked_names
+from ledger.store.read_models.opening import opened
+from ledger.store.read_models.postgres import conninfo
 
 
 class Poll(AbstractContextManager["Poll"]):
@@ -56,7 +56,7 @@ def waiter_for(ledger: Ledger) -> Poll:
 
 
 def follow(
-    source: Ledger | Settings,
+    ledger: Ledger,
     names: Sequence[str] | None = None,
     poll_seconds: float = 1.0,
     on_progress: Callable[[dict[str, int]], None] | None = None,
@@ -70,7 +70,7 @@ def follow(
     """
     chosen = checked_names(names)
     totals = dict.fromkeys(chosen, 0)
-    with ledger_for(source) as ledger, opened(ledger.env) as store, waiter_for(ledger) as waiter:
+    with opened(ledger.env) as store, waiter_for(ledger) as waiter:
         check_current(store)
         while not should_stop():
             counts = CatchUp(ledger, store, chosen, "", batch_size).run()

@@ -15,8 +15,8 @@ from ledger.domain.account import Account, Provenance
 from ledger.domain.catalogue import Education, Status
 from ledger.domain.identifiers import parse_insz
 from ledger.projections.migrate import upgrade
-from ledger.projections.runner import PROJECTIONS
-from ledger.projections.store import opened
+from ledger.projections.registry import PROJECTIONS
+from ledger.store.read_models.opening import opened
 from tests.conftest import TEST_ID_KEY, make_ledger
 
 LOW = "93051822361"  # born 1993, education low

@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from ledger.projections.follow import follow
-from ledger.projections.runner import NAMES, catch_up_all
+from ledger.projections.registry import NAMES
+from ledger.projections.runner import catch_up_all
 from tests.conftest import make_ledger
 from tests.projections.conftest import HIGH, Store, positions, script_history, settings_of
 from tests.projections.test_reports import llr, ok
@@ -92,8 +93,11 @@ def test_an_unknown_projection_is_refused(store: Store) -> None:
     assert "unknown projection 'balance'" in result.stderr
 
 
-def test_a_follower_applies_events_written_after_it_started(store: Store) -> None:
+def test_a_follower_applies_events_written_after_it_started(
+    store: Store, database_url: str
+) -> None:
     script_history(store.ledger)
+    follower_ledger = make_ledger(database_url)  # its own, as a separate process has
     applied: list[dict[str, int]] = []
     progressed, stop = threading.Event(), threading.Event()
 
@@ -102,7 +106,7 @@ def test_a_follower_applies_events_written_after_it_started(store: Store) -> Non
         progressed.set()
 
     follower = threading.Thread(
-        target=follow, args=(store.settings,), daemon=True,
+        target=follow, args=(follower_ledger,), daemon=True,
         kwargs={"poll_seconds": 0.2, "on_progress": on_progress, "should_stop": stop.is_set},
     )  # fmt: skip
     follower.start()
@@ -113,6 +117,7 @@ def test_a_follower_applies_events_written_after_it_started(store: Store) -> Non
     assert progressed.wait(timeout=60)
     stop.set()
     follower.join(timeout=60)
+    follower_ledger.close()
 
     head = store.ledger.recorder.max_notification_id()
     assert applied[-1] == dict.fromkeys(NAMES, 1)
