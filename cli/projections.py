@@ -14,7 +14,6 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, table
 from cli.parsing import json_option
-from ledger.projections.catchup import DEFAULT_BATCH
 from ledger.projections.follow import follow
 from ledger.projections.migrate import status as migration_status
 from ledger.projections.migrate import upgrade
@@ -24,8 +23,8 @@ from ledger.projections.runner import catch_up_all
 from ledger.projections.runner import status as projection_status
 
 BATCH_OPTION = click.option(
-    "--batch-size", default=DEFAULT_BATCH, show_default=True, type=click.IntRange(1, 100_000),
-    help="Events per transaction.",
+    "--batch-size", type=click.IntRange(1, 1_000_000), default=None,
+    help="Events per transaction (default: the store's: 50,000).",
 )  # fmt: skip
 
 
@@ -55,7 +54,7 @@ def projections_group() -> None:
 @pass_ledger_context
 def run(
     obj: LedgerContext, names: tuple[str, ...], keep_following: bool, poll_seconds: float,
-    batch_size: int,
+    batch_size: int | None,
 ) -> None:  # fmt: skip
     """Bring projections up to date (all by default); with --follow, keep them so.
 

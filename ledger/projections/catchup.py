@@ -37,11 +37,12 @@ from ledger.projections.personal_fields import FieldCipher
 from ledger.projections.registry import ACCOUNT_EVENTS, ACCOUNT_TOPICS, PROJECTIONS
 from ledger.store.read_models.base import ProjectionError, Store
 
-DEFAULT_BATCH = 2000  # events per transaction when catching up
-# A rebuild's batches, from the first event: bigger batches fold more changes to one row
-# into one write, and cost memory (the batch's changed rows and one page of events).
-# Measured in benchmarks/PROJECTIONS.md ("Batches").
-REBUILD_BATCH = {"sqlite": 250_000, "postgres": 50_000}
+# Events per batch (one transaction each), by backend. Bigger batches fold more changes to
+# one row into one write and commit less often; they cost memory (the batch's changed rows
+# and one page of events). A batch stops at the head of the log, so a command's catch-up
+# of a few events is one small batch. Figures: benchmarks/PROJECTIONS.md.
+CATCH_UP_BATCH = {"sqlite": 50_000, "postgres": 50_000}
+REBUILD_BATCH = {"sqlite": 250_000, "postgres": 50_000}  # from the first event
 PAGE = 10_000  # events read and decoded at once
 # A batch's transaction: an error raised here rolls the batch back (tests crash in it).
 BeforeCommit = Callable[[int], None]
@@ -63,16 +64,22 @@ class CatchUp:
 
     def __init__(
         self, ledger: Ledger, store: Store, names: Sequence[str], suffix: str = "",
-        batch_size: int = DEFAULT_BATCH, page_size: int = PAGE,
+        batch_size: int | None = None, page_size: int = PAGE,
     ) -> None:  # fmt: skip
-        context = Context(originals_of(ledger), FieldCipher(ledger.mapper.cipher))
-        self.ledger, self.store = ledger, store
-        self.batch_size, self.page_size = batch_size, page_size
-        self.projections = [PROJECTIONS[n].build(store, suffix, context) for n in names]
+        self.ledger, self.store, self.names, self.suffix = ledger, store, list(names), suffix
+        self.batch_size = batch_size or CATCH_UP_BATCH[store.backend]
+        self.page_size = page_size
+        self.context = Context(originals_of(ledger), FieldCipher(ledger.mapper.cipher))
+        self.projections = self.built()
         self.tracking = [p.name + suffix for p in self.projections]
-        self.tables: dict[tuple[Projection[Any], ...], HandlerTable] = {}
-        self.counts = dict.fromkeys(names, 0)
+        self.counts = dict.fromkeys(names, 0)  # events applied and committed
+        self.folded = dict.fromkeys(names, 0)  # events folded into the views, not yet written
         self.batches = 0
+
+    def built(self) -> list[Projection[Any]]:
+        """The projections, with empty views."""
+        self.tables: dict[tuple[Projection[Any], ...], HandlerTable] = {}
+        return [PROJECTIONS[n].build(self.store, self.suffix, self.context) for n in self.names]
 
     def step(self) -> int:
         """One batch, inside the caller's transaction; returns how many events it read.
@@ -95,7 +102,15 @@ class CatchUp:
         if last > min(positions.values()):
             positions = {t: max(positions[t], last) for t in self.tracking}
             self.store.set_positions(positions)
+        for name, count in self.folded.items():
+            self.counts[name] += count
+        self.folded = dict.fromkeys(self.names, 0)
         return positions
+
+    def drop_folded(self) -> None:
+        """Forget a batch folded from positions that have moved since."""
+        self.projections = self.built()
+        self.folded = dict.fromkeys(self.names, 0)
 
     def fold(self, positions: dict[str, int], head: int) -> tuple[int, int]:
         """Read the batch page by page and fold each page into the views, so that memory
@@ -109,7 +124,7 @@ class CatchUp:
             )
             # Cut at the head here rather than with ``stop=head`` in the query: with a stop,
             # PostgreSQL (before it has statistics on the events) sorted the whole rest of
-            # the log for every page: 30 s instead of 2 s for 250,000 events.
+            # the log for every page (benchmarks/PROJECTIONS.md).
             notes = page[: bisect_right(page, head, key=notification_id)]
             if notes:
                 self.project(notes, positions)
@@ -144,39 +159,50 @@ class CatchUp:
             segment = zip(notes[low:high], account_ids[low:high], strict=True)
             dispatch(segment, table, to_event)
         for projection, start in active.items():
-            self.counts[projection.name] += len(notes) - start
+            self.folded[projection.name] += len(notes) - start
 
     def run(self, before_commit: BeforeCommit | None = None) -> dict[str, int]:
-        """Batches until the head of the log. ``before_commit`` sees each batch's number
-        (0-based) once its rows and positions are written and before it commits."""
-        while True:
-            with self.store.transaction(), gc_paused():
-                read = self.step()
-                if read and before_commit is not None:
-                    before_commit(self.batches)
-            if not read:
-                return dict(self.counts)
-            self.batches += 1
+        """Batches until the head of the log, each read and folded before its transaction,
+        which then only writes: SQLite's write lock (the whole database's: commands wait
+        for it) is held for the writing alone, so batches can be big. Should another
+        runner have moved the positions meanwhile, the folded batch is dropped and read
+        again from where they are now, so every event still counts once.
+        ``before_commit`` sees each batch's number (0-based) once its rows and positions
+        are written and before it commits."""
+        return self.batched(before_commit, None, moved_is_error=False)
 
     def fill(self, on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
         """Like ``run``, for tables that only this process writes (a rebuild's copies):
-        each batch is read and folded before its transaction, which then only writes, so
-        SQLite's write lock (the whole database's: commands wait for it) is held for the
-        writing alone. The positions are checked under the lock, so should another process
-        have moved them, this fails rather than count events twice."""
+        should another process have moved the positions, this fails rather than redo the
+        batch. ``on_batch`` sees the events of each committed batch."""
+        return self.batched(None, on_batch, moved_is_error=True)
+
+    def batched(
+        self, before_commit: BeforeCommit | None, on_batch: Callable[[int], None] | None,
+        moved_is_error: bool,
+    ) -> dict[str, int]:  # fmt: skip
         with self.store.transaction():
             positions = self.store.lock_positions(self.tracking)
         while True:
             with gc_paused():
                 head = self.ledger.recorder.max_notification_id() or 0
                 read, last = self.fold(positions, head)
+                if not read and last <= min(positions.values()):
+                    return dict(self.counts)  # nothing new, not even other aggregates' events
                 with self.store.transaction():
-                    if self.store.lock_positions(self.tracking) != positions:
-                        raise ProjectionError(
-                            f"the positions of {', '.join(self.tracking)} moved while this "
-                            "process was filling them: is another rebuild running?"
-                        )
+                    found = self.store.lock_positions(self.tracking)
+                    if found != positions:
+                        if moved_is_error:
+                            raise ProjectionError(
+                                f"the positions of {', '.join(self.tracking)} moved while this "
+                                "process was filling them: is another rebuild running?"
+                            )
+                        self.drop_folded()
+                        positions = found
+                        continue
                     positions = self.write(positions, last)
+                    if read and before_commit is not None:
+                        before_commit(self.batches)
             if not read:
                 return dict(self.counts)
             self.batches += 1

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 import psycopg
 
 from ledger.application import Ledger
-from ledger.projections.catchup import DEFAULT_BATCH, CatchUp
+from ledger.projections.catchup import CatchUp
 from ledger.projections.migrate import check_current
 from ledger.projections.registry import checked_names
 from ledger.store.read_models.opening import opened
@@ -61,7 +61,7 @@ def follow(
     poll_seconds: float = 1.0,
     on_progress: Callable[[dict[str, int]], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
 ) -> dict[str, int]:
     """Catch up, wait for new events, repeat, until ``should_stop()`` (or an interrupt).
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ledger.application import Ledger
-from ledger.projections.catchup import DEFAULT_BATCH, BeforeCommit, CatchUp
+from ledger.projections.catchup import BeforeCommit, CatchUp
 from ledger.projections.migrate import check_current
 from ledger.projections.registry import NAMES, checked_names
 from ledger.store.backend import has_read_models
@@ -18,13 +18,14 @@ from ledger.store.read_models.opening import opened
 
 
 def catch_up_all(
-    ledger: Ledger, names: Sequence[str] | None = None, batch_size: int = DEFAULT_BATCH,
+    ledger: Ledger, names: Sequence[str] | None = None, batch_size: int | None = None,
     before_commit: BeforeCommit | None = None,
 ) -> dict[str, int]:  # fmt: skip
     """Bring every projection (or those named) up to date; events applied per projection.
 
     Nothing to do on the in-memory store, which has no read models: returns {} there.
-    ``before_commit`` sees each batch written and not yet committed (see ``CatchUp.run``).
+    ``batch_size`` defaults to the store's ``CATCH_UP_BATCH``; ``before_commit`` sees each
+    batch written and not yet committed (see ``CatchUp.run``).
     """
     chosen = checked_names(names)
     if not has_read_models(ledger.store_env):
