@@ -20,7 +20,6 @@ LOT_COLUMNS = (
     "account_id", "lot", "right_code", "source", "amount", "remaining", "state",
     "valid_from", "expires_on",
 )  # fmt: skip
-LOT_KEYS = ("account_id", "lot")
 REMAINING, STATE = LOT_COLUMNS.index("remaining"), LOT_COLUMNS.index("state")
 # The states as plain text, looked up once (an enum member's .value is a slow descriptor).
 USABLE, SUSPENDED = LotState.USABLE.value, LotState.SUSPENDED.value

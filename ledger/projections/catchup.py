@@ -1,17 +1,13 @@
 """Bring projections up to date: a batched catch-up over the notification log, exactly once.
 
-Each batch is one transaction on the read-model store: lock the projections' positions,
-read the next events after the lowest one, let every projection apply the events past its
-own position, flush the views and move the positions, then commit. A process killed at
-any point leaves either the whole batch or nothing, and the next run starts from the
-positions it finds. The library's ProjectionRunner commits once per event and needs a
-subscription (none on SQLite); this loop reads with ``select_notifications``, which works
-on both stores.
-
-A batch is read in pages; each event is decoded, handed to the handlers that want it and
-dropped (``dispatch.py``), while the views fold the batch's changes in memory and write
-them at its end. A rebuild fills its copies with ``CatchUp.fill``: the same batches, read
-and folded before a short transaction that only writes.
+A batch reads the next events after the projections' lowest position, page by page; each
+event is decoded, handed to the handlers that want it and dropped (``dispatch.py``), while
+the views fold the batch's changes in memory. Then one short transaction on the read-model
+store locks the positions, checks that they are still where the batch started, writes the
+folded rows, moves the positions and commits. A process killed at any point leaves either
+the whole batch or nothing, and the next run starts from the positions it finds. The
+library's ProjectionRunner commits once per event and needs a subscription (none on
+SQLite); this loop reads with ``select_notifications``, which works on both stores.
 """
 
 from __future__ import annotations
@@ -44,7 +40,8 @@ from ledger.store.read_models.base import ProjectionError, Store
 CATCH_UP_BATCH = {"sqlite": 50_000, "postgres": 50_000}
 REBUILD_BATCH = {"sqlite": 250_000, "postgres": 50_000}  # from the first event
 PAGE = 10_000  # events read and decoded at once
-# A batch's transaction: an error raised here rolls the batch back (tests crash in it).
+# Called in each batch's transaction once it is written: an error it raises rolls the
+# batch back (the exactly-once tests crash the process there).
 BeforeCommit = Callable[[int], None]
 
 

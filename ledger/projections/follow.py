@@ -13,14 +13,11 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
-import psycopg
-
 from ledger.application import Ledger
 from ledger.projections.catchup import CatchUp
 from ledger.projections.migrate import check_current
 from ledger.projections.registry import checked_names
 from ledger.store.read_models.opening import opened
-from ledger.store.read_models.postgres import conninfo
 
 
 class Poll(AbstractContextManager["Poll"]):
@@ -36,8 +33,13 @@ class Poll(AbstractContextManager["Poll"]):
 class Listen(Poll):
     """Wait for a NOTIFY on the events channel, at most ``seconds`` (PostgreSQL)."""
 
-    def __init__(self, info: str, channel: str) -> None:
-        self.connection = psycopg.connect(info, autocommit=True)
+    def __init__(self, ledger: Ledger, channel: str) -> None:
+        # Here, not at the top: a SQLite store never loads the PostgreSQL driver.
+        import psycopg
+
+        from ledger.store.read_models.postgres import conninfo
+
+        self.connection = psycopg.connect(conninfo(ledger.env), autocommit=True)
         self.connection.execute(f'LISTEN "{channel}"')
 
     def wait(self, seconds: float) -> None:
@@ -52,7 +54,7 @@ def waiter_for(ledger: Ledger) -> Poll:
     channel = getattr(ledger.recorder, "channel_name", None)
     if channel is None:
         return Poll()
-    return Listen(conninfo(ledger.env), channel)
+    return Listen(ledger, channel)
 
 
 def follow(
