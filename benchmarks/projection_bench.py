@@ -306,12 +306,14 @@ def report(
     print(f"peak memory of this process: {getrusage(RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 
-def timed_catch_up(ledger: Ledger, citizens: int, batch: int | None) -> tuple[int, float, float]:
-    """Append an import's events and catch up as ``llr import`` does: (events, wall s,
-    CPU s of this process)."""
+def timed_catch_up(
+    ledger: Ledger, citizens: int, batch: int | None, processes: int
+) -> tuple[int, float, float]:
+    """Append an import's events and catch up as ``llr import`` does, in as many processes
+    as the rebuild used: (events, wall s, CPU s of this process)."""
     written = write_events(ledger, imported_events(ledger, citizens))
     started, cpu = time.perf_counter(), time.process_time()
-    counts = catch_up_all(ledger, batch_size=batch)
+    counts = catch_up_all(ledger, batch_size=batch, processes=processes)
     took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
     assert all(n == written for n in counts.values()), (counts, written)
     return written, took, took_cpu
@@ -353,7 +355,7 @@ def main() -> None:
     events, read_took, read_cpu = min(
         (ceiling(ledger, batch) for _ in range(2)), key=lambda r: r[1]
     )
-    processes = args.processes or default_processes(ledger)
+    processes = args.processes or default_processes(ledger.recorder.max_notification_id() or 0)
     started, cpu = time.perf_counter(), cpu_seconds()
     counts = rebuild(ledger, batch_size=batch, processes=processes)
     took, took_cpu = time.perf_counter() - started, cpu_seconds() - cpu
@@ -362,7 +364,7 @@ def main() -> None:
     report(settings.describe_database(), settings.backend, events, batch,
            (read_took, read_cpu), (took, took_cpu))  # fmt: skip
     if args.import_citizens:
-        caught = timed_catch_up(ledger, args.import_citizens, args.catch_up_batch)
+        caught = timed_catch_up(ledger, args.import_citizens, args.catch_up_batch, processes)
         report_catch_up(caught, (events, read_took), (events, took))
     ledger.close()
 

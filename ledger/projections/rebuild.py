@@ -29,11 +29,7 @@ from collections.abc import Callable, Sequence
 from ledger.application import Ledger
 from ledger.projections.catchup import REBUILD_BATCH, CatchUp
 from ledger.projections.migrate import check_current
-from ledger.projections.rebuild_worker import (
-    FILLED_IN_OWN_PROCESS,
-    SecondProcessFill,
-    default_processes,
-)
+from ledger.projections.rebuild_worker import SecondProcessFill, in_own_process
 from ledger.projections.registry import NEXT, PROJECTIONS, checked_names
 from ledger.store.read_models.base import Store
 from ledger.store.read_models.opening import opened
@@ -60,9 +56,8 @@ def rebuild(
             for table in tables:
                 store.create_copy(table, NEXT)
             store.forget_positions([name + NEXT for name in chosen])
-        elsewhere = [name for name in chosen if name in FILLED_IN_OWN_PROCESS and len(chosen) > 1]
-        if elsewhere and (processes or default_processes(ledger)) < 2:
-            elsewhere = []
+        events = ledger.recorder.max_notification_id() or 0
+        elsewhere = in_own_process(chosen, events, processes)
         here = [name for name in chosen if name not in elsewhere]
         with SecondProcessFill(ledger, elsewhere, batch) as second:
             counts = CatchUp(ledger, store, here, NEXT, batch).fill(on_batch)

@@ -1,17 +1,19 @@
-"""The second process of a rebuild, and when a rebuild starts one (see ``rebuild.py``).
+"""The second process of a rebuild or a long catch-up, and when one is started.
 
-On a long log the audit trail (about half of a rebuild's projection work) is filled by a
-process of its own while the rebuilding process fills the rest: each reads and decodes
-the log itself and writes only its own copies and positions. That pays only when the
-second process gets a core of its own (benchmarks/PROJECTIONS.md).
+On a long log the audit trail (about half of the projection work) is brought up to date by
+a process of its own while the first process does the rest: each reads and decodes the
+log itself and writes only its own tables (a rebuild's copies, or the live tables) and
+positions. That pays only when the second process gets a core of its own
+(benchmarks/PROJECTIONS.md).
 
 The process is ``python -m ledger.projections.rebuild_worker``, a fresh interpreter that
 imports nothing of its parent (multiprocessing's "spawn" would run the caller's script
 again in it, unless guarded by ``if __name__ == "__main__"``). It reads its orders from
 stdin as JSON (the store's environment, with the cipher key if any: it decodes the events
-too; the projections; the batch size), fills those projections' copies with
-``CatchUp.fill`` and writes how many events each applied to stdout as JSON. An error ends
-it with a traceback on stderr, whose last line the parent reports.
+too; the projections; the batch size; the tables' suffix), fills a rebuild's copies with
+``CatchUp.fill`` or catches the live tables up with ``CatchUp.run``, and writes how many
+events each applied to stdout as JSON. An error ends it with a traceback on stderr, whose
+last line the parent reports.
 """
 
 from __future__ import annotations
@@ -30,18 +32,25 @@ from ledger.store.backend import worker_env
 from ledger.store.read_models.base import ProjectionError
 from ledger.store.read_models.opening import opened
 
-# Filled by a process of its own when the log is long and others are rebuilt with it.
+# Done by a process of its own when the work is long and others are done with it.
 FILLED_IN_OWN_PROCESS = ("trail",)
-# Events in the log from which a second process pays: it costs about a second to start.
+# Events to project from which a second process pays: it costs about a second to start.
 TWO_PROCESSES_FROM = 200_000
 
 
-def default_processes(ledger: Ledger) -> int:
-    """Two for a long log when two cores are idle, else one: the second process decodes
-    the log again, which only pays on a core of its own; on a busy machine it was slower
-    than one process (benchmarks/PROJECTIONS.md)."""
-    long_log = (ledger.recorder.max_notification_id() or 0) >= TWO_PROCESSES_FROM
-    return 2 if long_log and idle_cores() >= 1.75 else 1
+def default_processes(events: int) -> int:
+    """Two for ``events`` events or more when two cores are idle, else one: the second
+    process decodes the log again, which only pays on a core of its own; on a busy
+    machine it was slower than one process (benchmarks/PROJECTIONS.md)."""
+    return 2 if events >= TWO_PROCESSES_FROM and idle_cores() >= 1.75 else 1
+
+
+def in_own_process(names: list[str], events: int, processes: int | None) -> list[str]:
+    """Which of ``names`` go to a second process (none unless others stay here)."""
+    elsewhere = [name for name in names if name in FILLED_IN_OWN_PROCESS and len(names) > 1]
+    if elsewhere and (processes or default_processes(events)) < 2:
+        return []
+    return elsewhere
 
 
 def idle_cores(seconds: float = 0.25) -> float:
@@ -64,18 +73,19 @@ def idle_cores(seconds: float = 0.25) -> float:
 
 
 class SecondProcessFill:
-    """A second process filling the copies of ``names`` (none: nothing to do) while the
-    ``with`` block fills the others; ``counts`` gives what it applied. Leaving the block
-    by an error stops it: its open batch rolls back, and the next rebuild starts over."""
+    """A second process bringing the tables of ``names`` (none: nothing to do) up to date
+    while the ``with`` block does the others: a rebuild's copies (``suffix`` NEXT) or the
+    live tables (""); ``counts`` gives what it applied. Leaving the block by an error
+    stops it: its open batch rolls back."""
 
-    def __init__(self, ledger: Ledger, names: list[str], batch: int) -> None:
+    def __init__(self, ledger: Ledger, names: list[str], batch: int, suffix: str = NEXT) -> None:
         self.names = names
         self.process: subprocess.Popen[str] | None = None
         self.output, self.said = "{}", ""
         if names:
             order = {
                 "env": worker_env(ledger.store_env), "id_key": ledger.id_key.hex(),
-                "names": names, "batch": batch,
+                "names": names, "batch": batch, "suffix": suffix,
             }  # fmt: skip
             path = os.pathsep.join(p for p in sys.path if p)  # where this process found llr
             # A file, not a pipe: a pipe nobody reads could fill up and stop the process.
@@ -120,7 +130,8 @@ def main() -> None:
     ledger = Ledger(order["env"], id_key=bytes.fromhex(order["id_key"]), actor="llr:rebuild")
     try:
         with opened(ledger.env) as store:
-            counts = CatchUp(ledger, store, order["names"], NEXT, int(order["batch"])).fill()
+            catch_up = CatchUp(ledger, store, order["names"], order["suffix"], int(order["batch"]))
+            counts = catch_up.fill() if order["suffix"] == NEXT else catch_up.run()
     finally:
         ledger.close()
     json.dump(counts, sys.stdout)

@@ -115,3 +115,13 @@ def test_a_batch_read_in_many_pages_gives_the_tables_of_one_page_per_batch(busy:
     head = busy.ledger.recorder.max_notification_id()
     assert counts == dict.fromkeys(NAMES, head)
     assert paged == dump(busy.settings)
+
+
+def test_a_catch_up_in_two_processes_gives_the_tables_of_one(busy: Store) -> None:
+    counts = catch_up_all(busy.ledger, batch_size=BATCH, processes=2)
+    split = dump(busy.settings)
+    rebuild(busy.ledger, processes=1)
+
+    head = busy.ledger.recorder.max_notification_id()
+    assert counts == dict.fromkeys(NAMES, head)
+    assert split == dump(busy.settings)
