@@ -13,6 +13,13 @@ The ceiling is reading and decoding the same events from the notification log
 with no projection work: the best of two runs. The rebuild is ``rebuild()`` of all five
 projections with its defaults (batches of ``REBUILD_BATCH``; on a long log the audit trail
 is filled by a second process, which reads and decodes the log too), swap included.
+
+Then the catch-up after an import: the events an ``llr import`` of an employer file writes
+(``--import-citizens`` new citizens, each opened with a grant and three uses, 1,000
+citizens' lines at a time merged by date, as ``benchmarks/generate.py`` orders a file) are
+appended to the log, and ``catch_up_all(ledger)`` with its defaults brings the read models
+up to date, as ``llr import`` does at its end. Its events/s are printed against the
+rebuild's and the ceiling's of the same run.
 """
 
 from __future__ import annotations
@@ -39,9 +46,12 @@ from ledger.domain.catalogue import Education, Status
 from ledger.domain.command import Provenance
 from ledger.domain.errors import LedgerError
 from ledger.domain.identifiers import account_id, parse_insz
+from ledger.projections.catchup import REBUILD_BATCH
 from ledger.projections.migrate import upgrade
-from ledger.projections.rebuild import default_processes, rebuild
-from ledger.projections.runner import ACCOUNT_TOPICS, REBUILD_BATCH
+from ledger.projections.rebuild import rebuild
+from ledger.projections.rebuild_worker import default_processes
+from ledger.projections.registry import ACCOUNT_TOPICS
+from ledger.projections.runner import catch_up_all
 
 STATUSES = (
     [Status.EMPLOYEE] * 14
@@ -57,6 +67,7 @@ EDUCATIONS = [Education.LOW] * 5 + [Education.MEDIUM] * 8 + [Education.HIGH] * 7
 SCHOOL_YEARS = (2022, 2023, 2024, 2025)
 INSERT_BATCH = 10_000
 INTERLEAVED = 2_000
+IMPORT_INTERLEAVED = 1_000
 
 
 def _kbo(rng: random.Random) -> str:
@@ -206,10 +217,49 @@ def synthetic_events(ledger: Ledger, events: int, seed: int = 7) -> Iterator[lis
                 yield merged[start : start + INSERT_BATCH]
 
 
+def imported_events(ledger: Ledger, citizens: int) -> Iterator[list[Any]]:
+    """What an import of an employer file writes: per new citizen (employees) an opening,
+    a grant and three uses, the lines of ``IMPORT_INTERLEAVED`` citizens at a time merged
+    by date. Seeded by the head of the log, so a second run makes other citizens."""
+    rng, cat = random.Random(ledger.recorder.max_notification_id()), ledger.catalogue
+    employer, seen, streams = _kbo(rng), set(ledger.all_account_ids()), []
+    made_citizens = 0
+    while made_citizens < citizens:
+        insz = _insz(rng)
+        new_id = account_id(parse_insz(insz), ledger.id_key)
+        if new_id in seen:
+            continue
+        seen.add(new_id)
+        made_citizens += 1
+        line = made_citizens * 4
+        day = date(2025, 9, 1) + timedelta(days=rng.randint(0, 30))
+        account = Account.open(
+            new_id, insz, Status.EMPLOYEE, day,
+            rng.choice(EDUCATIONS), Provenance("import:bench", employer, None, "bench-import"),
+        )  # fmt: skip
+        made = Provenance("import:bench", employer, f"L{line}", "bench-import", line)
+        account.grant(cat, "vov-hours", 125, day, None, made)
+        for use in range(1, 4):
+            day += timedelta(days=rng.randint(5, 40))
+            account.use(cat, "vov-hours", 10, day, "T-1", "P-1", Provenance(
+                "import:bench", employer, f"L{line + use}", "bench-import", line + use
+            ))  # fmt: skip
+        streams.append(account.collect_events())
+        if len(streams) == IMPORT_INTERLEAVED or made_citizens == citizens:
+            merged = list(heapq.merge(*streams, key=lambda e: e.on))
+            streams = []
+            for start in range(0, len(merged), INSERT_BATCH):
+                yield merged[start : start + INSERT_BATCH]
+
+
 def write_synthetic_store(ledger: Ledger, events: int, seed: int = 7) -> int:
     """Fill an empty store with about ``events`` events; returns how many were written."""
+    return write_events(ledger, synthetic_events(ledger, events, seed))
+
+
+def write_events(ledger: Ledger, chunks: Iterator[list[Any]]) -> int:
     written = 0
-    for chunk in synthetic_events(ledger, events, seed):
+    for chunk in chunks:
         ledger.recorder.insert_events([ledger.mapper.to_stored_event(e) for e in chunk])
         written += len(chunk)
     return written
@@ -258,12 +308,43 @@ def report(
     print(f"peak memory of this process: {getrusage(RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 
+def timed_catch_up(
+    ledger: Ledger, citizens: int, batch: int | None, processes: int
+) -> tuple[int, float, float]:
+    """Append an import's events and catch up as ``llr import`` does, in as many processes
+    as the rebuild used: (events, wall s, CPU s of this process)."""
+    written = write_events(ledger, imported_events(ledger, citizens))
+    started, cpu = time.perf_counter(), time.process_time()
+    counts = catch_up_all(ledger, batch_size=batch, processes=processes)
+    took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert all(n == written for n in counts.values()), (counts, written)
+    return written, took, took_cpu
+
+
+def report_catch_up(
+    caught: tuple[int, float, float], read: tuple[int, float], rebuilt: tuple[int, float]
+) -> None:
+    events, took, took_cpu = caught
+    rate = events / took
+    print(f"catch-up after an import of {events:,} events (llr import's catch_up_all): "
+          f"{rate:,.0f} events/s ({took:.1f} s; CPU here {took_cpu:.1f} s)")  # fmt: skip
+    print(
+        f"catch-up / rebuild per event: {rate / (rebuilt[0] / rebuilt[1]):.2f} "
+        f"(target: at least 1); catch-up / ceiling: {rate / (read[0] / read[1]):.0%}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="SQLite path or postgresql:// URL")
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, help="default: the store's REBUILD_BATCH")
     parser.add_argument("--processes", type=int, choices=(1, 2), help="default: rebuild's")
+    parser.add_argument(
+        "--import-citizens", type=int, default=50_000,
+        help="citizens of the import whose catch-up is timed (5 events each; 0: none)",
+    )  # fmt: skip
+    parser.add_argument("--catch-up-batch", type=int, help="default: catch_up_all's")
     args = parser.parse_args()
     settings = load_settings(args.db, {"LLR_ID_KEY": "bench", "LLR_ACTOR": "bench"})
     batch = args.batch_size or REBUILD_BATCH[settings.backend]
@@ -276,7 +357,7 @@ def main() -> None:
     events, read_took, read_cpu = min(
         (ceiling(ledger, batch) for _ in range(2)), key=lambda r: r[1]
     )
-    processes = args.processes or default_processes(ledger)
+    processes = args.processes or default_processes(ledger.recorder.max_notification_id() or 0)
     started, cpu = time.perf_counter(), cpu_seconds()
     counts = rebuild(ledger, batch_size=batch, processes=processes)
     took, took_cpu = time.perf_counter() - started, cpu_seconds() - cpu
@@ -284,6 +365,9 @@ def main() -> None:
     print(f"rebuild in {processes} process{'es' if processes > 1 else ''}")
     report(settings.describe_database(), settings.backend, events, batch,
            (read_took, read_cpu), (took, took_cpu))  # fmt: skip
+    if args.import_citizens:
+        caught = timed_catch_up(ledger, args.import_citizens, args.catch_up_batch, processes)
+        report_catch_up(caught, (events, read_took), (events, took))
     ledger.close()
 
 

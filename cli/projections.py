@@ -12,12 +12,13 @@ from cli.output import echo_json, table
 from cli.parsing import json_option
 from ledger.projections.follow import follow
 from ledger.projections.rebuild import rebuild
-from ledger.projections.runner import DEFAULT_BATCH, NAMES, catch_up_all
+from ledger.projections.registry import NAMES
+from ledger.projections.runner import catch_up_all
 from ledger.projections.runner import status as projection_status
 
 BATCH_OPTION = click.option(
-    "--batch-size", default=DEFAULT_BATCH, show_default=True, type=click.IntRange(1, 100_000),
-    help="Events per transaction.",
+    "--batch-size", type=click.IntRange(1, 1_000_000), default=None,
+    help="Events per transaction (default: the store's: 50,000).",
 )  # fmt: skip
 
 
@@ -41,7 +42,7 @@ def projections_group() -> None:
 @pass_ledger_context
 def run(
     obj: LedgerContext, names: tuple[str, ...], keep_following: bool, poll_seconds: float,
-    batch_size: int,
+    batch_size: int | None,
 ) -> None:  # fmt: skip
     """Bring projections up to date (all by default); with --follow, keep them so.
 

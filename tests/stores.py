@@ -17,8 +17,8 @@ from psycopg import sql
 
 from ledger.application import Ledger
 from ledger.config import Settings, load_settings
-from ledger.projections.runner import PROJECTIONS
-from ledger.projections.store import opened
+from ledger.projections.registry import PROJECTIONS
+from ledger.store.read_models.opening import opened
 
 TEST_ID_KEY = "test-id-key-not-secret"
 # A fixed key, for tests only: llr keygen makes real ones.

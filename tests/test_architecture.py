@@ -22,12 +22,6 @@ STORE = "ledger.store"
 # question to answer.
 BACKEND_MODULES = ("eventsourcing.sqlite", "eventsourcing.postgres", "psycopg")
 BACKEND_CLASS_PREFIXES = ("SQLite", "Sqlite", "Postgres", "POPO", "Popo")
-# Modules that still know a backend on main while the store adapter takes their code over.
-# The lead removes each entry once its code lives in ledger/store/.
-NOT_YET_IN_THE_STORE = frozenset({
-    "ledger.projections.follow",
-    "ledger.projections.postgres",
-})  # fmt: skip
 
 Graph = Mapping[str, frozenset[str]]
 
@@ -197,30 +191,13 @@ def outside_the_store() -> list[str]:
 
 
 # --------------------------------------------------------------------------- the rules
-@pytest.mark.xfail(
-    strict=False,
-    reason="known cycles on main (application <-> imports.loading, audit.verify <-> "
-    "audit.parallel, projections.store <-> sqlite/postgres) are being broken on other "
-    "branches; remove this mark once they are merged",
-)
 def test_no_module_of_ledger_or_cli_takes_part_in_an_import_cycle() -> None:
     found = cycles(import_graph())
 
     assert found == [], "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(
-            module,
-            marks=pytest.mark.xfail(strict=False, reason="its backend code moves to ledger/store/"),
-        )
-        if module in NOT_YET_IN_THE_STORE
-        else module
-        for module in outside_the_store()
-    ],
-)
+@pytest.mark.parametrize("module", outside_the_store())
 def test_only_the_storage_adapter_imports_a_backend_or_tests_a_backend_class(module: str) -> None:
     assert backend_uses(parsed(module)) == []
 

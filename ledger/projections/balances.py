@@ -12,14 +12,14 @@ from typing import Any
 
 from ledger.domain.account import Account
 from ledger.domain.lots import LotState
-from ledger.projections.base import Context, IsoDays, Projection, View
-from ledger.projections.store import ProjectionError, Store
+from ledger.projections.base import Context, Projection, View
+from ledger.projections.memos import IsoDayTexts
+from ledger.store.read_models.base import ProjectionError, Store
 
 LOT_COLUMNS = (
     "account_id", "lot", "right_code", "source", "amount", "remaining", "state",
     "valid_from", "expires_on",
 )  # fmt: skip
-LOT_KEYS = ("account_id", "lot")
 REMAINING, STATE = LOT_COLUMNS.index("remaining"), LOT_COLUMNS.index("state")
 # The states as plain text, looked up once (an enum member's .value is a slow descriptor).
 USABLE, SUSPENDED = LotState.USABLE.value, LotState.SUSPENDED.value
@@ -58,7 +58,7 @@ class LotTable(LotsView):
 
     def __init__(self, store: Store, table: str) -> None:
         self.store, self.table = store, table
-        self.days = IsoDays()
+        self.days = IsoDayTexts()
         self.new: dict[tuple[str, str], list[Any]] = {}
         self.changes: dict[tuple[str, str], list[Any]] = {}  # [emptied, units, state]
 

@@ -9,22 +9,18 @@ catch-up costs a few statements per thousand events, not one per event.
 
 from __future__ import annotations
 
-import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import singledispatchmethod
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import ClassVar, Generic, TypeVar
 from uuid import UUID
 
 from ledger.domain.account import Account
 from ledger.domain.catalogue import school_year_start
-from ledger.projections.sealing import Sealer
-from ledger.projections.store import Store
+from ledger.projections.personal_fields import FieldCipher
+from ledger.store.read_models.base import Store
 
-# process(self, event, account_id, position), unbound.
-Handler = Callable[[Any, Any, str, int], None]
 # The event an EntryReversed names: (account id, version) -> event, read from the store.
 Originals = Callable[[UUID, int], Account.Event]
 
@@ -32,10 +28,10 @@ Originals = Callable[[UUID, int], Account.Event]
 @dataclass(frozen=True)
 class Context:
     """What a projection may need besides its rows: the events an ``EntryReversed`` names,
-    and the sealer of personal values (the store's cipher, if it has one)."""
+    and the cipher of personal values (the store's, if it has one)."""
 
     originals: Originals
-    sealer: Sealer
+    cipher: FieldCipher
 
 
 class View(ABC):
@@ -58,6 +54,8 @@ class Projection(ABC, Generic[V]):
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]  # the tables it owns (rebuilt and swapped together)
     skips_others: ClassVar[bool] = True  # the default ``process`` ignores the event
+    # ``process`` is a ``singledispatchmethod`` in each projection: ``dispatch.py`` looks
+    # its handlers up once per event class.
 
     def __init__(self, view: V) -> None:
         self.view = view
@@ -71,35 +69,6 @@ class Projection(ABC, Generic[V]):
     def process(self, event: Account.Event, account_id: str, position: int) -> None:
         """Apply one event of the account ``account_id`` (the stream id as text);
         ``position`` is its notification id."""
-
-    def handler_for(self, event_class: type) -> Handler | None:
-        """``process`` for one event class, looked up once per batch rather than per event
-        (a ``singledispatchmethod`` rebuilds its wrapper on every attribute access); None
-        when the class falls to a ``process`` default that does nothing."""
-        method = inspect.getattr_static(type(self), "process")
-        if not isinstance(method, singledispatchmethod):
-            return cast(Handler, method)
-        found = method.dispatcher.dispatch(event_class)
-        if self.skips_others and found is method.dispatcher.registry[object]:
-            return None
-        return cast(Handler, found)
-
-
-class IsoDays(dict[date, str]):
-    """date -> ISO text, remembered: a batch has few distinct dates, and ``isoformat`` on
-    every event of a rebuild adds up."""
-
-    def __missing__(self, day: date) -> str:
-        text = self[day] = day.isoformat()
-        return text
-
-
-class SchoolYears(dict[date, str]):
-    """date -> its school year, remembered (see ``IsoDays``)."""
-
-    def __missing__(self, day: date) -> str:
-        period = self[day] = school_year(day)
-        return period
 
 
 def school_year(day: date) -> str:

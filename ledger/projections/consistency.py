@@ -19,13 +19,13 @@ from ledger.domain.account import Account
 from ledger.domain.lots import LotState
 from ledger.projections.migrate import check_current
 from ledger.projections.runner import catch_up_all
-from ledger.projections.store import opened
+from ledger.store.read_models.opening import opened
 
 ProjectedLots = dict[str, dict[str, tuple[Any, ...]]]  # account -> lot -> (right, remaining, state)
 
 
 @dataclass(frozen=True)
-class Finding:
+class Difference:
     account_id: str
     right: str | None
     lot: str | None
@@ -41,7 +41,7 @@ class Finding:
         )
 
 
-def check_consistency(ledger: Ledger, catch_up: bool = True) -> list[Finding]:
+def check_consistency(ledger: Ledger, catch_up: bool = True) -> list[Difference]:
     """Every difference between projected and event-sourced balances (none: consistent).
 
     With ``catch_up`` the projection is brought up to date first, and accounts that differ
@@ -50,26 +50,26 @@ def check_consistency(ledger: Ledger, catch_up: bool = True) -> list[Finding]:
     """
     if catch_up:
         catch_up_all(ledger, ["balances"])
-    findings = compare(ledger, None)
-    if findings and catch_up:
+    found = differences(ledger, None)
+    if found and catch_up:
         catch_up_all(ledger, ["balances"])
-        findings = compare(ledger, {f.account_id for f in findings})
-    return findings
+        found = differences(ledger, {d.account_id for d in found})
+    return found
 
 
-def compare(ledger: Ledger, only: set[str] | None) -> list[Finding]:
+def differences(ledger: Ledger, only: set[str] | None) -> list[Difference]:
     projected = projected_lots(ledger)
     if only is None:
         only = {str(i) for i in ledger.all_account_ids()} | set(projected)
-    findings: list[Finding] = []
+    found: list[Difference] = []
     for account_id in sorted(only):
         account = ledger.find_account(UUID(account_id))
         lots = projected.get(account_id, {})
         if account is None:
-            findings.append(Finding(account_id, None, None, "unknown account", "present", "absent"))
+            found.append(Difference(account_id, None, None, "unknown account", "present", "absent"))
         else:
-            findings.extend(compare_account(account_id, account, lots))
-    return findings
+            found.extend(account_differences(account_id, account, lots))
+    return found
 
 
 def projected_lots(ledger: Ledger) -> ProjectedLots:
@@ -82,29 +82,29 @@ def projected_lots(ledger: Ledger) -> ProjectedLots:
     return lots
 
 
-def compare_account(
+def account_differences(
     account_id: str, account: Account, projected: dict[str, tuple[Any, ...]]
-) -> Iterable[Finding]:
+) -> Iterable[Difference]:
     left = dict(projected)
     for lot in account.lots.values():
         found = left.pop(lot.lot_id, None)
         if found is None:
-            yield Finding(account_id, lot.right, lot.lot_id, "missing lot", "absent", "present")
+            yield Difference(account_id, lot.right, lot.lot_id, "missing lot", "absent", "present")
             continue
         for what, mine, theirs in zip(
             ("right", "remaining", "state"), found, (lot.right, lot.remaining, lot.state),
             strict=True,
         ):  # fmt: skip
             if mine != theirs:
-                yield Finding(account_id, lot.right, lot.lot_id, what, str(mine), str(theirs))
+                yield Difference(account_id, lot.right, lot.lot_id, what, str(mine), str(theirs))
     for lot_id, (right, _, _) in left.items():
-        yield Finding(account_id, right, lot_id, "extra lot", "present", "absent")
-    yield from compare_totals(account_id, account, projected)
+        yield Difference(account_id, right, lot_id, "extra lot", "present", "absent")
+    yield from total_differences(account_id, account, projected)
 
 
-def compare_totals(
+def total_differences(
     account_id: str, account: Account, projected: dict[str, tuple[Any, ...]]
-) -> Iterable[Finding]:
+) -> Iterable[Difference]:
     sums: dict[tuple[str, str], int] = defaultdict(int)
     for right, remaining, state in projected.values():
         sums[(right, state)] += remaining
@@ -112,4 +112,4 @@ def compare_totals(
         for state in (LotState.USABLE.value, LotState.SUSPENDED.value):
             mine, held = sums.get((right, state), 0), getattr(totals, state)
             if mine != held:
-                yield Finding(account_id, right, None, f"{state} total", str(mine), str(held))
+                yield Difference(account_id, right, None, f"{state} total", str(mine), str(held))

@@ -3,7 +3,7 @@
 The lots themselves are the balances projection's rows (``balance_lots``, whose partial
 index finds the open lots by expiry date): keeping a second copy of every lot cost a
 quarter of a rebuild. This projection keeps, per account, the masked INSZ (birth date
-only), sealed with the store's cipher when it has one (``sealing.py``): the birth date is
+only), encrypted with the store's cipher when it has one (``personal_fields.py``): the birth date is
 personal data.
 """
 
@@ -15,8 +15,8 @@ from functools import singledispatchmethod
 from ledger.domain.account import Account
 from ledger.domain.identifiers import parse_insz
 from ledger.projections.base import Context, Projection, View
-from ledger.projections.sealing import Sealer
-from ledger.projections.store import Store
+from ledger.projections.personal_fields import FieldCipher
+from ledger.store.read_models.base import Store
 
 CITIZEN_COLUMNS = ("account_id", "citizen")
 
@@ -27,12 +27,12 @@ class ExpiringView(View):
 
 
 class ExpiringCitizens(ExpiringView):
-    def __init__(self, store: Store, table: str, sealer: Sealer) -> None:
-        self.store, self.table, self.sealer = store, table, sealer
+    def __init__(self, store: Store, table: str, cipher: FieldCipher) -> None:
+        self.store, self.table, self.cipher = store, table, cipher
         self.citizens: list[tuple[str, str]] = []
 
     def citizen_opened(self, account_id: str, masked_insz: str) -> None:
-        self.citizens.append((account_id, self.sealer.seal(masked_insz)))
+        self.citizens.append((account_id, self.cipher.encrypt(masked_insz)))
 
     def flush(self) -> None:
         self.store.insert(self.table, CITIZEN_COLUMNS, self.citizens)
@@ -45,7 +45,7 @@ class ExpiringProjection(Projection[ExpiringView]):
 
     @classmethod
     def build(cls, store: Store, suffix: str, context: Context) -> ExpiringProjection:
-        return cls(ExpiringCitizens(store, "expiring_citizens" + suffix, context.sealer))
+        return cls(ExpiringCitizens(store, "expiring_citizens" + suffix, context.cipher))
 
     @singledispatchmethod
     def process(self, event: Account.Event, account_id: str, position: int) -> None:

@@ -9,59 +9,23 @@ cleanly: an interrupted batch rolls back whole and is applied again by the next 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
-
-import psycopg
 
 from ledger.application import Ledger
-from ledger.config import Settings
+from ledger.projections.catchup import CatchUp
 from ledger.projections.migrate import check_current
-from ledger.projections.postgres import conninfo
-from ledger.projections.runner import DEFAULT_BATCH, CatchUp, checked_names, ledger_for
-from ledger.projections.store import opened
-
-
-class Poll(AbstractContextManager["Poll"]):
-    """Wait a fixed interval (SQLite)."""
-
-    def wait(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-class Listen(Poll):
-    """Wait for a NOTIFY on the events channel, at most ``seconds`` (PostgreSQL)."""
-
-    def __init__(self, info: str, channel: str) -> None:
-        self.connection = psycopg.connect(info, autocommit=True)
-        self.connection.execute(f'LISTEN "{channel}"')
-
-    def wait(self, seconds: float) -> None:
-        for _ in self.connection.notifies(timeout=seconds, stop_after=1):
-            pass
-
-    def __exit__(self, *exc: object) -> None:
-        self.connection.close()
-
-
-def waiter_for(ledger: Ledger) -> Poll:
-    channel = getattr(ledger.recorder, "channel_name", None)
-    if channel is None:
-        return Poll()
-    return Listen(conninfo(ledger.env), channel)
+from ledger.projections.registry import checked_names
+from ledger.store.new_events import waiter_for
+from ledger.store.read_models.opening import opened
 
 
 def follow(
-    source: Ledger | Settings,
+    ledger: Ledger,
     names: Sequence[str] | None = None,
     poll_seconds: float = 1.0,
     on_progress: Callable[[dict[str, int]], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
 ) -> dict[str, int]:
     """Catch up, wait for new events, repeat, until ``should_stop()`` (or an interrupt).
 
@@ -70,7 +34,7 @@ def follow(
     """
     chosen = checked_names(names)
     totals = dict.fromkeys(chosen, 0)
-    with ledger_for(source) as ledger, opened(ledger.env) as store, waiter_for(ledger) as waiter:
+    with opened(ledger.env) as store, waiter_for(ledger.recorder, ledger.env) as waiter:
         check_current(store)
         while not should_stop():
             counts = CatchUp(ledger, store, chosen, "", batch_size).run()

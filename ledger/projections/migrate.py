@@ -23,7 +23,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from ledger.config import Settings
-from ledger.projections.store import ProjectionError, ReadModelsMissingError, Store, opened
+from ledger.store.read_models.base import ProjectionError, ReadModelsMissingError, Store
+from ledger.store.read_models.opening import opened
 
 MIGRATIONS: Traversable = files("ledger.store") / "migrations"
 _FILE_NAME = re.compile(r"[0-9]{4}_[a-z0-9_]+\.sql")

@@ -14,15 +14,14 @@ from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 from ledger.application import Ledger
-from ledger.config import Settings
 from ledger.domain.errors import InvalidInputError, LedgerError
 from ledger.projections.base import age_band
 from ledger.projections.migrate import check_current
-from ledger.projections.runner import ledger_for
-from ledger.projections.sealing import Sealer
-from ledger.projections.store import Store, opened
+from ledger.projections.personal_fields import FieldCipher
 from ledger.projections.takeup import parse_profile
 from ledger.projections.trail import EVENT_NAMES, TRAIL_COLUMNS
+from ledger.store.read_models.base import Store
+from ledger.store.read_models.opening import opened
 
 R = TypeVar("R")
 TAKE_UP_GROUPS = ("education", "status", "age_band")
@@ -94,10 +93,10 @@ class TrailFilter:
 
 
 @contextmanager
-def reading(source: Ledger | Settings) -> Iterator[tuple[Ledger, Store]]:
-    with ledger_for(source) as ledger, opened(ledger.env) as store:
+def reading(ledger: Ledger) -> Iterator[Store]:
+    with opened(ledger.env) as store:
         check_current(store)
-        yield ledger, store
+        yield store
 
 
 def lag_of(ledger: Ledger, store: Store, names: Sequence[str]) -> int:
@@ -114,7 +113,7 @@ def unit_of(ledger: Ledger, right: str) -> str:
 
 
 def take_up(
-    source: Ledger | Settings,
+    ledger: Ledger,
     by: Sequence[str] = ("education",),
     period: str | None = None,
     right: str | None = None,
@@ -128,10 +127,10 @@ def take_up(
         )
     if period is not None and not is_school_year(period):
         raise InvalidInputError(f"period {period!r}: a school year is written like 2024-25")
-    with reading(source) as (ledger, store), store.snapshot():
+    with reading(ledger) as store, store.snapshot():
         found = store.query(*take_up_sql(groups, period, right))
         lag = lag_of(ledger, store, ["takeup"])
-    totals = regrouped(found, groups, Sealer(ledger.mapper.cipher))
+    totals = regrouped(found, groups, FieldCipher(ledger.mapper.cipher))
     rows = [
         TakeUpRow(
             key[0], key[1], unit_of(ledger, key[1]), dict(zip(groups, key[2:], strict=True)),
@@ -147,7 +146,7 @@ def take_up_sql(
     groups: Sequence[str], period: str | None, right: str | None
 ) -> tuple[str, list[Any]]:
     """Counts per period, right type and status, and per citizen profile when the groups
-    need the education or the age band. A sealed profile differs per citizen, so then
+    need the education or the age band. An encrypted profile differs per citizen, so then
     the SQL gives about a row per citizen and right, summed per group in Python
     (``regrouped``); without a key equal profiles are summed here already."""
     where, params = filters(("f.period", period), ("f.right_code", right))
@@ -165,12 +164,12 @@ def take_up_sql(
 
 
 def regrouped(
-    found: Sequence[Sequence[Any]], groups: Sequence[str], sealer: Sealer
+    found: Sequence[Sequence[Any]], groups: Sequence[str], cipher: FieldCipher
 ) -> dict[tuple[str, ...], list[int]]:
     """(period, right, *group values) -> the seven counts, summed over the SQL's rows."""
     totals: dict[tuple[str, ...], list[int]] = {}
     for period, right, status, profile, *counts in found:
-        education, birth_year = parse_profile(sealer.unseal(profile)) if profile else ("", None)
+        education, birth_year = parse_profile(cipher.decrypt(profile)) if profile else ("", None)
         values = {"education": education, "status": status,
                   "age_band": age_band(birth_year, period)}  # fmt: skip
         key = (period, right, *(values[g] for g in groups))
@@ -197,12 +196,12 @@ def group_order(item: tuple[str, str]) -> tuple[int, str]:
 
 
 def expiring(
-    source: Ledger | Settings, within_days: int, as_of: date, right: str | None = None
+    ledger: Ledger, within_days: int, as_of: date, right: str | None = None
 ) -> Report[ExpiringRow]:
     """Open lots still usable on ``as_of`` that stop being usable within ``within_days``.
 
     The lots are the balances projection's; who holds them, the expiring projection's
-    (sealed with a key, so the rows are sorted here, after unsealing)."""
+    (encrypted with a key, so the rows are sorted here, after decrypting)."""
     if within_days < 0:
         raise InvalidInputError(f"--within {within_days}: the number of days cannot be negative")
     sql = (
@@ -215,12 +214,12 @@ def expiring(
     params: list[Any] = [as_of.isoformat(), (as_of + timedelta(days=within_days)).isoformat()]
     if right:
         sql, params = sql + " AND l.right_code = ?", [*params, right]
-    with reading(source) as (ledger, store), store.snapshot():
+    with reading(ledger) as store, store.snapshot():
         found = store.query(sql, params)
         lag = lag_of(ledger, store, ["balances", "expiring"])
-    sealer = Sealer(ledger.mapper.cipher)
+    cipher = FieldCipher(ledger.mapper.cipher)
     rows = [
-        ExpiringRow(str(r[0]), sealer.unseal(r[1]) if r[1] else "?", str(r[2]), r[3],
+        ExpiringRow(str(r[0]), cipher.decrypt(r[1]) if r[1] else "?", str(r[2]), r[3],
                     unit_of(ledger, r[3]), int(r[4]), r[5], r[6], r[7])
         for r in found
     ]  # fmt: skip
@@ -229,7 +228,7 @@ def expiring(
 
 
 def sources(
-    source: Ledger | Settings, of_source: str | None = None, batch: str | None = None
+    ledger: Ledger, of_source: str | None = None, batch: str | None = None
 ) -> Report[SourceRow]:
     """Granted and used per source, batch and right type, for reconciliation."""
     where, params = filters(("source", of_source), ("batch", batch))
@@ -237,13 +236,13 @@ def sources(
         "SELECT source, batch, right_code, grants, granted, uses, used, reversed_granted, "
         f"reversed_used FROM source_totals{where} ORDER BY source, batch, right_code"
     )
-    with reading(source) as (ledger, store), store.snapshot():
+    with reading(ledger) as store, store.snapshot():
         found, lag = store.query(sql, params), lag_of(ledger, store, ["sources"])
     rows = [SourceRow(r[0], r[1], r[2], unit_of(ledger, r[2]), *map(int, r[3:])) for r in found]
     return Report(rows, lag)
 
 
-def trail(source: Ledger | Settings, wanted: TrailFilter) -> Report[dict[str, Any]]:
+def trail(ledger: Ledger, wanted: TrailFilter) -> Report[dict[str, Any]]:
     """Audit-trail rows in log order, filtered; each row a dict of ``TRAIL_COLUMNS``."""
     unknown = [e for e in wanted.events if e not in EVENT_NAMES]
     if unknown:
@@ -263,7 +262,7 @@ def trail(source: Ledger | Settings, wanted: TrailFilter) -> Report[dict[str, An
     sql = f"SELECT {', '.join(TRAIL_COLUMNS)} FROM audit_trail{where} ORDER BY position"
     if wanted.limit is not None:
         sql, params = f"{sql} LIMIT ?", [*params, wanted.limit]
-    with reading(source) as (ledger, store), store.snapshot():
+    with reading(ledger) as store, store.snapshot():
         found, lag = store.query(sql, params), lag_of(ledger, store, ["trail"])
     rows = [{c: plain(v) for c, v in zip(TRAIL_COLUMNS, r, strict=True)} for r in found]
     return Report(rows, lag)

@@ -11,7 +11,7 @@ from typing import Any
 
 from ledger.domain.account import Account
 from ledger.projections.base import Context, Originals, Projection, View
-from ledger.projections.store import Store
+from ledger.store.read_models.base import Store
 
 SOURCE_COLUMNS = (
     "source", "batch", "right_code", "grants", "granted", "uses", "used",

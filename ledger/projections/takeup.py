@@ -9,8 +9,8 @@ training vouchers and their caps run by school year in Flanders.
 The group: the status is the citizen's status at their first entry of that school year for
 that right, kept on the row; the education level (given at opening) and the age band (from
 the birth year and the period) come from the citizen's row. Education and birth year are
-personal data: the citizen's row keeps them as one "profile" text (``low|1993``), sealed
-with the store's cipher when it has one (``sealing.py``), and the report reads it back.
+personal data: the citizen's row keeps them as one "profile" text (``low|1993``), encrypted
+with the store's cipher when it has one (``personal_fields.py``), and the report reads it back.
 
 Attribution: an expiry counts in the school year of the lot's last usable day (an
 end-of-school-year lot expires on 1 September but belongs to the year that just ended); a
@@ -27,9 +27,10 @@ from typing import Any
 
 from ledger.domain.account import Account
 from ledger.domain.identifiers import parse_insz
-from ledger.projections.base import Context, Originals, Projection, SchoolYears, View
-from ledger.projections.sealing import Sealer
-from ledger.projections.store import ProjectionError, Store
+from ledger.projections.base import Context, Originals, Projection, View
+from ledger.projections.memos import SchoolYearTexts
+from ledger.projections.personal_fields import FieldCipher
+from ledger.store.read_models.base import ProjectionError, Store
 
 CITIZEN_COLUMNS = ("account_id", "profile", "status")
 FACT_COLUMNS = (
@@ -67,13 +68,13 @@ class TakeUpView(View):
 
 
 class TakeUpTables(TakeUpView):
-    def __init__(self, store: Store, suffix: str, sealer: Sealer) -> None:
-        self.store, self.sealer = store, sealer
+    def __init__(self, store: Store, suffix: str, cipher: FieldCipher) -> None:
+        self.store, self.cipher = store, cipher
         self.citizens_table, self.facts_table = "takeup_citizens" + suffix, "takeup_facts" + suffix
         self.citizens: dict[str, list[Any]] = {}
         self.changed: set[str] = set()
         self.facts: dict[tuple[str, str, str], list[Any]] = {}
-        self.periods = SchoolYears()
+        self.periods = SchoolYearTexts()
 
     def prefetch(self, account_ids: Iterable[str]) -> None:
         """The citizens of a page's events, unless an earlier page of the batch has them."""
@@ -86,7 +87,7 @@ class TakeUpTables(TakeUpView):
     def citizen_opened(
         self, account_id: str, education: str, birth_year: int | None, status: str
     ) -> None:
-        profile = self.sealer.seal(profile_text(education, birth_year))
+        profile = self.cipher.encrypt(profile_text(education, birth_year))
         self.citizens[account_id] = [account_id, profile, status]
         self.changed.add(account_id)
 
@@ -133,7 +134,7 @@ class TakeUpProjection(Projection[TakeUpView]):
 
     @classmethod
     def build(cls, store: Store, suffix: str, context: Context) -> TakeUpProjection:
-        return cls(TakeUpTables(store, suffix, context.sealer), context.originals)
+        return cls(TakeUpTables(store, suffix, context.cipher), context.originals)
 
     @singledispatchmethod
     def process(self, event: Account.Event, account_id: str, position: int) -> None:

@@ -8,8 +8,9 @@ from functools import singledispatchmethod
 from typing import Any
 
 from ledger.domain.account import Account
-from ledger.projections.base import Context, IsoDays, Projection, View
-from ledger.projections.store import Store
+from ledger.projections.base import Context, Projection, View
+from ledger.projections.memos import IsoDayTexts
+from ledger.store.read_models.base import Store
 
 TRAIL_COLUMNS = (
     "position", "account_id", "version", "event", "effective_on", "recorded_at", "actor",
@@ -48,7 +49,7 @@ class TrailProjection(Projection[TrailView]):
 
     def __init__(self, view: TrailView) -> None:
         super().__init__(view)
-        self.days = IsoDays()
+        self.days = IsoDayTexts()
         self.add_row = view.entry_recorded  # looked up once: every event calls it
 
     @classmethod

@@ -6,7 +6,7 @@ import pytest
 
 from ledger.projections.consistency import check_consistency
 from ledger.projections.runner import catch_up_all
-from ledger.projections.store import opened
+from ledger.store.read_models.opening import opened
 from tests.builders import EMPLOYER, LOW, crowd, script_history
 from tests.stores import Store
 

@@ -11,19 +11,33 @@ from pathlib import Path
 
 import pytest
 
+from ledger.application import Ledger
+from ledger.projections.catchup import CatchUp
 from ledger.projections.rebuild import rebuild
-from ledger.projections.runner import KILL_AFTER_BATCHES, NAMES, CatchUp, catch_up_all
-from ledger.projections.store import opened
+from ledger.projections.registry import NAMES
+from ledger.projections.runner import catch_up_all
+from ledger.store.read_models.opening import opened
 from tests.builders import crowd, script_history
 from tests.stores import TEST_ID_KEY, Store, dump, positions
 
 ROOT = Path(__file__).resolve().parents[2]
 BATCH = 25
+# A catch-up in a fresh interpreter: DATABASE BATCH [KILL_AT]. With KILL_AT it SIGKILLs
+# itself in the middle of that batch (0-based), after writing its rows and before they
+# commit.
 CATCH_UP = (
-    "import sys\n"
+    "import os, signal, sys\n"
+    "from ledger.application import Ledger\n"
     "from ledger.config import load_settings\n"
     "from ledger.projections.runner import catch_up_all\n"
-    "catch_up_all(load_settings(sys.argv[1]), batch_size=int(sys.argv[2]))\n"
+    "settings = load_settings(sys.argv[1])\n"
+    "env = settings.store_env(create_tables=False)\n"
+    "ledger = Ledger(env, id_key=settings.id_key, actor=settings.actor)\n"
+    "kill_at = int(sys.argv[3]) if len(sys.argv) > 3 else None\n"
+    "def crash_in(batch):\n"
+    "    if batch == kill_at:\n"
+    "        os.kill(os.getpid(), signal.SIGKILL)\n"
+    "catch_up_all(ledger, batch_size=int(sys.argv[2]), before_commit=crash_in)\n"
 )
 
 
@@ -31,11 +45,9 @@ def catch_up_in_a_process(database: str, kill_after: int | None) -> int:
     """Run a catch-up in a fresh interpreter; with ``kill_after`` it SIGKILLs itself in the
     middle of that batch (0-based), after writing its rows and before committing them."""
     env = {**os.environ, "LLR_ID_KEY": TEST_ID_KEY, "PYTHONPATH": str(ROOT)}
-    env.pop(KILL_AFTER_BATCHES, None)
-    if kill_after is not None:
-        env[KILL_AFTER_BATCHES] = str(kill_after)
+    kill = [] if kill_after is None else [str(kill_after)]
     done = subprocess.run(
-        [sys.executable, "-c", CATCH_UP, database, str(BATCH)], env=env, cwd=ROOT,
+        [sys.executable, "-c", CATCH_UP, database, str(BATCH), *kill], env=env, cwd=ROOT,
         capture_output=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode in (0, -signal.SIGKILL), done.stderr.decode()
@@ -72,7 +84,14 @@ def test_runners_started_together_apply_each_event_once(busy: Store) -> None:
     counts: list[dict[str, int]] = []
 
     def run() -> None:
-        counts.append(catch_up_all(busy.settings, batch_size=BATCH))
+        settings = busy.settings  # each runner on its own Ledger, as separate processes are
+        ledger = Ledger(
+            settings.store_env(create_tables=False), id_key=settings.id_key, actor=settings.actor
+        )
+        try:
+            counts.append(catch_up_all(ledger, batch_size=BATCH))
+        finally:
+            ledger.close()
 
     runners = [threading.Thread(target=run) for _ in range(3)]
     for runner in runners:
@@ -96,3 +115,13 @@ def test_a_batch_read_in_many_pages_gives_the_tables_of_one_page_per_batch(busy:
     head = busy.ledger.recorder.max_notification_id()
     assert counts == dict.fromkeys(NAMES, head)
     assert paged == dump(busy.settings)
+
+
+def test_a_catch_up_in_two_processes_gives_the_tables_of_one(busy: Store) -> None:
+    counts = catch_up_all(busy.ledger, batch_size=BATCH, processes=2)
+    split = dump(busy.settings)
+    rebuild(busy.ledger, processes=1)
+
+    head = busy.ledger.recorder.max_notification_id()
+    assert counts == dict.fromkeys(NAMES, head)
+    assert split == dump(busy.settings)

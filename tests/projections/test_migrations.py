@@ -9,7 +9,8 @@ import pytest
 
 from ledger.projections.migrate import MIGRATIONS, available, status, upgrade
 from ledger.projections.runner import catch_up_all
-from ledger.projections.store import ProjectionError, ReadModelsMissingError, opened
+from ledger.store.read_models.base import ProjectionError, ReadModelsMissingError
+from ledger.store.read_models.opening import opened
 from tests.stores import make_ledger, settings_of
 
 

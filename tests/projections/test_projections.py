@@ -9,7 +9,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from ledger.projections.runner import catch_up_all, status
-from ledger.projections.store import opened
+from ledger.store.read_models.opening import opened
 from tests.builders import EMPLOYER, HIGH, LOW, script_history
 from tests.stores import Store
 

@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 
 from ledger.config import Settings
-from ledger.projections.rebuild import ApartFill, rebuild
-from ledger.projections.runner import NAMES, UnknownProjectionError, catch_up_all
-from ledger.projections.store import ProjectionError, opened
+from ledger.projections.rebuild import rebuild
+from ledger.projections.rebuild_worker import SecondProcessFill
+from ledger.projections.registry import NAMES, UnknownProjectionError
+from ledger.projections.runner import catch_up_all
+from ledger.store.read_models.base import ProjectionError
+from ledger.store.read_models.opening import opened
 from tests.builders import crowd, script_history
 from tests.stores import Store, dump, positions
 
@@ -182,7 +185,7 @@ def test_a_rebuild_in_two_processes_gives_the_tables_of_one(live: Store) -> None
 
 
 def test_a_second_process_that_fails_is_reported_with_its_error(live: Store) -> None:
-    with ApartFill(live.ledger, ["no-such-projection"], 100) as elsewhere:
+    with SecondProcessFill(live.ledger, ["no-such-projection"], 100) as elsewhere:
         pass
 
     with pytest.raises(ProjectionError, match="rebuild of no-such-projection failed: KeyError"):

@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from ledger.projections.follow import follow
-from ledger.projections.runner import NAMES, catch_up_all
+from ledger.projections.registry import NAMES
+from ledger.projections.runner import catch_up_all
 from tests.builders import HIGH, script_history
 from tests.projections.test_reports import llr, ok
 from tests.stores import Store, make_ledger, positions, settings_of
@@ -93,8 +94,11 @@ def test_an_unknown_projection_is_refused(store: Store) -> None:
     assert "unknown projection 'balance'" in result.stderr
 
 
-def test_a_follower_applies_events_written_after_it_started(store: Store) -> None:
+def test_a_follower_applies_events_written_after_it_started(
+    store: Store, database_url: str
+) -> None:
     script_history(store.ledger)
+    follower_ledger = make_ledger(database_url)  # its own, as a separate process has
     applied: list[dict[str, int]] = []
     progressed, stop = threading.Event(), threading.Event()
 
@@ -103,7 +107,7 @@ def test_a_follower_applies_events_written_after_it_started(store: Store) -> Non
         progressed.set()
 
     follower = threading.Thread(
-        target=follow, args=(store.settings,), daemon=True,
+        target=follow, args=(follower_ledger,), daemon=True,
         kwargs={"poll_seconds": 0.2, "on_progress": on_progress, "should_stop": stop.is_set},
     )  # fmt: skip
     follower.start()
@@ -114,6 +118,7 @@ def test_a_follower_applies_events_written_after_it_started(store: Store) -> Non
     assert progressed.wait(timeout=60)
     stop.set()
     follower.join(timeout=60)
+    follower_ledger.close()
 
     head = store.ledger.recorder.max_notification_id()
     assert applied[-1] == dict.fromkeys(NAMES, 1)

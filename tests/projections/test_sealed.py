@@ -16,10 +16,11 @@ from ledger.application import Ledger
 from ledger.config import load_settings
 from ledger.projections import reports
 from ledger.projections.migrate import upgrade
+from ledger.projections.personal_fields import FieldCipher
 from ledger.projections.rebuild import rebuild
 from ledger.projections.runner import catch_up_all
-from ledger.projections.sealing import Sealer
-from ledger.projections.store import ProjectionError, opened
+from ledger.store.read_models.base import ProjectionError
+from ledger.store.read_models.opening import opened
 from tests.builders import crowd, script_history
 from tests.stores import TEST_ID_KEY, reset_postgres
 
@@ -114,25 +115,26 @@ def test_without_a_key_the_read_models_hold_the_values_in_clear(fresh_store: Any
 
 
 def test_with_a_key_the_same_value_is_sealed_differently_each_time() -> None:
-    sealer = Sealer(cipher(KEY))
+    sealer = FieldCipher(cipher(KEY))
 
-    first, second = sealer.seal("low|1993"), sealer.seal("low|1993")
+    first, second = sealer.encrypt("low|1993"), sealer.encrypt("low|1993")
 
     assert first != second
     assert "low" not in first + second and "1993" not in first + second
-    assert Sealer(cipher(KEY)).unseal(first) == Sealer(cipher(KEY)).unseal(second) == "low|1993"
+    reader = FieldCipher(cipher(KEY))
+    assert reader.decrypt(first) == FieldCipher(cipher(KEY)).decrypt(second) == "low|1993"
 
 
 def test_a_value_sealed_with_another_key_is_a_clear_error_that_says_to_rebuild() -> None:
-    sealed = Sealer(cipher(OTHER_KEY)).seal("low|1993")
+    sealed = FieldCipher(cipher(OTHER_KEY)).encrypt("low|1993")
 
     with pytest.raises(ProjectionError, match=r"another key .*llr projections rebuild"):
-        Sealer(cipher(KEY)).unseal(sealed)
+        FieldCipher(cipher(KEY)).decrypt(sealed)
     with pytest.raises(ProjectionError, match="llr projections rebuild"):
-        Sealer(cipher(KEY)).unseal("low|1993")  # built without a key, read with one
+        FieldCipher(cipher(KEY)).decrypt("low|1993")  # built without a key, read with one
 
 
 def test_without_a_key_nothing_is_sealed() -> None:
-    sealer = Sealer(None)
+    sealer = FieldCipher(None)
 
-    assert (sealer.seal("low|1993"), sealer.unseal("low|1993")) == ("low|1993", "low|1993")
+    assert (sealer.encrypt("low|1993"), sealer.decrypt("low|1993")) == ("low|1993", "low|1993")

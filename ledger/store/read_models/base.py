@@ -1,9 +1,10 @@
 """The read-model database as the projections see it: a few bulk operations, no dialect.
 
 Read models live in the same database as the events, so a projection commits its rows and
-its position in one transaction. Each backend (``sqlite.py``, ``postgres.py``) turns these
-operations into its own SQL: upserts, bulk loads (``executemany`` / ``COPY``), locking of
-positions, and the copy-and-swap of tables that a rebuild needs.
+its position in one transaction. Each backend (``sqlite.py``, ``postgres.py`` beside this
+module; ``opening.py`` picks one) turns these operations into its own SQL: upserts, bulk
+loads (``executemany`` / ``COPY``), locking of positions, and the copy-and-swap of tables
+that a rebuild needs.
 
 Values cross this boundary as text and integers: ids and dates are ``str`` going in (ISO
 dates), and reads give back whatever the driver returns, which callers pass through
@@ -12,14 +13,24 @@ dates), and reads give back whatever the driver returns, which callers pass thro
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from ledger.domain.errors import LedgerError
 
 Row = Sequence[Any]
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def sql_name(name: str) -> str:
+    """A table or column name, checked to be plain: names come from our code only, so
+    anything else is refused outright rather than quoted."""
+    if not _PLAIN_NAME.fullmatch(name):
+        raise ValueError(f"not a plain SQL name: {name!r}")
+    return name
 
 
 class ProjectionError(LedgerError):
@@ -143,29 +154,3 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-@contextmanager
-def opened(env: Mapping[str, str]) -> Iterator[Store]:
-    """The read-model store of the event store configured by ``env``."""
-    store = open_store(env)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def open_store(env: Mapping[str, str]) -> Store:
-    module = str(env.get("PERSISTENCE_MODULE") or "")
-    if module.endswith("sqlite"):
-        from ledger.projections.sqlite import SqliteStore
-
-        return SqliteStore(str(env.get("SQLITE_DBNAME")), int(env.get("SQLITE_LOCK_TIMEOUT") or 30))
-    if module.endswith("postgres"):
-        from ledger.projections.postgres import PostgresStore, conninfo
-
-        return PostgresStore(conninfo(env))
-    raise ProjectionError(
-        f"read models need SQLite or PostgreSQL; this store is {module or 'in memory'} "
-        "(use --db PATH or --db postgresql://...)"
-    )

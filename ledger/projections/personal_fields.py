@@ -1,13 +1,14 @@
-"""Personal values in the read models, sealed with the store's own cipher when it has one.
+"""Personal values in the read models, encrypted with the store's own cipher when it has one.
 
 With ``LLR_CIPHER_KEY`` set, the events are encrypted, and so must be whatever the read
 models copy out of them about a person: the education level and birth year (take-up) and
 the masked INSZ, which still shows the birth date (expiring). Such a value is stored as
 the base64 text of the application's cipher output (AES-GCM, a fresh nonce each time), and
-reports unseal it in Python. Without a key the value is stored as it is.
+reports decrypt it in Python. Without a key the value is stored as it is.
 
-Sealed values cannot be grouped or sorted in SQL (the same text seals differently each
-time), so reports that need them aggregate or sort after unsealing; see ``reports.py``.
+Encrypted values cannot be grouped or sorted in SQL (the same text encrypts differently
+each time), so reports that need them aggregate or sort after decrypting; see
+``reports.py``.
 """
 
 from __future__ import annotations
@@ -16,31 +17,32 @@ from base64 import b64decode, b64encode
 
 from eventsourcing.persistence import Cipher
 
-from ledger.projections.store import ProjectionError
+from ledger.store.read_models.base import ProjectionError
 
 
-class Sealer:
-    """Seals and unseals text values with the cipher of the event store (or leaves them)."""
+class FieldCipher:
+    """Encrypts and decrypts personal text fields with the cipher of the event store (or
+    leaves them as they are when the store has none)."""
 
     def __init__(self, cipher: Cipher | None) -> None:
         self.cipher = cipher
-        self.unsealed: dict[str, str] = {}  # sealed text -> clear text, for reports
+        self.decrypted: dict[str, str] = {}  # stored text -> clear text, for reports
 
     @property
-    def seals(self) -> bool:
+    def encrypts(self) -> bool:
         return self.cipher is not None
 
-    def seal(self, text: str) -> str:
+    def encrypt(self, text: str) -> str:
         if self.cipher is None:
             return text
         return b64encode(self.cipher.encrypt(text.encode())).decode("ascii")
 
-    def unseal(self, stored: str) -> str:
+    def decrypt(self, stored: str) -> str:
         """The clear text of a stored value; remembered, since a report meets a citizen's
         value once per row of that citizen."""
         if self.cipher is None:
             return stored
-        found = self.unsealed.get(stored)
+        found = self.decrypted.get(stored)
         if found is None:
             try:
                 found = self.cipher.decrypt(b64decode(stored, validate=True)).decode()
@@ -50,5 +52,5 @@ class Sealer:
                     "models were built with another key or without one; rebuild them "
                     "(llr projections rebuild)"
                 ) from error
-            self.unsealed[stored] = found
+            self.decrypted[stored] = found
         return found

@@ -15,18 +15,10 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from ledger.projections.store import ReadModelsMissingError, Row, Store
+from ledger.store.read_models.base import ReadModelsMissingError, Row, Store, sql_name
 
 # Bound parameters per statement stay well under SQLITE_MAX_VARIABLE_NUMBER.
 IN_CHUNK = 500
-_NAME = re.compile(r"[a-z_][a-z0-9_]*")
-
-
-def checked(name: str) -> str:
-    """Table and column names come from our code only; refuse anything else outright."""
-    if not _NAME.fullmatch(name):
-        raise ValueError(f"not a plain SQL name: {name!r}")
-    return name
 
 
 class SqliteStore(Store):
@@ -87,7 +79,7 @@ class SqliteStore(Store):
         for start in range(0, len(ids), IN_CHUNK):
             chunk = ids[start : start + IN_CHUNK]
             sql = (
-                f"SELECT {', '.join(map(checked, columns))} FROM {checked(table)} "
+                f"SELECT {', '.join(map(sql_name, columns))} FROM {sql_name(table)} "
                 f"WHERE account_id IN ({', '.join('?' * len(chunk))})"
             )
             rows.extend(self.connection.execute(sql, chunk).fetchall())
@@ -115,7 +107,7 @@ class SqliteStore(Store):
         if not changes:
             return 0
         cursor = self.connection.executemany(
-            f"UPDATE {checked(table)} SET remaining = CASE WHEN ? THEN 0 ELSE remaining END + ?, "
+            f"UPDATE {sql_name(table)} SET remaining = CASE WHEN ? THEN 0 ELSE remaining END + ?, "
             "state = COALESCE(?, state) WHERE account_id = ? AND lot = ?",
             [
                 (emptied, units, state, account, lot)
@@ -148,7 +140,7 @@ class SqliteStore(Store):
         )
         if not found:
             raise ReadModelsMissingError(f"table {table} is missing: run `llr db upgrade`")
-        copy = checked(table + suffix)
+        copy = sql_name(table + suffix)
         self.execute(f"DROP TABLE IF EXISTS {copy}")
         # The live table's own CREATE statement, renamed: columns and keys stay identical.
         self.execute(re.sub(r'^CREATE TABLE\s+"?\w+"?', f"CREATE TABLE {copy}", found[0][0]))
@@ -162,8 +154,8 @@ class SqliteStore(Store):
             "AND sql IS NOT NULL",
             (table,),
         )
-        self.execute(f"DROP TABLE {checked(table)}")
-        self.execute(f"ALTER TABLE {checked(table + suffix)} RENAME TO {table}")
+        self.execute(f"DROP TABLE {sql_name(table)}")
+        self.execute(f"ALTER TABLE {sql_name(table + suffix)} RENAME TO {table}")
         for (sql,) in indexes:
             self.execute(sql)  # the live index's statement, unchanged: same name, same table
 
@@ -188,7 +180,7 @@ def statements(script: str) -> Iterator[str]:
 @lru_cache(maxsize=64)
 def insert_sql(table: str, columns: tuple[str, ...]) -> str:
     marks = ", ".join("?" * len(columns))
-    return f"INSERT INTO {checked(table)} ({', '.join(map(checked, columns))}) VALUES ({marks})"
+    return f"INSERT INTO {sql_name(table)} ({', '.join(map(sql_name, columns))}) VALUES ({marks})"
 
 
 @lru_cache(maxsize=64)

@@ -18,8 +18,13 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from ledger.projections.sqlite import checked
-from ledger.projections.store import ProjectionError, ReadModelsMissingError, Row, Store
+from ledger.store.read_models.base import (
+    ProjectionError,
+    ReadModelsMissingError,
+    Row,
+    Store,
+    sql_name,
+)
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 SWAP_LOCK_ATTEMPTS = 600
@@ -94,13 +99,13 @@ class PostgresStore(Store):
         self, table: str, columns: Sequence[str], account_ids: Iterable[str]
     ) -> list[tuple[Any, ...]]:
         listed = ", ".join(
-            f"{checked(c)}::text" if c == "account_id" else checked(c) for c in columns
+            f"{sql_name(c)}::text" if c == "account_id" else sql_name(c) for c in columns
         )
-        sql = f"SELECT {listed} FROM {checked(table)} WHERE account_id = ANY(%s::uuid[])"
+        sql = f"SELECT {listed} FROM {sql_name(table)} WHERE account_id = ANY(%s::uuid[])"
         return self.connection.execute(sql, (list(account_ids),)).fetchall()
 
     def copy_in(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        sql = f"COPY {checked(table)} ({', '.join(map(checked, columns))}) FROM STDIN"
+        sql = f"COPY {sql_name(table)} ({', '.join(map(sql_name, columns))}) FROM STDIN"
         with self.connection.cursor() as cursor, cursor.copy(sql) as copy:
             copy.write(copy_text(rows))
 
@@ -120,8 +125,8 @@ class PostgresStore(Store):
     ) -> None:
         if not rows:
             return
-        load = checked(f"load_{table}")
-        self.execute(f"CREATE TEMPORARY TABLE {load} (LIKE {checked(table)} INCLUDING DEFAULTS)")
+        load = sql_name(f"load_{table}")
+        self.execute(f"CREATE TEMPORARY TABLE {load} (LIKE {sql_name(table)} INCLUDING DEFAULTS)")
         self.copy_in(load, columns, rows)
         self.execute(upsert_sql(table, load, tuple(columns), tuple(keys), tuple(add), tuple(keep)))
         self.execute(f"DROP TABLE {load}")
@@ -135,7 +140,7 @@ class PostgresStore(Store):
         )
         self.copy_in("load_lot_changes", LOT_CHANGE_COLUMNS, changes)
         found = self.connection.execute(
-            f"UPDATE {checked(table)} AS t SET "
+            f"UPDATE {sql_name(table)} AS t SET "
             "remaining = CASE WHEN c.emptied THEN 0 ELSE t.remaining END + c.units, "
             "state = COALESCE(c.state, t.state) FROM load_lot_changes c "
             "WHERE t.account_id = c.account_id AND t.lot = c.lot"
@@ -173,19 +178,21 @@ class PostgresStore(Store):
     def create_copy(self, table: str, suffix: str) -> None:
         if table not in self.table_names():
             raise ReadModelsMissingError(f"table {table} is missing: run `llr db upgrade`")
-        copy = checked(table + suffix)
+        copy = sql_name(table + suffix)
         self.execute(f"DROP TABLE IF EXISTS {copy}")
-        self.execute(f"CREATE TABLE {copy} (LIKE {checked(table)} INCLUDING DEFAULTS)")
+        self.execute(f"CREATE TABLE {copy} (LIKE {sql_name(table)} INCLUDING DEFAULTS)")
         for name, definition in self.query(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = ?::regclass AND contype IN ('p', 'u')",
             (table,),
         ):
-            self.execute(f"ALTER TABLE {copy} ADD CONSTRAINT {checked(name + suffix)} {definition}")
+            self.execute(
+                f"ALTER TABLE {copy} ADD CONSTRAINT {sql_name(name + suffix)} {definition}"
+            )
 
     def index_copy(self, table: str, suffix: str) -> None:
         for name, definition in self.plain_indexes(table):
-            head = f"CREATE \\1INDEX {checked(name + suffix)} ON {checked(table + suffix)} "
+            head = f"CREATE \\1INDEX {sql_name(name + suffix)} ON {sql_name(table + suffix)} "
             self.execute(_INDEX_HEAD.sub(head, definition))
 
     def lock_tables(self, tables: Sequence[str]) -> None:
@@ -193,7 +200,7 @@ class PostgresStore(Store):
         for another must not deadlock with us. Each attempt waits briefly (shorter than
         PostgreSQL's deadlock_timeout of 1 s, so a reader is never the one cancelled),
         gives its locks back on failure (a savepoint) and tries again."""
-        names = ", ".join(map(checked, tables))
+        names = ", ".join(map(sql_name, tables))
         for attempt in range(SWAP_LOCK_ATTEMPTS):
             try:
                 with self.connection.transaction():
@@ -208,19 +215,19 @@ class PostgresStore(Store):
         )
 
     def swap_in(self, table: str, suffix: str) -> None:
-        copy = checked(table + suffix)
+        copy = sql_name(table + suffix)
         constraints = self.query(
             "SELECT conname FROM pg_constraint WHERE conrelid = ?::regclass "
             "AND contype IN ('p', 'u')",
             (copy,),
         )
         indexes = [name for name, _ in self.plain_indexes(copy)]
-        self.execute(f"DROP TABLE {checked(table)}")
+        self.execute(f"DROP TABLE {sql_name(table)}")
         self.execute(f"ALTER TABLE {copy} RENAME TO {table}")
         for (name,) in constraints:
             self.execute(f"ALTER TABLE {table} RENAME CONSTRAINT {name} TO {live(name, suffix)}")
         for name in indexes:
-            self.execute(f"ALTER INDEX {checked(name)} RENAME TO {live(name, suffix)}")
+            self.execute(f"ALTER INDEX {sql_name(name)} RENAME TO {live(name, suffix)}")
 
     def plain_indexes(self, table: str) -> list[tuple[str, str]]:
         """Indexes that back no constraint: (name, CREATE INDEX statement)."""
@@ -243,7 +250,7 @@ def placeheld(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[Any] | Non
 
 
 def live(name: str, suffix: str) -> str:
-    return checked(name[: -len(suffix)] if name.endswith(suffix) else name)
+    return sql_name(name[: -len(suffix)] if name.endswith(suffix) else name)
 
 
 @lru_cache(maxsize=64)
