@@ -61,12 +61,13 @@ def generated_file(args: argparse.Namespace) -> Path:
 
 
 @contextmanager
-def fresh_store(backend: str) -> Iterator[str]:
+def fresh_store(backend: str, label: str = "") -> Iterator[str]:
+    """A new, empty store; ``label`` tells apart two a run holds at once."""
     if backend == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             yield str(Path(folder) / "bench.sqlite3")
         return
-    name = f"llr_bench_{os.getpid()}"
+    name = f"llr_bench_{label}{os.getpid()}"
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:

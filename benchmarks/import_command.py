@@ -26,16 +26,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from benchmarks.citizens import make_insz
+from benchmarks.import_bench import fresh_store
 
-SERVER = os.environ.get("LLR_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 SOURCE = "employer:0566988259"
 HEADER = "kind;insz;on;right;amount;expires_on;training;provider;status;reference"
 # Run by the install's own interpreter: the import without the command's catch-up.
@@ -72,22 +70,6 @@ def employer_file(citizens: int, seed: int) -> Path:
                 )
     partial.rename(path)
     return path
-
-
-@contextmanager
-def fresh_store(backend: str, label: str) -> Iterator[str]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield str(Path(folder) / "bench.sqlite3")
-        return
-    name = f"llr_bench_{label}_{os.getpid()}"
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(command: list[str], database: str, role: str) -> float:

@@ -12,10 +12,9 @@ Their DDL is the migration ``migrations/<backend>/0003_security_tables.sql``
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -23,6 +22,7 @@ from uuid import UUID
 from ledger.store.backend import Backend
 from ledger.store.database_roles import Hardening, RolePlan
 from ledger.store.security_schema import ACCESS_TABLE, SETTINGS_TABLE, security_script
+from ledger.store.sql_scripts import statements
 
 AccessRow = tuple[datetime, bytes]
 
@@ -184,17 +184,6 @@ class PostgresTables(SqlTables):
 
     def exists(self, table: str) -> bool:
         return bool(self.query("SELECT to_regclass(?) IS NOT NULL", (table,))[0][0])
-
-
-def statements(script: str) -> Iterator[str]:
-    """A SQLite script's statements: sqlite3 executes one at a time, and ``executescript``
-    would commit the open transaction first."""
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            yield pending
-            pending = ""
 
 
 def tuple_of(row: Any) -> tuple[Any, ...]:

@@ -19,7 +19,7 @@ from ledger.domain.account import Account
 from ledger.domain.command import Result
 from ledger.domain.errors import AccountAlreadyOpenError
 from ledger.results import ExpirySummary
-from tests.app.citizens import (
+from tests.builders import (
     INSZ,
     START,
     event_names,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from ledger.application import Ledger
 from ledger.domain.command import Result
-from tests.app.citizens import (
+from tests.builders import (
     EMPLOYER,
     INSZ,
     START,

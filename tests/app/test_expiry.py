@@ -9,7 +9,7 @@ import pytest
 from ledger import application
 from ledger.application import Ledger
 from ledger.results import ExpirySummary
-from tests.app.citizens import (
+from tests.builders import (
     START,
     VOV_END,
     event_names,

@@ -9,7 +9,7 @@ import pytest
 from ledger.application import Ledger
 from ledger.domain.command import Result
 from ledger.domain.errors import AccountAlreadyOpenError
-from tests.app.citizens import (
+from tests.builders import (
     EMPLOYER,
     FUND,
     INSZ,

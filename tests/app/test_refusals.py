@@ -33,7 +33,7 @@ from ledger.domain.errors import (
     StatusUnchangedError,
     UnknownRightError,
 )
-from tests.app.citizens import (
+from tests.builders import (
     EMPLOYER,
     FLANDERS,
     INSZ,

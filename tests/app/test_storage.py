@@ -16,7 +16,7 @@ from ledger.domain.account import Account
 from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import account_id, parse_insz
 from ledger.domain.views import rebuild
-from tests.app.citizens import INSZ, grant_vov, open_employee
+from tests.builders import INSZ, grant_vov, open_employee
 from tests.stores import TEST_ID_KEY, make_ledger
 
 LOTS = 50

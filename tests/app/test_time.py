@@ -8,7 +8,7 @@ import pytest
 
 from ledger.application import Ledger
 from ledger.domain.errors import AccountNotFoundError, InsufficientBalanceError, LedgerError
-from tests.app.citizens import (
+from tests.builders import (
     FLANDERS,
     INSZ,
     VOV_END,

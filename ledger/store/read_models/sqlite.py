@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ledger.store.read_models.base import ReadModelsMissingError, Row, Store, sql_name
+from ledger.store.sql_scripts import statements
 
 # Bound parameters per statement stay well under SQLITE_MAX_VARIABLE_NUMBER.
 IN_CHUNK = 500
@@ -161,20 +162,6 @@ class SqliteStore(Store):
 
     def close(self) -> None:
         self.connection.close()
-
-
-def statements(script: str) -> Iterator[str]:
-    """The statements of a script; sqlite3 executes one at a time, and ``executescript``
-    would commit the open transaction first."""
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            yield pending
-            pending = ""
-    leftover = [x for x in pending.splitlines() if x.strip() and not x.strip().startswith("--")]
-    if leftover:
-        raise ValueError(f"SQL script ends inside a statement: {leftover[0]!r}")
 
 
 @lru_cache(maxsize=64)
