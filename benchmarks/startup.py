@@ -76,6 +76,10 @@ def children_cpu() -> float:
 def prepared_store(folder: Path, llr: list[str]) -> dict[str, str]:
     """A SQLite store with one account and one grant; the environment that opens it."""
     env = {**os.environ, "LLR_DATABASE": str(folder / "llr.sqlite3"), "LLR_ID_KEY": ID_KEY}
+    # As a user runs it: Python keeps the compiled bytecode of what it imports (a wheel
+    # install writes it at install time). With PYTHONDONTWRITEBYTECODE set, as on some
+    # build machines, every run would compile llr's modules again and measure that instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     for role, args in (
         ("admin", ["init"]),
         ("backoffice", ["open", INSZ, "--status", "employee", "--on", "2024-09-01"]),

@@ -16,12 +16,10 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, table
 from cli.parsing import json_option
-from ledger.domain.batch import FILE_PARTS
 from ledger.imports import FORMATS, ImportSettings, ImportSummary, default_workers, import_file
-from ledger.imports.settings import BIG_FILE, DEFAULT_MAX_WORKERS
+from ledger.imports.settings import BIG_FILE, DEFAULT_MAX_WORKERS, MAX_WORKERS
 
 COUNT_HEADERS = ("kind", "read", "applied", "already applied", "rejected")
-MAX_WORKERS = FILE_PARTS  # each worker keeps its own part of the file's record
 
 
 @click.command("import")

@@ -215,7 +215,7 @@ class Ledger(AccountStore):
 
         def command(account: Account) -> Result:
             return account.reverse(
-                self.catalogue, event_id, reason, self.day(account, on), self.actor
+                self.catalogue, event_id, reason, self.correction_date(account, on), self.actor
             )
 
         return self.on_account(insz, command)
@@ -228,7 +228,7 @@ class Ledger(AccountStore):
         reason = checked_text(reason, "--reason", MAX_REASON)
 
         def command(account: Account) -> Result:
-            day = self.day(account, on)
+            day = self.correction_date(account, on)
             return account.request_reversal(self.catalogue, event_id, reason, day, self.actor)
 
         return self.on_account(insz, command)
@@ -246,7 +246,7 @@ class Ledger(AccountStore):
         return self.on_account(insz, command)
 
     @staticmethod
-    def day(account: Account, on: date | None) -> date:
+    def correction_date(account: Account, on: date | None) -> date:
         """A correction's date: the one given, else today or the account's latest if later."""
         return on or max(account.last_on, today())
 
@@ -294,8 +294,8 @@ class Ledger(AccountStore):
         reason: str | None = None,
     ) -> BalanceReport:
         """Usable and suspended balance per right type; logged in the access log."""
-        parsed = self.read_of(insz, "balance", reason)
-        account = self.account_as(parsed, as_of, known_at_time)
+        parsed = self.authorise_read(insz, "balance", reason)
+        account = self.account_at(parsed, as_of, known_at_time)
         return BalanceReport(
             parsed,
             as_of,
@@ -313,8 +313,8 @@ class Ledger(AccountStore):
         reason: str | None = None,
     ) -> HistoryReport:
         """Every event with the balance after it; logged in the access log."""
-        parsed = self.read_of(insz, "history", reason)
-        events = self.events_as(parsed, as_of, known_at_time)
+        parsed = self.authorise_read(insz, "history", reason)
+        events = self.events_at(parsed, as_of, known_at_time)
         return HistoryReport(parsed, as_of, known_at_time, tuple(history(events)))
 
     def explain(
@@ -328,10 +328,10 @@ class Ledger(AccountStore):
         """How one right's balance derives; logged in the access log."""
         self.require(Action.READ_ACCOUNT)
         self.catalogue.right(right)
-        parsed = self.read_of(insz, "explain", reason)
-        return explain(self.events_as(parsed, as_of, known_at_time), self.catalogue, right)
+        parsed = self.authorise_read(insz, "explain", reason)
+        return explain(self.events_at(parsed, as_of, known_at_time), self.catalogue, right)
 
-    def read_of(self, insz: str, what: str, reason: str | None) -> Insz:
+    def authorise_read(self, insz: str, what: str, reason: str | None) -> Insz:
         """Check the role may read, log the read, then hand over the parsed INSZ."""
         self.require(Action.READ_ACCOUNT)
         parsed = parse_insz(insz)
@@ -339,15 +339,15 @@ class Ledger(AccountStore):
         return parsed
 
     # --------------------------------------------------------------- helpers
-    def account_as(self, insz: Insz, as_of: date | None, moment: datetime | None) -> Account:
+    def account_at(self, insz: Insz, as_of: date | None, moment: datetime | None) -> Account:
         if as_of is None and moment is None:
             return self.get_account(self.account_id_for(insz))
-        account = rebuild(self.events_as(insz, as_of, moment))
+        account = rebuild(self.events_at(insz, as_of, moment))
         if account is None:
             raise AccountNotFoundError(f"no account was open for {insz.masked} at that time")
         return account
 
-    def events_as(
+    def events_at(
         self, insz: Insz, as_of: date | None, moment: datetime | None
     ) -> list[Account.Event]:
         aggregate_id = self.account_id_for(insz)

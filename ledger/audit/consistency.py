@@ -12,12 +12,11 @@ not checked and why, and the rest of verify stands.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 from uuid import UUID
 
 from ledger.application import Ledger
 from ledger.audit.findings import Finding, Invariant
-from ledger.projections.consistency import check_consistency
+from ledger.projections.consistency import Difference, check_consistency
 
 REPLAY = Invariant.REPLAY_SNAPSHOT_PROJECTIONS
 
@@ -38,22 +37,22 @@ def projection_findings(ledger: Ledger, citizens: Mapping[UUID, str]) -> tuple[l
     )
 
 
-def as_finding(difference: Any, citizens: Mapping[UUID, str]) -> Finding:
+def as_finding(difference: Difference, citizens: Mapping[UUID, str]) -> Finding:
     """One difference the projections report, naming the citizen as verify does."""
-    account = str(getattr(difference, "account_id", ""))
+    account = str(difference.account_id)
     try:
         account_id = UUID(account)
     except ValueError:
         return Finding(REPLAY, account or "(ledger)", str(difference))
-    right, lot = getattr(difference, "right", None), getattr(difference, "lot", None)
+    right, lot = difference.right, difference.lot
     where = " ".join(part for part in (right, lot and f"lot {lot}") if part)
-    what = getattr(difference, "what", "a value")
+    what = difference.what
     return Finding(
         REPLAY,
         citizens.get(account_id, account_id.hex),
         f"{where}: {what} differs from the events" if where else f"{what} differs",
-        str(getattr(difference, "expected", "")),
-        str(getattr(difference, "projected", "")),
+        difference.expected,
+        difference.projected,
         account_id.hex,
         event="balances projection",
     )

@@ -15,8 +15,8 @@ from ledger.domain.account import Account
 from ledger.domain.errors import LedgerError
 from ledger.imports.cache import AccountCache
 from ledger.imports.chunk_state import LineResults, WorkedChunk
-from ledger.imports.earlier import EarlierRuns, recheck
 from ledger.imports.lines import FileContext, ParsedLine, field_of, run_line
+from ledger.imports.refused_lines import RefusedLines, still_refused
 from ledger.imports.rows import Problem
 from ledger.imports.settings import ImportSettings
 
@@ -35,13 +35,13 @@ class ChunkExecutor:
         context: FileContext,
         settings: ImportSettings,
         dry_run: bool,
-        earlier: EarlierRuns,
+        refused_lines: RefusedLines,
     ) -> None:
         self.ledger = ledger
         self.context = context
         self.settings = settings
         self.dry_run = dry_run
-        self.earlier = earlier
+        self.refused_lines = refused_lines
         self.cache = AccountCache(ledger, settings.cached_accounts, dry_run)
         self.unwritten: dict[int, dict[UUID, Account]] = {}
 
@@ -73,7 +73,7 @@ class ChunkExecutor:
         """After a failed write: forget every account in memory, read the file record again."""
         self.unwritten.clear()
         self.cache.clear()
-        self.earlier.reload()
+        self.refused_lines.reload()
 
     def fetch(self, ids: set[UUID]) -> dict[UUID, Account]:
         accounts: dict[UUID, Account] = {}
@@ -86,9 +86,9 @@ class ChunkExecutor:
         results: LineResults = {}
         ledger, context = self.ledger, self.context
         for line in parsed:
-            refused_in = self.earlier.refused_by(line.line)
+            refused_in = self.refused_lines.refused_by(line.line)
             if refused_in is not None:
-                results[line.line] = recheck(ledger, context, accounts, line, refused_in)
+                results[line.line] = still_refused(ledger, context, accounts, line, refused_in)
                 continue
             try:
                 results[line.line] = run_line(ledger, context, accounts, line)
@@ -103,9 +103,9 @@ class ChunkExecutor:
         refused = [
             line
             for line, result in results.items()
-            if isinstance(result, Problem) and self.earlier.refused_by(line) is None
+            if isinstance(result, Problem) and self.refused_lines.refused_by(line) is None
         ]
-        return self.earlier.note(self.context.batch, refused)
+        return self.refused_lines.note(self.context.batch, refused)
 
     def close(self) -> None:
         self.cache.close()

@@ -18,7 +18,6 @@ from ledger.application import Ledger
 from ledger.domain.batch import ImportBatch
 from ledger.domain.identifiers import parse_source
 from ledger.imports.chunk_state import ChunkReport
-from ledger.imports.earlier import EarlierRuns
 from ledger.imports.lines import FileContext
 from ledger.imports.parallel import ParallelRunner
 from ledger.imports.readers import (
@@ -29,6 +28,7 @@ from ledger.imports.readers import (
     open_file,
     read_records,
 )
+from ledger.imports.refused_lines import RefusedLines
 from ledger.imports.report import ImportSummary, RejectsWriter
 from ledger.imports.runners import InProcessRunner, Runner
 from ledger.imports.settings import ImportSettings
@@ -93,8 +93,8 @@ def _runner(
 ) -> Runner:
     if settings.workers > 1 and can_share(ledger.store_env):
         return ParallelRunner(ledger, context, settings, dry_run, sha256)
-    earlier = EarlierRuns(ledger, context.source, sha256)
-    return InProcessRunner(ledger, context, settings, dry_run, earlier)
+    refused_lines = RefusedLines(ledger, context.source, sha256)
+    return InProcessRunner(ledger, context, settings, dry_run, refused_lines)
 
 
 def _run(

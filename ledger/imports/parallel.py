@@ -24,11 +24,11 @@ from ledger.application import Ledger
 from ledger.domain.catalogue import Catalogue
 from ledger.domain.errors import LedgerError
 from ledger.imports.chunk_state import ChunkReport, CommittedChunk, PendingChunk
-from ledger.imports.earlier import EarlierRuns
 from ledger.imports.executor import ChunkExecutor
 from ledger.imports.lines import FileContext, ParsedLine
 from ledger.imports.pipeline import WritePipeline
 from ledger.imports.readers import Record
+from ledger.imports.refused_lines import RefusedLines
 from ledger.imports.settings import ImportSettings
 from ledger.imports.validation import Validator
 from ledger.perf.gc import collect_young, gc_paused
@@ -189,8 +189,8 @@ def work(channel: Channel, plan: WorkerPlan) -> None:
         plan.env, id_key=plan.id_key, actor=plan.context.actor, catalogue=plan.catalogue
     )
     try:
-        earlier = EarlierRuns(ledger, plan.context.source, plan.sha256, plan.part)
-        executor = ChunkExecutor(ledger, plan.context, plan.settings, plan.dry_run, earlier)
+        refused_lines = RefusedLines(ledger, plan.context.source, plan.sha256, plan.part)
+        executor = ChunkExecutor(ledger, plan.context, plan.settings, plan.dry_run, refused_lines)
         pipeline = WritePipeline(executor, ledger)
         with gc_paused():
             try:

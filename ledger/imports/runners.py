@@ -15,11 +15,11 @@ from typing import Protocol
 
 from ledger.application import Ledger
 from ledger.imports.chunk_state import ChunkReport, CommittedChunk, PendingChunk
-from ledger.imports.earlier import EarlierRuns
 from ledger.imports.executor import ChunkExecutor
 from ledger.imports.lines import FileContext
 from ledger.imports.pipeline import WritePipeline
 from ledger.imports.readers import Record
+from ledger.imports.refused_lines import RefusedLines
 from ledger.imports.settings import ImportSettings
 from ledger.imports.validation import Validator
 
@@ -47,11 +47,11 @@ class InProcessRunner:
         context: FileContext,
         settings: ImportSettings,
         dry_run: bool,
-        earlier: EarlierRuns,
+        refused_lines: RefusedLines,
     ) -> None:
         self.settings = settings
         self.validator = Validator(ledger)
-        executor = ChunkExecutor(ledger, context, settings, dry_run, earlier)
+        executor = ChunkExecutor(ledger, context, settings, dry_run, refused_lines)
         self.pipeline = WritePipeline(executor, ledger)
         self.pending: dict[int, PendingChunk] = {}
         self.keys = itertools.count()

@@ -6,10 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ledger.domain.batch import FILE_PARTS
 from ledger.saving import CONFLICT_RETRIES
 
 BIG_FILE = 8_000_000  # bytes: about 100,000 lines, where workers start to pay for themselves
 DEFAULT_MAX_WORKERS = 2
+# Each worker keeps its own part of a file's record of refused lines: no more than parts.
+MAX_WORKERS = FILE_PARTS
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ledger.imports.lines import FileContext, ParsedLine, field_of, run_line
 from ledger.imports.rows import LINE, Problem
 
 
-class EarlierRuns:
+class RefusedLines:
     """The refusals of earlier runs of this file, from every part of its record.
 
     A run writes to its own part (``part``: the worker's number, 0 for a single process),
@@ -73,7 +73,7 @@ class EarlierRuns:
                 self.record = found
 
 
-def recheck(
+def still_refused(
     ledger: Ledger,
     context: FileContext,
     accounts: dict[UUID, Account],
