@@ -52,6 +52,7 @@ from ledger.projections.rebuild import rebuild
 from ledger.projections.rebuild_worker import default_processes
 from ledger.projections.registry import ACCOUNT_TOPICS
 from ledger.projections.runner import catch_up_all
+from ledger.store.backend import Backend, backend_of
 
 STATUSES = (
     [Status.EMPLOYEE] * 14
@@ -257,10 +258,18 @@ def write_synthetic_store(ledger: Ledger, events: int, seed: int = 7) -> int:
     return write_events(ledger, synthetic_events(ledger, events, seed))
 
 
+# Events per insert on PostgreSQL: psycopg's pipeline can hang for good on a statement of
+# 10,000 events (seen here while filling a benchmark store; benchmarks/IMPORT.md).
+POSTGRES_INSERT = 2_500
+
+
 def write_events(ledger: Ledger, chunks: Iterator[list[Any]]) -> int:
     written = 0
+    step = POSTGRES_INSERT if backend_of(ledger.store_env) is Backend.POSTGRES else INSERT_BATCH
     for chunk in chunks:
-        ledger.recorder.insert_events([ledger.mapper.to_stored_event(e) for e in chunk])
+        records = [ledger.mapper.to_stored_event(e) for e in chunk]
+        for start in range(0, len(records), step):
+            ledger.recorder.insert_events(records[start : start + step])
         written += len(chunk)
     return written
 

@@ -5,19 +5,21 @@ replaying). So a large store is split by account id (``id % shares``): each proc
 streams the whole log, skips the other shares' records before decoding them, and audits
 its own accounts end to end (chains and replays never cross accounts). The parent merges
 the findings, totals and digest heads. A small store, an in-memory store (not shareable
-between processes) or a custom catalogue (not picklable) stays in one process.
+between processes) or a custom catalogue (not picklable) stays in one process. The
+processes are the performance kit's workers (``ledger/perf/workers.py``): each sends its
+share back as one typed message.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ledger.application import Ledger
 from ledger.audit.walk import Share, audit_log
 from ledger.catalogue import default_catalogue
+from ledger.domain.errors import LedgerError
+from ledger.perf.workers import Channel, Failed, Gone, Stopped, Workers
 from ledger.store.backend import can_share, worker_env
 
 PARALLEL_FROM = 200_000  # events; below this, starting processes costs more than it saves
@@ -42,18 +44,46 @@ def audit_shares(
         return [audit_log(ledger, position, covered_up_to)]
     env = worker_env(ledger.store_env)
     jobs = [Job(env, ledger.id_key, position, covered_up_to, n, shares) for n in range(shares)]
-    context = multiprocessing.get_context("spawn")  # no inherited connections or locks
-    with ProcessPoolExecutor(max_workers=shares, mp_context=context) as pool:
-        return list(pool.map(audit_share, jobs))
+    processes = Workers(audit_share, jobs, "llr-audit")
+    try:
+        return collected(processes)
+    finally:
+        processes.close()
 
 
-def audit_share(job: Job) -> Share:
+@dataclass(frozen=True)
+class Audited:
+    """A worker's whole result: its share of the findings, totals and stream heads."""
+
+    share: Share
+
+
+def audit_share(channel: Channel, job: Job) -> None:
     """In a worker process: one pass over the log for one share of the accounts."""
     ledger = Ledger(job.env, id_key=job.id_key, actor="audit")
     try:
-        return audit_log(ledger, job.position, job.covered_up_to, job.share, job.shares)
+        channel.send(
+            Audited(audit_log(ledger, job.position, job.covered_up_to, job.share, job.shares))
+        )
     finally:
         ledger.close()
+
+
+def collected(workers: Workers[Job]) -> list[Share]:
+    """Every worker's share, in share order; a worker that fails or dies stops the audit."""
+    shares: dict[int, Share] = {}
+    stopped = 0
+    while stopped < len(workers):
+        part, message = workers.receive()
+        if isinstance(message, Audited):
+            shares[part] = message.share
+        elif isinstance(message, Failed):
+            raise LedgerError(f"audit worker {part} failed: {message.detail}")
+        elif isinstance(message, Gone):
+            raise LedgerError(f"audit worker {part} ended without its result (killed?)")
+        elif isinstance(message, Stopped):
+            stopped += 1
+    return [shares[part] for part in range(len(workers))]
 
 
 def default_workers(ledger: Ledger, position: int) -> int:

@@ -6,26 +6,22 @@ log itself and writes only its own tables (a rebuild's copies, or the live table
 positions. That pays only when the second process gets a core of its own
 (benchmarks/PROJECTIONS.md).
 
-The process is ``python -m ledger.projections.rebuild_worker``, a fresh interpreter that
-imports nothing of its parent (multiprocessing's "spawn" would run the caller's script
-again in it, unless guarded by ``if __name__ == "__main__"``). It reads its orders from
-stdin as JSON (the store's environment, with the cipher key if any: it decodes the events
-too; the projections; the batch size; the tables' suffix), fills a rebuild's copies with
-``CatchUp.fill`` or catches the live tables up with ``CatchUp.run``, and writes how many
-events each applied to stdout as JSON. An error ends it with a traceback on stderr, whose
-last line the parent reports.
+The process is one of the performance kit's workers (``ledger/perf/workers.py``): its
+order (the store's environment, with the cipher key if any, since it decodes the events
+too; the projections; the batch size; the tables' suffix) and its answer (how many events
+each projection applied) are typed messages. It fills a rebuild's copies with
+``CatchUp.fill`` or catches the live tables up with ``CatchUp.run``; an error ends it and
+the parent reports the error's one-line text.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import tempfile
 import time
+from dataclasses import dataclass
 
 from ledger.application import Ledger
+from ledger.perf.workers import Channel, Failed, Gone, Stopped, Workers
 from ledger.projections.catchup import CatchUp
 from ledger.projections.registry import NEXT
 from ledger.store.backend import worker_env
@@ -72,6 +68,32 @@ def idle_cores(seconds: float = 0.25) -> float:
     return (os.cpu_count() or 1) * idle / total if total > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class FillOrder:
+    env: dict[str, str]
+    id_key: bytes
+    names: list[str]
+    batch: int
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Filled:
+    counts: dict[str, int]  # events applied, by projection
+
+
+def fill(channel: Channel, order: FillOrder) -> None:
+    """In the second process: bring the order's tables up to date, say how many events."""
+    ledger = Ledger(order.env, id_key=order.id_key, actor="llr:rebuild")
+    try:
+        with opened(ledger.env) as store:
+            catch_up = CatchUp(ledger, store, order.names, order.suffix, order.batch)
+            counts = catch_up.fill() if order.suffix == NEXT else catch_up.run()
+    finally:
+        ledger.close()
+    channel.send(Filled(counts))
+
+
 class SecondProcessFill:
     """A second process bringing the tables of ``names`` (none: nothing to do) up to date
     while the ``with`` block does the others: a rebuild's copies (``suffix`` NEXT) or the
@@ -80,62 +102,43 @@ class SecondProcessFill:
 
     def __init__(self, ledger: Ledger, names: list[str], batch: int, suffix: str = NEXT) -> None:
         self.names = names
-        self.process: subprocess.Popen[str] | None = None
-        self.output, self.said = "{}", ""
+        self.filled: dict[str, int] = {}
+        self.failure: str | None = None
+        self.worker: Workers[FillOrder] | None = None
         if names:
-            order = {
-                "env": worker_env(ledger.store_env), "id_key": ledger.id_key.hex(),
-                "names": names, "batch": batch, "suffix": suffix,
-            }  # fmt: skip
-            path = os.pathsep.join(p for p in sys.path if p)  # where this process found llr
-            # A file, not a pipe: a pipe nobody reads could fill up and stop the process.
-            # Closed in __exit__, like the process's pipes.
-            self.errors = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__], text=True,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
-                env={**os.environ, "PYTHONPATH": path},
-            )  # fmt: skip
-            assert self.process.stdin is not None
-            self.process.stdin.write(json.dumps(order))
-            self.process.stdin.close()
+            order = FillOrder(worker_env(ledger.store_env), ledger.id_key, names, batch, suffix)
+            self.worker = Workers(fill, [order], "llr-rebuild")
 
     def __enter__(self) -> SecondProcessFill:
         return self
 
     def __exit__(self, error: type[BaseException] | None, *rest: object) -> None:
-        if self.process is None:
+        if self.worker is None:
             return
-        if error is not None:
-            self.process.terminate()
-        assert self.process.stdout is not None
-        self.output = self.process.stdout.read()
-        self.process.wait()
-        self.process.stdout.close()
-        self.errors.seek(0)
-        self.said = self.errors.read().strip()
-        self.errors.close()
+        try:
+            if error is None:
+                self.wait()
+        finally:
+            self.worker.close()  # ends the process if it is still at work
+
+    def wait(self) -> None:
+        assert self.worker is not None
+        while True:
+            _, message = self.worker.receive()
+            if isinstance(message, Filled):
+                self.filled = message.counts
+            elif isinstance(message, Failed):
+                self.failure = message.detail
+                return
+            elif isinstance(message, Gone):
+                self.failure = "the process ended without its result"
+                return
+            elif isinstance(message, Stopped):
+                return
 
     def counts(self) -> dict[str, int]:
-        if self.process is None:
+        if self.worker is None:
             return {}
-        if self.process.returncode != 0:
-            said = self.said.splitlines()[-1] if self.said else f"exit {self.process.returncode}"
-            raise ProjectionError(f"the rebuild of {', '.join(self.names)} failed: {said}")
-        return {str(name): int(count) for name, count in json.loads(self.output).items()}
-
-
-def main() -> None:
-    order = json.load(sys.stdin)
-    ledger = Ledger(order["env"], id_key=bytes.fromhex(order["id_key"]), actor="llr:rebuild")
-    try:
-        with opened(ledger.env) as store:
-            catch_up = CatchUp(ledger, store, order["names"], order["suffix"], int(order["batch"]))
-            counts = catch_up.fill() if order["suffix"] == NEXT else catch_up.run()
-    finally:
-        ledger.close()
-    json.dump(counts, sys.stdout)
-
-
-if __name__ == "__main__":
-    main()
+        if self.failure is not None:
+            raise ProjectionError(f"the rebuild of {', '.join(self.names)} failed: {self.failure}")
+        return self.filled
