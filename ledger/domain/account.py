@@ -27,7 +27,7 @@ from ledger.domain.idempotency import (
 )
 from ledger.domain.lots import Lot, LotState
 from ledger.domain.reversals import ReversalCommands, apply_reversal
-from ledger.domain.state import Entry, EntryKind, Movements, ReversalRequest, RightTotals
+from ledger.domain.state import Entries, Entry, EntryKind, Movements, ReversalRequest, RightTotals
 from ledger.domain.writes import EntryCommands
 
 
@@ -235,7 +235,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         self.lots: dict[str, Lot] = {}
         self.totals: dict[str, RightTotals] = {}
         self.movements = Movements()  # what caps sum over
-        self.entries: dict[str, Entry] = {}  # reversible entries by event version
+        self.entries = Entries()  # reversible entries by event version
         self.references = References()
         self.reversal_requests: dict[str, ReversalRequest] = {}  # by event version
         self.references.remember(source, reference, self.opening)
@@ -247,7 +247,9 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
             right: RightTotals(**totals) for right, totals in state["totals"].items()
         }
         state["movements"] = Movements.from_v1(state["movements"])
-        state["entries"] = {v: Entry.from_v1(entry) for v, entry in state["entries"].items()}
+        state["entries"] = Entries(
+            {v: Entry.from_v1(entry) for v, entry in state["entries"].items()}
+        )
         state["references"] = References.from_v1(state["references"])
         # Version 1 made the requests on first use only.
         state["reversal_requests"] = {

@@ -13,7 +13,7 @@ from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
 from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
-from ledger.domain.state import Entry, Movements, ReversalRequest, RightTotals
+from ledger.domain.state import Entries, Movements, ReversalRequest, RightTotals
 from ledger.perf.jsonfast import compact_json_encoder
 
 
@@ -55,15 +55,15 @@ class RightTotalsAsList(Transcoding):
         return RightTotals.from_row(data)
 
 
-class EntryAsList(Transcoding):
-    type = Entry
-    name = "entry"
+class EntriesAsRows(Transcoding):
+    type = Entries
+    name = "entries"
 
-    def encode(self, obj: Entry) -> list[Any]:
-        return obj.as_row()
+    def encode(self, obj: Entries) -> list[list[Any]]:
+        return obj.as_rows()
 
-    def decode(self, data: list[Any]) -> Entry:
-        return Entry.from_row(data)
+    def decode(self, data: list[list[Any]]) -> Entries:
+        return Entries.from_rows(data)
 
 
 class MovementsAsList(Transcoding):
@@ -105,7 +105,7 @@ def ledger_transcodings() -> tuple[Transcoding, ...]:
         DateAsISO(),
         LotAsDict(),
         RightTotalsAsList(),
-        EntryAsList(),
+        EntriesAsRows(),
         MovementsAsList(),
         ReferencesAsList(),
         ReversalRequestAsList(),

@@ -16,6 +16,7 @@ from ledger.domain.errors import ReferenceConflictError
 from ledger.domain.idempotency import References
 from ledger.domain.state import (
     TOTAL_KEYS,
+    Entries,
     Entry,
     EntryKind,
     MovementKey,
@@ -80,8 +81,13 @@ def transcoder() -> JSONTranscoder:
     "value",
     [
         RightTotals(1, 2, 3, 4, 5, 6),
-        Entry(EntryKind.USE, on=SEP_2, draws=[["lot", 3]], reversed=True),
-        Entry(EntryKind.FORFEIT, lot="lot", amount=4),
+        Entries(
+            {
+                "3": Entry(EntryKind.USE, on=SEP_2, draws=[["lot", 3]], reversed=True),
+                "4": Entry(EntryKind.FORFEIT, lot="lot", amount=4),
+                "5": Entry(EntryKind.GRANT, lot="lot"),
+            }
+        ),
         Movements({MovementKey(VOV, CapCounts.USES): [[SEP_2, 2]]}),
         References({(EMPLOYER, "G-1"): "grant|x"}),
         ReversalRequest(3, "wrong", ACTOR, SEP_2, approved=True),
