@@ -21,9 +21,9 @@ from pathlib import Path
 from benchmarks.citizens import Citizen, Line, make_insz
 from ledger.domain.errors import InvalidIdentifierError
 from ledger.domain.identifiers import parse_insz
-from ledger.imports.rows import FIELDS
+from ledger.imports.rows import ENTRY_FIELDS
 
-FIELDS_HEADER = ";".join(FIELDS)
+FIELDS_HEADER = ";".join(ENTRY_FIELDS)
 BAD_KINDS = (
     "insz-check-digit",
     "unknown-right",
@@ -130,7 +130,8 @@ def encode(line: Line, file_format: str, delimiter: str) -> bytes:
             values["comment"] = line.extra
         text = json.dumps(values, ensure_ascii=False)
     else:
-        cells = [values.get(name, "") for name in FIELDS] + ([line.extra] if line.extra else [])
+        cells = [values.get(name, "") for name in ENTRY_FIELDS]
+        cells += [line.extra] if line.extra else []
         text = delimiter.join(cells)
     return text.encode("utf-8", "surrogateescape") + b"\n"
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import click
 
+from cli.careers import employment_options
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, echo_outcome, outcome_json
 from cli.parsing import json_option, parse_amount, parse_event_id, parse_optional_day
-from ledger.parsing import parse_day
+from ledger.domain.catalogue import Status
+from ledger.domain.errors import InvalidInputError
+from ledger.parsing import employment_of, parse_day, parse_situation
 
 # A negative AMOUNT such as -5 must reach parse_amount (exit 1 naming it), not be taken
 # for an unknown option (exit 2).
@@ -20,9 +23,12 @@ NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
 
 @click.command("open")
 @click.argument("insz")
-@click.option("--status", required=True, help="employee, self-employed, jobseeker, ...")
 @click.option("--on", "on", required=True, metavar="DATE", help="Effective date.")
 @click.option("--education", help="low, medium or high (for take-up monitoring).")
+@click.option("--employer", metavar="KBO", help="Opens as an employee of this employer.")
+@employment_options
+@click.option("--situation", metavar="SITUATION", help="Opens in this situation instead.")
+@click.option("--status", help="The older form: employee (no employer named) or a situation.")
 @click.option("--source", metavar="SRC", help="Who reports the opening.")
 @click.option("--ref", "reference", metavar="REF", help="The sender's id for the opening.")
 @json_option
@@ -30,21 +36,52 @@ NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
 def open_account(
     obj: LedgerContext,
     insz: str,
-    status: str,
     on: str,
     education: str | None,
+    employer: str | None,
+    fte: str | None,
+    joint_committee: str | None,
+    region: str | None,
+    unit: str | None,
+    situation: str | None,
+    status: str | None,
     source: str | None,
     reference: str | None,
     as_json: bool,
 ) -> None:
     """Open a citizen's account.
 
+    As an employee of an employer (--employer, with the employment's options) or in a
+    situation (--situation); --status is the older form.
+
     \b
-    Example:
-      llr open 93051822361 --status employee --on 2024-09-01 --education medium
+    Examples:
+      llr open 93051822361 --on 2024-09-01 --education medium \\
+          --employer 0403019261 --joint-committee 200 --fte 0.8
+      llr open 85073003328 --on 2024-09-01 --situation jobseeker
     """
     day = parse_day(on, "--on")
-    outcome = obj.ledger.open_account(insz, status, day, education, source, reference)
+    openings = {"--employer": employer, "--situation": situation, "--status": status}
+    given = [name for name, value in openings.items() if value is not None]
+    if len(given) != 1:
+        raise InvalidInputError(
+            "open needs exactly one of --employer KBO, --situation SITUATION or --status "
+            f"STATUS (given: {', '.join(given) or 'none'})"
+        )
+    employment_given = [fte, joint_committee, region, unit] != [None] * 4
+    if employment_given and employer is None:
+        raise InvalidInputError(
+            "--fte, --joint-committee, --region and --unit describe an employment: give "
+            "--employer KBO with them"
+        )
+    employment = None
+    if employer is not None:
+        employment = employment_of(employer, day, fte, joint_committee, region, unit)
+        status = Status.EMPLOYEE.value
+    elif situation is not None:
+        status = parse_situation(situation).value
+    assert status is not None
+    outcome = obj.ledger.open_account(insz, status, day, education, source, reference, employment)
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
@@ -98,6 +135,11 @@ def grant(
 @click.option("--provider", required=True, metavar="ID", help="The provider's id.")
 @click.option("--ref", "reference", required=True, metavar="REF", help="The sender's id.")
 @click.option("--source", metavar="SRC", help="Who reports the use.")
+@click.option(
+    "--employer",
+    metavar="KBO",
+    help="Draw only on the lots of this employer's running employment.",
+)
 @json_option
 @pass_ledger_context
 def use(
@@ -110,9 +152,13 @@ def use(
     provider: str,
     reference: str,
     source: str | None,
+    employer: str | None,
     as_json: bool,
 ) -> None:
     """Record a use of AMOUNT of RIGHT, drawn from the lots that expire first.
+
+    A right bound to an employment (federal training days, VOV hours) draws on the lots of
+    the employments running that day, or with --employer on that employer's only.
 
     \b
     Example:
@@ -120,7 +166,9 @@ def use(
           --provider 0203201340 --ref USE-77
     """
     units, day = parse_amount(amount), parse_day(on, "--on")
-    outcome = obj.ledger.use_right(insz, right, units, day, training, provider, reference, source)
+    outcome = obj.ledger.use_right(
+        insz, right, units, day, training, provider, reference, source, employer
+    )
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
@@ -142,7 +190,12 @@ def change_status(
     reference: str | None,
     as_json: bool,
 ) -> None:
-    """A career transition: every open lot is carried, suspended or forfeited.
+    """The shorthand of a career change: from DATE the citizen is only STATUS.
+
+    The employments and situations running that day end (an employment ended this way
+    has no end reason: its lots follow the new status); STATUS employee starts an
+    employment without an employer, which the next employer grant names. Every open lot
+    is carried, suspended or forfeited. Prefer 'llr employment' and 'llr situation'.
 
     \b
     Example:

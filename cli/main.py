@@ -50,6 +50,10 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
         "cli.db:db_group",
         "The read-model schema: ordered SQL migrations (ledger/store/migrations/<backend>/).",
     ),
+    "employment": Lazy(
+        "cli.careers:employment_group",
+        "Employment relationships: start, end, suspend, list.",
+    ),
     "expire": Lazy(
         "cli.expiry:expire",
         "Expire, on every account, the lots due on or before a date.",
@@ -92,9 +96,13 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
         "cli.accounts:reverse",
         "Request the reversal of a grant, use or forfeit (EVENT_ID from 'llr history').",
     ),
+    "situation": Lazy(
+        "cli.careers:situation_group",
+        "Situations beside employment: jobseeker, self-employed, student...",
+    ),
     "status": Lazy(
         "cli.accounts:change_status",
-        "A career transition: every open lot is carried, suspended or forfeited.",
+        "The shorthand of a career change: from DATE the citizen is only STATUS.",
     ),
     "use": Lazy(
         "cli.accounts:use",

@@ -21,6 +21,7 @@ from ledger.results import CommandOutcome
 
 EMPTY = "-"
 
+
 # A spreadsheet runs a cell that starts with one of these as a formula: CSV injection.
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))

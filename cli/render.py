@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cli.output import iso, table, when_read
+from ledger.domain.career import cause_text
 from ledger.domain.views import HistoryEntry, RightBalance
 from ledger.results import BalanceReport, HistoryReport
 
@@ -148,7 +149,8 @@ def what_happened(entry: HistoryEntry) -> str:
         "RightUsed": f"ref {entry.reference}, training {d.get('training')} at {d.get('provider')}",
         "RightTransferred": f"carried into {d.get('to_status')}",
         "RightSuspended": f"suspended while {d.get('status')}",
-        "RightForfeited": f"forfeited on becoming {d.get('status')}: {d.get('legal_basis')}",
+        "RightForfeited": f"forfeited on {cause_text(str(d.get('status')))}: "
+        f"{d.get('legal_basis')}",
         "RightExpired": f"expired under {d.get('rule_version')}",
         "EntryReversed": f"reverses event {d.get('entry')} ({d.get('entry_event')}): "
         f"{d.get('reason')}",
@@ -156,6 +158,15 @@ def what_happened(entry: HistoryEntry) -> str:
         f"({d.get('entry_event')}): {d.get('reason')}",
         "ReversalApproved": f"approves request {d.get('request')} to reverse event "
         f"{d.get('entry')}",
+        "EmploymentStarted": f"employed by {d.get('employer') or 'an employer'}"
+        + (f", PC {d['joint_committee']}" if d.get("joint_committee") else "")
+        + f" -> {d.get('statuses')}",
+        "EmploymentEnded": f"employment with {d.get('employer')} ends ({d.get('reason')}) "
+        f"-> {d.get('statuses')}",
+        "EmploymentSuspended": f"employment with {d.get('employer')} suspended until "
+        f"{d.get('until')} ({d.get('reason')})",
+        "SituationStarted": f"{d.get('situation')} begins -> {d.get('statuses')}",
+        "SituationEnded": f"{d.get('situation')} ends -> {d.get('statuses')}",
     }
     return texts.get(entry.event, "")
 

@@ -23,9 +23,14 @@ for row in "93051822361 low" "85073003328 high" "90021415865 medium" "0111030874
     LLR_ROLE=backoffice llr open "$1" --status employee --on 2024-09-01 --education "$2"
 done
 
-step "an employer's quarterly file (every line lands)"
+step "an employer's quarterly file: employments, rights, uses and a resignation (every line lands)"
 LLR_ROLE=importer:employer:0566988259 llr import "$here/employer-0566988259.csv" \
     --source employer:0566988259 --rejects rejects-employer.csv
+
+step "back office records that one of them changed employer (resigned 1 February, new job 3 February)"
+LLR_ROLE=backoffice llr employment start 85073003328 --employer 0202239951 --on 2025-02-03 \
+    --joint-committee 200 --fte 0.8
+LLR_ROLE=backoffice llr employment list 85073003328 --reason "demo"
 
 step "a sector fund's file, with four bad lines: rejected with line, field and reason"
 LLR_ROLE=importer:sector-fund:cevora llr import "$here/sector-fund-cevora.jsonl" \

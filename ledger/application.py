@@ -18,6 +18,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from ledger.careers import CareerMethods
 from ledger.catalogue import default_catalogue
 from ledger.commands import (
     Command,
@@ -26,7 +27,8 @@ from ledger.commands import (
     run_in_batch,
 )
 from ledger.domain.account import Account
-from ledger.domain.catalogue import Catalogue
+from ledger.domain.career import Employment
+from ledger.domain.catalogue import Catalogue, Status
 from ledger.domain.command import Result
 from ledger.domain.errors import AccountAlreadyOpenError, AccountNotFoundError, InvalidInputError
 from ledger.domain.identifiers import Insz, account_id, parse_insz
@@ -54,7 +56,7 @@ from ledger.store.security_tables import tables_for
 EXPIRY_BATCH = 500
 
 
-class Ledger(AccountStore):
+class Ledger(CareerMethods, AccountStore):
     """The rights ledger as an eventsourcing application."""
 
     name = "ledger"
@@ -134,24 +136,30 @@ class Ledger(AccountStore):
         education: str | None = None,
         source: str | None = None,
         reference: str | None = None,
+        employment: Employment | None = None,
     ) -> CommandOutcome:
-        """Open a citizen's account; opening again with the same facts changes nothing."""
+        """Open a citizen's account, in a situation (``status``) or as an employee of
+        ``employment``; opening again with the same facts changes nothing."""
         self.require(Action.WRITE_ACCOUNT)
         parsed = parse_insz(insz)
         reference = checked_optional(reference, "reference")
         the_status, the_education = parse_status(status), parse_education(education)
+        if employment is not None and the_status is not Status.EMPLOYEE:
+            raise InvalidInputError(
+                f"an account opened with an employer opens as an employee, not {status}"
+            )
         provenance = self.commands.provenance(source, reference)
         aggregate_id = self.account_id_for(parsed)
         existing = self.find_account(aggregate_id)
         if existing is None:
             account = open_new(
-                aggregate_id, parsed.value, the_status, on, the_education, provenance
+                aggregate_id, parsed.value, the_status, on, the_education, provenance, employment
             )
             try:
                 return outcome(Result.APPLIED, account, self.save_events(account))
             except IntegrityError:
                 existing = self.get_account(aggregate_id)  # opened meanwhile by another writer
-        if existing.opening_matches(the_status, on, the_education):
+        if existing.opening_matches(the_status, on, the_education, employment):
             return CommandOutcome(Result.EXISTS, existing.version, ())
         raise AccountAlreadyOpenError(
             f"an account is already open for {parsed.masked} (opened {existing.opened_on} "
@@ -183,10 +191,14 @@ class Ledger(AccountStore):
         provider: str,
         reference: str,
         source: str | None = None,
+        employer: str | None = None,
     ) -> CommandOutcome:
-        """Record a use, drawn from the lots that expire first."""
+        """Record a use, drawn from the lots that expire first (with ``employer``, from
+        that employer's lots only)."""
         self.require(Action.WRITE_ACCOUNT)
-        command = self.commands.use(right, amount, on, training, provider, reference, source)
+        command = self.commands.use(
+            right, amount, on, training, provider, reference, source, employer=employer
+        )
         return self.on_account(insz, self.runner_of(command))
 
     def change_status(
@@ -197,7 +209,9 @@ class Ledger(AccountStore):
         source: str | None = None,
         reference: str | None = None,
     ) -> CommandOutcome:
-        """A career transition: every open lot is carried, suspended or forfeited."""
+        """The shorthand of a career transition: from ``on`` the citizen is only
+        ``status`` (running employments and situations end); every open lot is carried,
+        suspended or forfeited."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.status(status, on, source, reference)
         return self.on_account(insz, self.runner_of(command))

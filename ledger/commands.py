@@ -16,11 +16,17 @@ from typing import Any
 from uuid import UUID
 
 from ledger.domain.account import Account
-from ledger.domain.catalogue import Catalogue, Education, Status
+from ledger.domain.career import Employment, SuspensionReason
+from ledger.domain.catalogue import Catalogue, Education, EndReason, Status
 from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import AccountNotFoundError
-from ledger.domain.identifiers import parse_source
-from ledger.parsing import parse_status
+from ledger.domain.identifiers import parse_enterprise_number, parse_source
+from ledger.parsing import (
+    parse_end_reason,
+    parse_situation,
+    parse_status,
+    parse_suspension_reason,
+)
 from ledger.security.inputs import checked_optional, checked_text
 
 NO_ACCOUNT = "no account is open for this citizen; open one first"
@@ -48,6 +54,7 @@ class Use:
     training: str
     provider: str
     provenance: Provenance
+    employer: str | None = None  # draw only on this employer's lots
 
     def run(self, account: Account, catalogue: Catalogue) -> Result:
         return account.use(
@@ -58,6 +65,7 @@ class Use:
             self.training,
             self.provider,
             self.provenance,
+            self.employer,
         )
 
 
@@ -70,15 +78,71 @@ class ChangeStatus:
     def run(self, account: Account, catalogue: Catalogue) -> Result:
         return account.change_status(catalogue, self.status, self.on, self.provenance)
 
-    def repeats_opening(self, account: Account) -> bool:
-        """Whether this change is the one that opened the account (an exact repeat)."""
-        source, reference = self.provenance.source, self.provenance.reference
-        return account.opened_by(source, reference) and account.opening_matches(
-            self.status, self.on, None
+
+@dataclass(slots=True)
+class StartEmployment:
+    employment: Employment
+    provenance: Provenance
+
+    @property
+    def on(self) -> date:
+        return self.employment.start
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        return account.start_employment(catalogue, self.employment, self.provenance)
+
+
+@dataclass(slots=True)
+class EndEmployment:
+    employer: str
+    on: date
+    reason: EndReason
+    provenance: Provenance
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        return account.end_employment(
+            catalogue, self.employer, self.on, self.reason, self.provenance
         )
 
 
-Command = Grant | Use | ChangeStatus
+@dataclass(slots=True)
+class SuspendEmployment:
+    employer: str
+    on: date
+    until: date
+    reason: SuspensionReason
+    provenance: Provenance
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        return account.suspend_employment(
+            self.employer, self.on, self.until, self.reason.value, self.provenance
+        )
+
+
+@dataclass(slots=True)
+class StartSituation:
+    situation: Status
+    on: date
+    provenance: Provenance
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        return account.start_situation(catalogue, self.situation, self.on, self.provenance)
+
+
+@dataclass(slots=True)
+class EndSituation:
+    situation: Status
+    on: date
+    provenance: Provenance
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        return account.end_situation(catalogue, self.situation, self.on, self.provenance)
+
+
+Command = (
+    Grant | Use | ChangeStatus | StartEmployment | EndEmployment | SuspendEmployment
+    | StartSituation | EndSituation
+)  # fmt: skip
 
 
 class CommandBuilder:
@@ -136,10 +200,12 @@ class CommandBuilder:
         source: str | None = None,
         batch: str | None = None,
         line: int | None = None,
+        employer: str | None = None,
     ) -> Use:
         training, provider = checked_text(training, "training"), checked_text(provider, "provider")
         provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
-        return Use(right, amount, on, training, provider, provenance)
+        kbo = None if employer is None else parse_enterprise_number(employer).value
+        return Use(right, amount, on, training, provider, provenance, kbo)
 
     def status(
         self,
@@ -154,6 +220,61 @@ class CommandBuilder:
         reference = checked_optional(reference, "reference")
         return ChangeStatus(the_status, on, self.provenance(source, reference, batch, line))
 
+    def employment_start(
+        self,
+        employment: Employment,
+        source: str | None = None,
+        reference: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> StartEmployment:
+        reference = checked_optional(reference, "reference")
+        return StartEmployment(employment, self.provenance(source, reference, batch, line))
+
+    def employment_end(
+        self,
+        employer: str,
+        on: date,
+        reason: str,
+        source: str | None = None,
+        reference: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> EndEmployment:
+        kbo, the_reason = parse_enterprise_number(employer).value, parse_end_reason(reason)
+        reference = checked_optional(reference, "reference")
+        return EndEmployment(kbo, on, the_reason, self.provenance(source, reference, batch, line))
+
+    def employment_suspend(
+        self,
+        employer: str,
+        on: date,
+        until: date,
+        reason: str,
+        source: str | None = None,
+        reference: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> SuspendEmployment:
+        kbo, why = parse_enterprise_number(employer).value, parse_suspension_reason(reason)
+        provenance = self.provenance(source, checked_optional(reference, "reference"), batch, line)
+        return SuspendEmployment(kbo, on, until, why, provenance)
+
+    def situation(
+        self,
+        situation: str,
+        on: date,
+        starts: bool,
+        source: str | None = None,
+        reference: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> StartSituation | EndSituation:
+        the_situation = parse_situation(situation)
+        provenance = self.provenance(source, checked_optional(reference, "reference"), batch, line)
+        kind = StartSituation if starts else EndSituation
+        return kind(the_situation, on, provenance)
+
 
 def open_new(
     aggregate_id: UUID,
@@ -162,9 +283,10 @@ def open_new(
     on: date,
     education: Education | None,
     provenance: Provenance,
+    employment: Employment | None = None,
 ) -> Account:
     """A new account (nothing saved yet): the one way an account comes to be."""
-    return Account.open(aggregate_id, insz, status, on, education, provenance)
+    return Account.open(aggregate_id, insz, status, on, education, provenance, employment)
 
 
 def run_in_batch(
@@ -177,27 +299,58 @@ def run_in_batch(
 ) -> Result:
     """Run ``command`` on an account in hand; a refusal raises and changes nothing.
 
-    An account the batch does not hold is opened by a status change (as that status, with
-    its reference, so the same line is recognised next time) or, in a batch whose source
-    is an employer (``employer_opens``), by any line (as an employee). A new account is
-    kept in ``accounts`` only once its first command succeeded.
+    An account the batch does not hold is opened by a status change, a situation's start
+    or an employment's start (as that status, situation or employment, with its
+    reference, so the same line is recognised next time) or, in a batch whose source is an
+    employer (``employer_opens``), by any line (as an employee of that employer). A new
+    account is kept in ``accounts`` only once its first command succeeded.
     """
     account = accounts.get(aggregate_id)
     if account is None:
-        if isinstance(command, ChangeStatus):
+        opening = opening_of(command)
+        if opening is not None:
+            status, employment = opening
             provenance = command.provenance
             accounts[aggregate_id] = open_new(
-                aggregate_id, insz, command.status, command.on, None, provenance
+                aggregate_id, insz, status, command.on, None, provenance, employment
             )
             return Result.APPLIED
         if not employer_opens:
             raise AccountNotFoundError(NO_ACCOUNT)
         line = command.provenance  # the opening carries no reference: the line's own does
         provenance = Provenance(line.actor, line.source, None, line.batch, line.line)
-        account = open_new(aggregate_id, insz, Status.EMPLOYEE, command.on, None, provenance)
+        employer = (line.source or "").removeprefix("employer:")
+        employment = Employment(employer, command.on)
+        account = open_new(
+            aggregate_id, insz, Status.EMPLOYEE, command.on, None, provenance, employment
+        )
         result = command.run(account, catalogue)
         accounts[aggregate_id] = account
         return result
-    if isinstance(command, ChangeStatus) and command.repeats_opening(account):
+    if repeats_opening(account, command):
         return Result.EXISTS
     return command.run(account, catalogue)
+
+
+def opening_of(command: Command) -> tuple[Status, Employment | None] | None:
+    """The status (and employment) a command opens a new account as, or None when it
+    cannot open one."""
+    if isinstance(command, ChangeStatus):
+        return command.status, None
+    if isinstance(command, StartSituation):
+        return command.situation, None
+    if isinstance(command, StartEmployment):
+        return Status.EMPLOYEE, command.employment
+    return None
+
+
+def repeats_opening(account: Account, command: Command) -> bool:
+    """Whether ``command`` is the one that opened the account (an exact repeat)."""
+    opening = opening_of(command)
+    if opening is None:
+        return False
+    source, reference = command.provenance.source, command.provenance.reference
+    status, employment = opening
+    return account.opened_by(source, reference) and account.opening_matches(
+        status, command.on, None, employment
+    )

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Any
 
-from ledger.domain.catalogue import Education, Status
+from ledger.domain.career import SITUATIONS, Employment, Region, SuspensionReason
+from ledger.domain.catalogue import Education, EndReason, Status
 from ledger.domain.errors import InvalidInputError
-from ledger.domain.identifiers import shown
+from ledger.domain.identifiers import (
+    parse_enterprise_number,
+    parse_establishment_unit,
+    parse_joint_committee,
+    shown,
+)
 
 
 def parse_status(text: str) -> Status:
@@ -49,3 +58,77 @@ def parse_day(text: str, name: str = "date") -> date:
         raise InvalidInputError(
             f"{name} {shown(text)}: expected an ISO date such as 2024-09-01"
         ) from None
+
+
+def _one_of(text: str, what: str, choices: type[StrEnum]) -> Any:
+    try:
+        return choices(text.strip().lower())
+    except ValueError:
+        raise InvalidInputError(
+            f"{what} {shown(text)}: must be one of {', '.join(c.value for c in choices)}"
+        ) from None
+
+
+def parse_end_reason(text: str) -> EndReason:
+    return _one_of(text, "--reason", EndReason)  # type: ignore[no-any-return]
+
+
+def parse_region(text: str | None) -> Region:
+    return Region.FLANDERS if text is None else _one_of(text, "--region", Region)
+
+
+def parse_suspension_reason(text: str) -> SuspensionReason:
+    return _one_of(text, "--reason", SuspensionReason)  # type: ignore[no-any-return]
+
+
+def parse_situation(text: str) -> Status:
+    """A situation beside employment: every status but employee (an employment gives it)."""
+    status = parse_status(text)
+    if status not in SITUATIONS:
+        raise InvalidInputError(
+            f"situation {shown(text)}: an employee is recorded with 'llr employment start'; "
+            f"situations are {', '.join(s.value for s in SITUATIONS)}"
+        )
+    return status
+
+
+_FTE_FORM = re.compile(r"(?:0|1)?(?:[.,][0-9]{1,2})?|1")
+
+
+def parse_fte(text: str | None) -> int:
+    """An employment fraction, 0 < fte <= 1 with at most two decimals, as hundredths."""
+    if text is None:
+        return 100
+    cleaned = text.strip()
+    if not cleaned or _FTE_FORM.fullmatch(cleaned) is None:
+        raise InvalidInputError(
+            f"--fte {shown(text)}: the employment fraction is a number above 0 and at most 1, "
+            "with at most two decimals, e.g. 0.8 or 0.55"
+        )
+    whole, _, decimals = cleaned.replace(",", ".").partition(".")
+    hundredths = int(whole or "0") * 100 + int((decimals + "00")[:2])
+    if not 0 < hundredths <= 100:
+        raise InvalidInputError(
+            f"--fte {shown(text)}: the employment fraction is above 0 and at most 1 "
+            "(1 is full time)"
+        )
+    return hundredths
+
+
+def employment_of(
+    employer: str,
+    on: date,
+    fte: str | None = None,
+    joint_committee: str | None = None,
+    region: str | None = None,
+    unit: str | None = None,
+) -> Employment:
+    """An employment from the text of a command line or an import line."""
+    return Employment(
+        parse_enterprise_number(employer).value,
+        on,
+        parse_fte(fte),
+        None if joint_committee is None else parse_joint_committee(joint_committee),
+        parse_region(region).value,
+        None if unit is None else parse_establishment_unit(unit).value,
+    )

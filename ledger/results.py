@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from ledger.domain.career import Employment, Spell
 from ledger.domain.command import Result
 from ledger.domain.identifiers import Insz
 from ledger.domain.views import HistoryEntry, RightBalance
@@ -50,3 +51,16 @@ class ExpirySummary:
     accounts_checked: int
     accounts_changed: int
     lots_expired: int
+
+
+@dataclass(frozen=True)
+class CareerReport:
+    """A citizen's employments and situations as recorded up to ``as_of`` (all of them
+    when None), and the statuses they give on that day."""
+
+    insz: Insz
+    as_of: date | None
+    on: date  # the day the statuses are read on
+    statuses: tuple[str, ...]
+    employments: tuple[Employment, ...]
+    spells: tuple[Spell, ...]

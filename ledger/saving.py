@@ -25,12 +25,13 @@ from eventsourcing.persistence import (
     StoredEvent,
     Transcoder,
 )
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, strtobool
 
 from ledger.commands import NO_ACCOUNT
 from ledger.domain.account import Account
 from ledger.domain.errors import AccountNotFoundError, LedgerError
 from ledger.store.bulk import load_accounts
+from ledger.store.repository import AccountRepository
 from ledger.store.transcodings import LedgerTranscoder, ledger_transcodings
 
 T = TypeVar("T")
@@ -75,6 +76,21 @@ class AccountStore(Application[UUID]):
     The Ledger's commands and an import's chunks save through here, under the two
     policies above.
     """
+
+    def construct_repository(self) -> AccountRepository:
+        """The library's repository (ledger/store/repository.py), with the library's
+        settings read as the library reads them."""
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return AccountRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(
+                self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")
+            ),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         try:

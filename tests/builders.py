@@ -13,10 +13,12 @@ from datetime import date, datetime
 
 from ledger.application import Ledger
 from ledger.domain.account import Account
+from ledger.domain.career import Employment
 from ledger.domain.catalogue import Education, Status
 from ledger.domain.command import Provenance
 from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import parse_insz
+from ledger.parsing import employment_of
 from ledger.results import CommandOutcome, HistoryReport
 
 # ------------------------------------------------------------------------------- citizens
@@ -65,7 +67,14 @@ VOV_END = date(2025, 9, 1)  # first day a VOV lot granted in 2024-25 is no longe
 
 # ----------------------------------------------------------------- commands on a Ledger
 def open_employee(ledger: Ledger, insz: str = INSZ, on: date = START) -> CommandOutcome:
-    return ledger.open_account(insz, "employee", on)
+    """An employee of EMPLOYER, in joint committee 200 (which Cevora serves)."""
+    return ledger.open_account(insz, "employee", on, employment=employed_by(EMPLOYER, on))
+
+
+def employed_by(
+    source: str, on: date = START, fte: str | None = None, joint_committee: str = "200"
+) -> Employment:
+    return employment_of(source.removeprefix("employer:"), on, fte, joint_committee)
 
 
 def grant_vov(

@@ -14,6 +14,7 @@ from ledger.domain.catalogue import (
     CapCounts,
     CapPeriod,
     Catalogue,
+    EndReason,
     ExpiryKind,
     Outcome,
     Status,
@@ -143,7 +144,8 @@ def test_career_vouchers_go_from_two_per_six_years_to_one_per_lifetime_to_none(
         [(CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 1)],
         [(CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 0)],
     ]
-    assert all(v.usable_in == {Status.EMPLOYEE, Status.SELF_EMPLOYED} for v in right.versions)
+    carried = {Status.EMPLOYEE, Status.SELF_EMPLOYED, Status.SELF_EMPLOYED_SIDE}
+    assert all(v.usable_in == carried for v in right.versions)
 
 
 def test_career_vouchers_expire_after_72_months_then_on_1_january_2027(
@@ -178,8 +180,13 @@ def test_federal_training_days_are_forfeited_when_the_employment_ends(
         Status.CIVIL_SERVANT: Outcome.FORFEIT,
         Status.INACTIVE: Outcome.SUSPEND,
         Status.RETIRED: Outcome.FORFEIT,
+        Status.SELF_EMPLOYED_SIDE: Outcome.FORFEIT,
+        Status.STUDENT: Outcome.SUSPEND,
     }
     assert "3 Oct 2022" in version.policy_for(Status.JOBSEEKER).legal_basis
+    assert version.employment_bound and version.employment_end is not None
+    assert {policy.outcome for policy in version.employment_end.values()} == {Outcome.FORFEIT}
+    assert set(version.employment_end) == set(EndReason)
 
 
 def test_sector_training_hours_come_only_from_a_sector_fund_and_follow_jobseekers(
@@ -340,7 +347,7 @@ def test_a_wrong_type_is_refused_with_its_path(
         ('kind = "end-of-school-year"', 'kind = "never"', "versions[0].expiry.kind"),
         ('period = "school-year"', 'period = "decade"', "versions[0].caps[0].period"),
         ('counts = "grants"', 'counts = "hours"', "versions[0].caps[0].counts"),
-        ("\nemployee = {", "\nstudent = {", "versions[0].transitions.student"),
+        ("\nemployee = {", "\npupil = {", "versions[0].transitions.pupil"),
     ],
 )
 def test_an_unknown_enum_value_is_refused_with_its_path(
@@ -549,3 +556,52 @@ def test_a_sub_committee_code_is_accepted(tmp_path: Path) -> None:
 def test_a_sector_fund_code_listed_twice_is_refused(tmp_path: Path) -> None:
     message = refusal(tmp_path, FUNDS + FUNDS, name="sector-funds.toml")
     assert "funds[1].code: 'cevora' is listed twice" in message
+
+
+# --- statuses added later, and the end of an employment ------------------------------------
+def test_a_file_written_before_side_activities_and_students_gives_them_the_policy_of_their_kin(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "demo.toml").write_text(VALID, encoding="utf-8")
+    rule = load_catalogue(tmp_path).rule("demo@2020-01-01")
+    assert rule.policy_for(Status.SELF_EMPLOYED_SIDE) == rule.policy_for(Status.SELF_EMPLOYED)
+    assert rule.policy_for(Status.STUDENT) == rule.policy_for(Status.INACTIVE)
+    assert not rule.employment_bound
+
+
+def test_a_file_that_names_a_later_status_decides_for_itself(tmp_path: Path) -> None:
+    text = edit(
+        VALID, "\nretired =", '\nstudent = { outcome = "carry", legal_basis = "" }\nretired ='
+    )
+    (tmp_path / "demo.toml").write_text(text, encoding="utf-8")
+    rule = load_catalogue(tmp_path).rule("demo@2020-01-01")
+    assert rule.policy_for(Status.STUDENT).outcome is Outcome.CARRY
+
+
+def employment_end(**outcomes: str) -> str:
+    lines = [
+        f'{reason} = {{ outcome = "{outcomes.get(reason.replace("-", "_"), "forfeit")}", '
+        'legal_basis = "test basis: ends with the employment" }'
+        for reason in EndReason
+    ]
+    return "\n[versions.employment_end]\n" + "\n".join(lines) + "\n"
+
+
+def test_an_employment_end_table_binds_the_right_to_the_employment(tmp_path: Path) -> None:
+    text = VALID + employment_end(retirement="carry")
+    (tmp_path / "demo.toml").write_text(text, encoding="utf-8")
+    rule = load_catalogue(tmp_path).rule("demo@2020-01-01")
+    assert rule.employment_bound
+    assert rule.end_policy(EndReason.RETIREMENT).outcome is Outcome.CARRY
+    assert rule.end_policy(EndReason.DISMISSAL).outcome is Outcome.FORFEIT
+
+
+def test_an_employment_end_table_without_every_reason_is_refused(tmp_path: Path) -> None:
+    text = VALID + employment_end().replace("\ndeath = ", "\n# death = ")
+    message = refusal(tmp_path, text)
+    assert "versions[0].employment_end.death" in message
+
+
+def test_an_employment_end_cannot_suspend(tmp_path: Path) -> None:
+    message = refusal(tmp_path, VALID + employment_end(resignation="suspend"))
+    assert "versions[0].employment_end.resignation" in message

@@ -38,6 +38,7 @@ from ledger.domain.catalogue import (
     CapCounts,
     CapPeriod,
     Catalogue,
+    EndReason,
     ExpiryKind,
     ExpiryRule,
     Outcome,
@@ -109,6 +110,19 @@ class CapModel(_Model):
     years: StrictInt | None = None
 
 
+# Statuses added after catalogue files were first written, and the status whose policy
+# they take when a file does not name them: a side activity as self-employment, a student
+# as someone inactive. A file that names them decides for itself.
+LATER_STATUSES = {Status.SELF_EMPLOYED_SIDE: Status.SELF_EMPLOYED, Status.STUDENT: Status.INACTIVE}
+
+
+def _with_later_statuses(transitions: dict[Status, PolicyModel]) -> dict[Status, PolicyModel]:
+    for status, like in LATER_STATUSES.items():
+        if status not in transitions and like in transitions:
+            transitions[status] = transitions[like]
+    return transitions
+
+
 class VersionModel(_Model):
     effective_from: StrictDate
     unit: Unit | None = None
@@ -117,7 +131,9 @@ class VersionModel(_Model):
     sources: Annotated[tuple[SourceKind, ...], AfterValidator(_at_least_one)]
     expiry: ExpiryModel
     caps: tuple[CapModel, ...] = ()
-    transitions: dict[Status, PolicyModel]
+    transitions: Annotated[dict[Status, PolicyModel], AfterValidator(_with_later_statuses)]
+    # Present for a right bound to the employment of the employer that grants it.
+    employment_end: dict[EndReason, PolicyModel] | None = None
 
 
 class RightModel(_Model):
@@ -250,6 +266,8 @@ def _version_problems(version: VersionModel, unit: Unit, at: str) -> Iterator[Ca
     if len(set(version.sources)) != len(version.sources):
         yield f"{at}.sources", "a source kind is listed twice"
     yield from _transition_problems(version.transitions, f"{at}.transitions")
+    if version.employment_end is not None:
+        yield from _end_problems(version.employment_end, f"{at}.employment_end")
     yield from _expiry_problems(version.expiry, version.effective_from, f"{at}.expiry")
     for index, cap in enumerate(version.caps):
         yield from _cap_problems(cap, f"{at}.caps[{index}]")
@@ -266,6 +284,17 @@ def _transition_problems(
             yield f"{at}.{status}.legal_basis", f"a {policy.outcome} must cite its legal basis"
     if not any(policy.outcome is Outcome.CARRY for policy in transitions.values()):
         yield at, "no status carries the right, so it could never be used"
+
+
+def _end_problems(ends: dict[EndReason, PolicyModel], at: str) -> Iterator[CatalogueProblem]:
+    for reason in EndReason:
+        policy = ends.get(reason)
+        if policy is None:
+            yield f"{at}.{reason}", "missing: every end reason needs a policy for a bound right"
+        elif policy.outcome is Outcome.SUSPEND:
+            yield f"{at}.{reason}", "an ended employment cannot resume: carry or forfeit"
+        elif policy.outcome is Outcome.FORFEIT and not policy.legal_basis.strip():
+            yield f"{at}.{reason}.legal_basis", "a forfeit must cite its legal basis"
 
 
 def _expiry_problems(expiry: ExpiryModel, start: date, at: str) -> Iterator[CatalogueProblem]:
@@ -319,7 +348,16 @@ def _build_version(code: str, unit: Unit, version: VersionModel) -> RuleVersion:
         caps=tuple(_build_cap(cap) for cap in version.caps),
         summary=version.summary,
         references=tuple(version.references),
+        employment_end=_build_ends(version.employment_end),
     )
+
+
+def _build_ends(
+    ends: dict[EndReason, PolicyModel] | None,
+) -> MappingProxyType[EndReason, TransitionPolicy] | None:
+    if ends is None:
+        return None
+    return MappingProxyType({reason: _build_policy(ends[reason]) for reason in EndReason})
 
 
 def _build_policy(policy: PolicyModel) -> TransitionPolicy:

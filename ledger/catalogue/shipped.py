@@ -30,6 +30,7 @@ from ledger.domain.catalogue import (
     CapCounts,
     CapPeriod,
     Catalogue,
+    EndReason,
     ExpiryKind,
     ExpiryRule,
     Outcome,
@@ -45,7 +46,7 @@ SHIPPED_RULES: Traversable = files("ledger.catalogue").joinpath("rules")
 COMPILED_FILE = "compiled.json"
 # Bump on any change to the JSON shape below or to what the loader builds from a file:
 # every committed compiled form then stops matching until it is regenerated.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: statuses self-employed-side and student, employment_end
 
 Json = dict[str, Any]
 
@@ -112,7 +113,17 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         caps=tuple(_cap(cap) for cap in version["caps"]),
         summary=version["summary"],
         references=tuple(version["references"]),
+        employment_end=_ends(version.get("employment_end")),
     )
+
+
+def _ends(ends: Json | None) -> MappingProxyType[EndReason, TransitionPolicy] | None:
+    if ends is None:
+        return None
+    return MappingProxyType({
+        EndReason(reason): TransitionPolicy(Outcome(policy["outcome"]), policy["legal_basis"])
+        for reason, policy in ends.items()
+    })  # fmt: skip
 
 
 def _expiry(expiry: Json) -> ExpiryRule:
@@ -167,7 +178,11 @@ def _version_json(version: RuleVersion) -> Json:
         "caps": [_cap_json(cap) for cap in version.caps],
         "summary": version.summary,
         "references": list(version.references),
-    }
+        "employment_end": None if version.employment_end is None else {
+            reason.value: {"outcome": policy.outcome.value, "legal_basis": policy.legal_basis}
+            for reason, policy in version.employment_end.items()
+        },
+    }  # fmt: skip
 
 
 def _cap_json(cap: Cap) -> Json:

@@ -15,11 +15,14 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.batch import ChainedEvent
+from ledger.domain.career import Career, Employment
+from ledger.domain.career_writes import CareerCommands
 from ledger.domain.catalogue import CapCounts, Education, Status
 from ledger.domain.chain import GENESIS
 from ledger.domain.command import Provenance
 from ledger.domain.idempotency import (
     References,
+    career_fingerprint,
     grant_fingerprint,
     opening_fingerprint,
     status_fingerprint,
@@ -30,14 +33,31 @@ from ledger.domain.reversals import ReversalCommands, apply_reversal
 from ledger.domain.state import Entries, Entry, EntryKind, Movements, ReversalRequest, RightTotals
 from ledger.domain.writes import EntryCommands
 
+EMPLOYER_PREFIX = "employer:"
 
-class Account(EntryCommands, ReversalCommands, Aggregate):
-    """One citizen's account. Its commands are in the two mixins: entries (status changes,
-    grants, uses, expiry) in ``writes.py``, corrections in ``reversals.py``."""
+
+def employment_of_fields(on: date, fields: dict[str, Any]) -> Employment:
+    """The employment an ``EmploymentStarted`` (or its command's fields) starts."""
+    return Employment(
+        fields["employer"], on, fields["fte"], fields["joint_committee"], fields["region"],
+        fields["unit"],
+    )  # fmt: skip
+
+
+class SnapshotTooOld(Exception):
+    """A snapshot of a state the account can no longer be restored from (loaders replay
+    the account from its first event instead)."""
+
+
+class Account(EntryCommands, CareerCommands, ReversalCommands, Aggregate):
+    """One citizen's account. Its commands are in the mixins: entries (grants, uses,
+    expiry) in ``writes.py``, the career (employments, situations, the status shorthand)
+    in ``career_writes.py``, corrections in ``reversals.py``."""
 
     # Version 2: typed state (RightTotals, Entry, Movements, References, ReversalRequest)
-    # instead of string-keyed dicts. Snapshots of version 1 go through upcast_v1_v2.
-    class_version = 2
+    # instead of string-keyed dicts. Version 3: the career (employments and situations)
+    # instead of one status. Older snapshots go through upcast_v1_v2 and upcast_v2_v3.
+    class_version = 3
 
     # ----------------------------------------------------------------- events
     class Event(ChainedEvent):
@@ -52,8 +72,14 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         reference: str | None
         batch: str | None
         line: int | None
+        # Opened with an employment (``Employment.as_row``); absent from older streams.
+        employment: list[Any] | None = None
 
     class StatusChanged(Event):
+        """The shorthand `llr status`: from ``on`` the citizen is only ``to_status``; every
+        employment and situation running then ends (streams before employments existed
+        hold only these)."""
+
         from_status: str
         to_status: str
         source: str | None
@@ -62,11 +88,100 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         line: int | None
 
         def apply(self, account: Account) -> None:
+            account.career.replace_all(self.to_status, self.on)
             account.status = self.to_status
             account.last_on = self.on
             account.references.remember(
                 self.source, self.reference, status_fingerprint(self.to_status, self.on)
             )
+
+    class CareerEvent(Event):
+        """A dated fact of the career. ``statuses`` is the label of the statuses it leaves
+        (``career.status_label``), kept for the read models, which fold no career."""
+
+        source: str | None
+        reference: str | None
+        batch: str | None
+        line: int | None
+        statuses: str
+
+        def apply(self, account: Account) -> None:
+            self.change(account.career, self.on, self.__dict__)
+            account.status = self.statuses
+            account.last_on = self.on
+            account.references.remember(self.source, self.reference, self.fingerprint())
+
+        @staticmethod
+        def change(career: Career, on: date, fields: dict[str, Any]) -> None:
+            """The fact's change to ``career`` (the command tries it on a copy first)."""
+            raise NotImplementedError
+
+        def fingerprint(self) -> str:
+            raise NotImplementedError
+
+    class EmploymentStarted(CareerEvent):
+        employer: str
+        unit: str | None
+        fte: int  # hundredths of a full-time job
+        joint_committee: str | None
+        region: str
+
+        @staticmethod
+        def change(career: Career, on: date, fields: dict[str, Any]) -> None:
+            career.start_employment(employment_of_fields(on, fields))
+
+        def fingerprint(self) -> str:
+            employment = employment_of_fields(self.on, self.__dict__)
+            return career_fingerprint("employment-start", employment.as_row())
+
+    class EmploymentEnded(CareerEvent):
+        employer: str
+        reason: str
+
+        @staticmethod
+        def change(career: Career, on: date, fields: dict[str, Any]) -> None:
+            career.end_employment(fields["employer"], on, fields["reason"])
+
+        def fingerprint(self) -> str:
+            return career_fingerprint("employment-end", [self.employer, self.on, self.reason])
+
+    class EmploymentSuspended(CareerEvent):
+        """The contract is suspended from ``on`` until (not including) ``until``."""
+
+        employer: str
+        until: date
+        reason: str
+
+        @staticmethod
+        def change(career: Career, on: date, fields: dict[str, Any]) -> None:
+            employment = career.employment_with(fields["employer"], on)
+            if employment is not None:
+                employment.suspensions.append([on, fields["until"], fields["reason"]])
+
+        def fingerprint(self) -> str:
+            return career_fingerprint(
+                "employment-suspend", [self.employer, self.on, self.until, self.reason]
+            )
+
+    class SituationStarted(CareerEvent):
+        situation: str
+
+        @staticmethod
+        def change(career: Career, on: date, fields: dict[str, Any]) -> None:
+            career.start_spell(fields["situation"], on)
+
+        def fingerprint(self) -> str:
+            return career_fingerprint("situation-start", [self.situation, self.on])
+
+    class SituationEnded(CareerEvent):
+        situation: str
+
+        @staticmethod
+        def change(career: Career, on: date, fields: dict[str, Any]) -> None:
+            career.end_spell(fields["situation"], on)
+
+        def fingerprint(self) -> str:
+            return career_fingerprint("situation-end", [self.situation, self.on])
 
     class RightGranted(Event):
         right: str
@@ -78,8 +193,14 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         reference: str
         batch: str | None
         line: int | None
+        # The employment the lot is bound to. Grants recorded before employments lack the
+        # field (read as None): they bind nothing and name no employment, so that an old
+        # stream replays as its old snapshot loads.
+        employer: str | None = None
 
         def apply(self, account: Account) -> None:
+            if "employer" in self.__dict__ and self.source.startswith(EMPLOYER_PREFIX):
+                account.career.name_employment(self.source[len(EMPLOYER_PREFIX) :], self.on)
             account.lots[self.lot] = Lot(
                 lot_id=self.lot,
                 right=self.right,
@@ -91,6 +212,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
                 expires_on=self.expires_on,
                 rule_version=self.rule_version,
                 state=LotState.USABLE.value,
+                employer=self.employer,
             )
             totals = account.totals_for(self.right)
             totals.granted += self.amount
@@ -114,6 +236,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         reference: str
         batch: str | None
         line: int | None
+        employer: str | None = None  # drawn only on this employer's lots (None before them)
 
         def apply(self, account: Account) -> None:
             for lot_id, taken in self.draws:
@@ -143,6 +266,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
 
         def apply(self, account: Account) -> None:
             account.move_lot(self.lot, LotState.USABLE)
+            account.unbind_if_employment_ended(self.lot, self.on)
 
     class RightSuspended(Event):
         right: str
@@ -153,6 +277,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
 
         def apply(self, account: Account) -> None:
             account.move_lot(self.lot, LotState.SUSPENDED)
+            account.unbind_if_employment_ended(self.lot, self.on)
 
     class RightForfeited(Event):
         right: str
@@ -190,6 +315,9 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
             entry = account.entries[str(self.entry)]
             totals = account.totals_for(self.right)
             apply_reversal(account.lots, totals, account.movements, entry, self)
+            for lot_id, _, _ in self.restores:
+                if lot_id in account.lots:  # units back in a lot that outlived its employment
+                    account.unbind_if_employment_ended(lot_id, self.on)
             account.last_on = self.on
 
     class ReversalRequested(Event):
@@ -224,13 +352,19 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         reference: str | None,
         batch: str | None,
         line: int | None,
+        employment: list[Any] | None = None,  # absent from streams before employments
     ) -> None:
         self.head_hash = GENESIS  # set to this event's hash once it is applied
         self.insz = insz
         self.education = education
         self.status = status
+        self.career = Career.opened_as(
+            status, on, None if employment is None else Employment.from_row(employment)
+        )
         self.opened_on = on
-        self.opening = opening_fingerprint(status, on, education)
+        self.opening = opening_fingerprint(
+            status, on, education, None if employment is None else employment[0]
+        )
         self.last_on = on
         self.lots: dict[str, Lot] = {}
         self.totals: dict[str, RightTotals] = {}
@@ -257,6 +391,13 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
             for request_id, request in state.get("reversal_requests", {}).items()
         }
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """A snapshot of one status cannot say since when, nor which employments ran
+        before: the account is replayed from its events instead (a snapshot only saves
+        reading time)."""
+        raise SnapshotTooOld("a snapshot from before employments: replay the events")
+
     @classmethod
     def open(
         cls,
@@ -266,12 +407,14 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         on: date,
         education: Education | None,
         provenance: Provenance,
+        employment: Employment | None = None,
     ) -> Account:
+        """Open as ``status`` (a situation), or as an employee of ``employment``."""
         return cls._create(
             cls.AccountOpened,
             id=account_id,
             insz=insz,
-            status=status.value,
+            status=Status.EMPLOYEE.value if employment is not None else status.value,
             education=education.value if education else None,
             on=on,
             actor=provenance.actor,
@@ -280,6 +423,7 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
             batch=provenance.batch,
             line=provenance.line,
             prev_hash=GENESIS,
+            employment=None if employment is None else employment.as_row(),
         )
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
@@ -299,10 +443,19 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         event.mutate(self)
         self._pending_events.append(event)
 
-    def opening_matches(self, status: Status, on: date, education: Education | None) -> bool:
+    def opening_matches(
+        self,
+        status: Status,
+        on: date,
+        education: Education | None,
+        employment: Employment | None = None,
+    ) -> bool:
         """Whether opening again with these facts repeats the original opening exactly."""
         return self.opening == opening_fingerprint(
-            status.value, on, education.value if education else None
+            status.value,
+            on,
+            education.value if education else None,
+            None if employment is None else employment.employer,
         )
 
     def opened_by(self, source: str | None, reference: str | None) -> bool:
@@ -330,6 +483,12 @@ class Account(EntryCommands, ReversalCommands, Aggregate):
         totals.add(lot.state, -lot.remaining)
         totals.add(state.value, lot.remaining)
         lot.state = state.value
+
+    def unbind_if_employment_ended(self, lot_id: str, on: date) -> None:
+        """A lot that outlives its employment (carried or suspended) follows the citizen."""
+        lot = self.lots[lot_id]
+        if lot.employer is not None and not self.career.employment_with(lot.employer, on):
+            lot.employer = None
 
     def close_lot(self, lot_id: str, state: LotState) -> None:
         """The lot's units leave its open state for the total of the same name."""

@@ -26,6 +26,20 @@ class Status(StrEnum):
     CIVIL_SERVANT = "civil-servant"
     INACTIVE = "inactive"
     RETIRED = "retired"
+    SELF_EMPLOYED_SIDE = "self-employed-side"  # beside a main activity
+    STUDENT = "student"
+
+
+class EndReason(StrEnum):
+    """Why an employment relationship ended; the catalogue gives each one an outcome for
+    the rights bound to that employment."""
+
+    END_OF_CONTRACT = "end-of-contract"
+    RESIGNATION = "resignation"
+    DISMISSAL = "dismissal"
+    DISMISSAL_SERIOUS_CAUSE = "dismissal-serious-cause"
+    RETIREMENT = "retirement"
+    DEATH = "death"
 
 
 class Education(StrEnum):
@@ -99,6 +113,11 @@ class TransitionPolicy:
     legal_basis: str
 
 
+# The most favourable outcome wins when a citizen is in several statuses at once (employee
+# and self-employed on the side): a right usable in one of them stays usable.
+_FAVOUR = {Outcome.CARRY: 0, Outcome.SUSPEND: 1, Outcome.FORFEIT: 2}
+
+
 @dataclass(frozen=True)
 class ExpiryRule:
     """When a lot stops being usable. ``expires_on`` is exclusive: the first day it is not."""
@@ -163,6 +182,9 @@ class RuleVersion:
     caps: tuple[Cap, ...] = ()
     summary: str = ""
     references: tuple[str, ...] = ()
+    # Set for a right bound to the employment whose employer granted it: the outcome per
+    # end reason when that employment ends. None: the right follows the citizen.
+    employment_end: Mapping[EndReason, TransitionPolicy] | None = None
 
     # Cached (rules never change once loaded): every command asks for these.
     @cached_property
@@ -173,8 +195,23 @@ class RuleVersion:
     def usable_in(self) -> frozenset[Status]:
         return frozenset(s for s, p in self.transitions.items() if p.outcome is Outcome.CARRY)
 
+    @property
+    def employment_bound(self) -> bool:
+        return self.employment_end is not None
+
     def policy_for(self, status: Status) -> TransitionPolicy:
         return self.transitions[status]
+
+    def policy_for_all(self, statuses: frozenset[Status]) -> TransitionPolicy:
+        """The outcome for a citizen in all of ``statuses`` at once: the most favourable."""
+        return min((self.transitions[s] for s in statuses), key=lambda p: _FAVOUR[p.outcome])
+
+    def is_usable_in_any(self, statuses: frozenset[Status]) -> bool:
+        return not self.usable_in.isdisjoint(statuses)
+
+    def end_policy(self, reason: EndReason) -> TransitionPolicy:
+        assert self.employment_end is not None, "only for employment-bound rights"
+        return self.employment_end[reason]
 
 
 @dataclass(frozen=True)

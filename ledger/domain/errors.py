@@ -112,3 +112,11 @@ class FourEyesError(LedgerError):
 
 class CatalogueError(LedgerError):
     """A catalogue file is invalid; the message names the file and the field."""
+
+
+class CareerFactError(LedgerError):
+    """An employment or situation fact that does not fit the career recorded so far."""
+
+
+class NoEmploymentError(LedgerError):
+    """A grant or use that needs an employment the citizen does not have on that date."""

@@ -15,12 +15,22 @@ def fingerprint_of(*parts: object) -> str:
     return "|".join(["" if p is None else str(p) for p in parts])  # a list joins faster
 
 
-def opening_fingerprint(status: str, on: date, education: str | None) -> str:
-    return fingerprint_of("open", status, on, education)
+def opening_fingerprint(
+    status: str, on: date, education: str | None, employer: str | None = None
+) -> str:
+    # An opening with an employer names it; one without keeps the fingerprint streams
+    # written before employments have.
+    if employer is None:
+        return fingerprint_of("open", status, on, education)
+    return fingerprint_of("open", status, on, education, employer)
 
 
 def status_fingerprint(status: str, on: date) -> str:
     return fingerprint_of("status", status, on)
+
+
+def career_fingerprint(kind: str, facts: list[object]) -> str:
+    return fingerprint_of(kind, *facts)
 
 
 def grant_fingerprint(right: str, amount: int, on: date, expires_on: date | None) -> str:

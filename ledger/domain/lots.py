@@ -33,6 +33,8 @@ class Lot:
     expires_on: date | None
     rule_version: str
     state: str  # a LotState value; kept as text so snapshots round-trip unchanged
+    # The employer (KBO) of the employment the lot is bound to; None: it follows the citizen.
+    employer: str | None = None
 
     @property
     def is_open(self) -> bool:

@@ -93,7 +93,9 @@ def check_caps(
             )
 
 
-def check_balance(lots: Iterable[Lot], right: str, amount: int, on: date) -> None:
+def check_balance(
+    lots: Iterable[Lot], right: str, amount: int, on: date, employer: str | None = None
+) -> None:
     lots = list(lots)
     usable = sum(lot.remaining for lot in lots if lot.is_usable_on(on))
     if amount > usable:
@@ -101,8 +103,10 @@ def check_balance(lots: Iterable[Lot], right: str, amount: int, on: date) -> Non
             lot.remaining for lot in lots if lot.state == LotState.SUSPENDED and not lot.is_due(on)
         )
         extra = f" ({suspended} more are suspended)" if suspended else ""
+        at = f" at employer {employer}" if employer else ""
         raise InsufficientBalanceError(
-            f"a use of {amount} of {right!r} on {on} exceeds the usable balance of {usable}{extra}"
+            f"a use of {amount} of {right!r} on {on} exceeds the usable balance of "
+            f"{usable}{at}{extra}"
         )
 
 

@@ -103,7 +103,8 @@ def checked_reversal(
     if entry.reversed:
         raise AlreadyReversedError(f"event {version} was already reversed")
     check_in_order(on, account.opened_on, account.last_on)
-    return entry, plan_reversal(account.lots, account.status, catalogue, entry, version, on)
+    statuses = account.career.statuses_on(on)
+    return entry, plan_reversal(account.lots, statuses, catalogue, entry, version, on)
 
 
 def trigger_reversal(
@@ -130,7 +131,7 @@ def trigger_reversal(
 
 def plan_reversal(
     lots: Mapping[str, Lot],
-    status: str,
+    statuses: frozenset[Status],
     catalogue: Catalogue,
     entry: Entry,
     version: int,
@@ -157,19 +158,19 @@ def plan_reversal(
             # A lot drawn to zero got no outcome at later status changes, so its own
             # state may be stale: the units come back in the state the current status
             # gives them.
-            restores.append([lot_id, taken, restored_state(catalogue, status, lot).value])
+            restores.append([lot_id, taken, restored_state(catalogue, statuses, lot).value])
         return restores
     lot = lots[str(entry.lot)]
     if lot.is_due(on):
         raise NotReversibleError(
             f"event {version}: lot {lot.lot_id} would have expired on {lot.expires_on}"
         )
-    return [[lot.lot_id, entry.amount, restored_state(catalogue, status, lot).value]]
+    return [[lot.lot_id, entry.amount, restored_state(catalogue, statuses, lot).value]]
 
 
-def restored_state(catalogue: Catalogue, status: str, lot: Lot) -> LotState:
-    """Units given back are usable only if the citizen's status allows the right now."""
-    usable = Status(status) in catalogue.rule(lot.rule_version).usable_in
+def restored_state(catalogue: Catalogue, statuses: frozenset[Status], lot: Lot) -> LotState:
+    """Units given back are usable only if the citizen's statuses allow the right now."""
+    usable = catalogue.rule(lot.rule_version).is_usable_in_any(statuses)
     return LotState.USABLE if usable else LotState.SUSPENDED
 
 

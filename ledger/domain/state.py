@@ -15,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
+from ledger.domain.career import Career
 from ledger.domain.catalogue import CapCounts
 from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
@@ -205,7 +206,8 @@ class AccountState(Protocol):
     """What the Account's command mixins (``ledger.domain.writes``, ``.reversals``) use of
     the Account: its state, its event classes and the methods that trigger them."""
 
-    status: str
+    status: str  # a label of the latest statuses (``career.status_label``)
+    career: Career
     opened_on: date
     last_on: date
     lots: dict[str, Lot]
@@ -227,6 +229,16 @@ class AccountState(Protocol):
     # The Account's nested event classes (their topics are stored: they live in account.py).
     @property
     def StatusChanged(self) -> type[Any]: ...
+    @property
+    def EmploymentStarted(self) -> type[Any]: ...
+    @property
+    def EmploymentEnded(self) -> type[Any]: ...
+    @property
+    def EmploymentSuspended(self) -> type[Any]: ...
+    @property
+    def SituationStarted(self) -> type[Any]: ...
+    @property
+    def SituationEnded(self) -> type[Any]: ...
     @property
     def RightGranted(self) -> type[Any]: ...
     @property

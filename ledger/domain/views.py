@@ -13,6 +13,7 @@ from itertools import takewhile
 from typing import Any, cast
 
 from ledger.domain.account import Account
+from ledger.domain.career import cause_text
 from ledger.domain.catalogue import Catalogue
 from ledger.domain.lots import LotState
 
@@ -123,6 +124,12 @@ class HistoryEntry:
 
 DETAIL_FIELDS = (
     "status",
+    "statuses",
+    "employer",
+    "joint_committee",
+    "fte",
+    "until",
+    "situation",
     "from_status",
     "to_status",
     "education",
@@ -252,7 +259,7 @@ def describe(event: Account.Event, unit: str) -> str:
         )
     if isinstance(event, Account.RightForfeited):
         return (
-            f"forfeited {amount} of lot {event.lot} on becoming {event.status}; "
+            f"forfeited {amount} of lot {event.lot} on {cause_text(event.status)}; "
             f"legal basis: {event.legal_basis}"
         )
     if isinstance(event, Account.RightExpired):

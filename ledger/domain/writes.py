@@ -1,4 +1,4 @@
-"""The Account's commands that write entries: status changes, grants, uses, expiry.
+"""The Account's commands that write entries: grants, uses, expiry.
 
 A mixin of ``Account`` (``ledger/domain/account.py``, where the event classes live): each
 command checks every rule first (``ledger/domain/refusals.py``), then triggers its events.
@@ -7,17 +7,18 @@ command checks every rule first (``ledger/domain/refusals.py``), then triggers i
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from ledger.domain.catalogue import CapCounts, Catalogue, Outcome, RuleVersion, Status
+from ledger.domain.career import status_label
+from ledger.domain.career_writes import check_grantor, trigger_outcome
+from ledger.domain.catalogue import CapCounts, Catalogue, Outcome
 from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import (
     InvalidInputError,
+    NoEmploymentError,
     NotUsableInStatusError,
     ReferenceConflictError,
-    StatusUnchangedError,
 )
-from ledger.domain.idempotency import grant_fingerprint, status_fingerprint, use_fingerprint
+from ledger.domain.idempotency import grant_fingerprint, use_fingerprint
 from ledger.domain.lots import Lot, lot_id_for, plan_draws
 from ledger.domain.refusals import (
     check_amount,
@@ -33,33 +34,6 @@ from ledger.domain.state import AccountState
 
 class EntryCommands:
     """Account commands that write entries; ``self`` is the Account (``AccountState``)."""
-
-    def change_status(
-        self: AccountState, catalogue: Catalogue, status: Status, on: date, provenance: Provenance
-    ) -> Result:
-        if is_exact_repeat(self, provenance, status_fingerprint(status.value, on)):
-            return Result.EXISTS
-        check_in_order(on, self.opened_on, self.last_on)
-        if status.value == self.status:
-            raise StatusUnchangedError(f"the citizen is already {status.value} (on {on})")
-        from_status = self.status
-        self.expire_due(on, provenance.actor)
-        still_open = [lot for lot in self.lots.values() if lot.is_open]
-        self.trigger_event(
-            self.StatusChanged,
-            on=on,
-            actor=provenance.actor,
-            from_status=from_status,
-            to_status=status.value,
-            source=provenance.source,
-            reference=provenance.reference,
-            batch=provenance.batch,
-            line=provenance.line,
-        )
-        for lot in still_open:
-            rule = catalogue.rule(lot.rule_version)
-            trigger_outcome(self, lot, rule, from_status, status, on, provenance.actor)
-        return Result.APPLIED
 
     def grant(
         self: AccountState,
@@ -80,14 +54,6 @@ class EntryCommands:
         check_amount(amount)
         check_in_order(on, self.opened_on, self.last_on)
         check_source(rule, source)
-        status = Status(self.status)
-        policy = rule.policy_for(status)
-        if policy.outcome is Outcome.FORFEIT:
-            raise NotUsableInStatusError(
-                f"right {right!r} cannot be granted to a citizen who is {self.status} "
-                f"on {on}: it would be forfeited ({policy.legal_basis})"
-            )
-        check_caps(self.movements, rule, CapCounts.GRANTS, on, amount)
         lot_id = lot_id_for(source, reference)
         if lot_id in self.lots:
             # Two (source, reference) pairs can spell the same lot id ("a:1" + "x/y" and
@@ -96,6 +62,15 @@ class EntryCommands:
                 f"reference {reference!r} from {source}: lot {lot_id} already exists "
                 "on this account"
             )
+        employer = check_grantor(self, catalogue, source, rule, on)
+        statuses = self.career.statuses_on(on)
+        policy = rule.policy_for_all(statuses)
+        if policy.outcome is Outcome.FORFEIT:
+            raise NotUsableInStatusError(
+                f"right {right!r} cannot be granted to a citizen who is "
+                f"{status_label(statuses)} on {on}: it would be forfeited ({policy.legal_basis})"
+            )
+        check_caps(self.movements, rule, CapCounts.GRANTS, on, amount)
         self.expire_due(on, provenance.actor)
         self.trigger_event(
             self.RightGranted,
@@ -110,10 +85,11 @@ class EntryCommands:
             reference=reference,
             batch=provenance.batch,
             line=provenance.line,
+            employer=employer,
         )
         if policy.outcome is Outcome.SUSPEND:
-            lot = self.lots[lot_id]
-            trigger_outcome(self, lot, rule, self.status, status, on, provenance.actor)
+            label = status_label(statuses)
+            trigger_outcome(self, self.lots[lot_id], rule, policy, label, label, on, provenance)
         return Result.APPLIED
 
     def use(
@@ -125,6 +101,7 @@ class EntryCommands:
         training: str,
         provider: str,
         provenance: Provenance,
+        employer: str | None = None,
     ) -> Result:
         _, reference = require_reference(
             provenance.source, provenance.reference, source_required=False
@@ -139,15 +116,17 @@ class EntryCommands:
         for name, value in (("training", training), ("provider", provider)):
             if not value.strip():
                 raise InvalidInputError(f"a use needs a {name} id; got {value!r}")
-        if Status(self.status) not in rule.usable_in:
+        statuses = self.career.statuses_on(on)
+        if not rule.is_usable_in_any(statuses):
             allowed = ", ".join(sorted(s.value for s in rule.usable_in))
             raise NotUsableInStatusError(
-                f"right {right!r} is not usable by a citizen who is {self.status} on {on} "
-                f"(usable when: {allowed})"
+                f"right {right!r} is not usable by a citizen who is {status_label(statuses)} "
+                f"on {on} (usable when: {allowed})"
             )
-        check_balance(self.lots_of(right), right, amount, on)
+        lots = drawable_lots(self, right, on, employer)
+        check_balance(lots, right, amount, on, employer)
         check_caps(self.movements, rule, CapCounts.USES, on, amount)
-        draws = plan_draws(self.lots_of(right), amount, on)
+        draws = plan_draws(lots, amount, on)
         self.expire_due(on, provenance.actor)
         self.trigger_event(
             self.RightUsed,
@@ -162,6 +141,7 @@ class EntryCommands:
             reference=reference,
             batch=provenance.batch,
             line=provenance.line,
+            employer=employer,
         )
         return Result.APPLIED
 
@@ -199,37 +179,17 @@ def is_exact_repeat(account: AccountState, provenance: Provenance, fingerprint: 
     return account.references.is_exact_repeat(provenance.source, provenance.reference, fingerprint)
 
 
-def trigger_outcome(
-    account: AccountState,
-    lot: Lot,
-    rule: RuleVersion,
-    from_status: str,
-    status: Status,
-    on: date,
-    actor: str,
-) -> None:
-    """The one outcome (carry, suspend, forfeit) of an open lot on entering ``status``."""
-    policy = rule.policy_for(status)
-    common: dict[str, Any] = {
-        "on": on,
-        "actor": actor,
-        "right": lot.right,
-        "lot": lot.lot_id,
-        "amount": lot.remaining,
-    }
-    if policy.outcome is Outcome.CARRY:
-        account.trigger_event(
-            account.RightTransferred, from_status=from_status, to_status=status.value, **common
-        )
-    elif policy.outcome is Outcome.SUSPEND:
-        account.trigger_event(
-            account.RightSuspended, status=status.value, legal_basis=policy.legal_basis, **common
-        )
-    else:
-        account.trigger_event(
-            account.RightForfeited,
-            status=status.value,
-            legal_basis=policy.legal_basis,
-            rule_version=rule.id,
-            **common,
-        )
+def drawable_lots(account: AccountState, right: str, on: date, employer: str | None) -> list[Lot]:
+    """The lots of ``right`` a use on ``on`` may draw on: those that follow the citizen,
+    and those of employments running that day; with ``employer``, that employer's only."""
+    if employer is not None:
+        if account.career.employment_with(employer, on) is None:
+            raise NoEmploymentError(
+                f"--employer {employer}: the citizen has no running employment with it on {on}"
+            )
+        return [lot for lot in account.lots_of(right) if lot.employer == employer]
+    return [
+        lot
+        for lot in account.lots_of(right)
+        if lot.employer is None or account.career.employment_with(lot.employer, on) is not None
+    ]

@@ -1,7 +1,8 @@
 """One validated line of a file, and the Ledger command it becomes.
 
 The line's row names the command; the Ledger builds it (the same builders as ``llr
-grant/use/status``) and runs it on the citizen's account in hand, through its batch form.
+grant/use/status`` and ``llr employment/situation``) and runs it on the citizen's account
+in hand, through its batch form.
 Every command checks all its rules before it triggers an event, so a line that is refused
 leaves the account as it was; a new account is only kept once its line succeeded.
 """
@@ -10,18 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 from uuid import UUID
 
 from ledger.application import Ledger
-from ledger.commands import Command
+from ledger.commands import Command, CommandBuilder
 from ledger.domain.account import Account
+from ledger.domain.career import Employment
 from ledger.domain.command import Result
 from ledger.domain.errors import (
     AccountNotFoundError,
     CapExceededError,
+    CareerFactError,
     ExpiryBeyondRuleError,
     InsufficientBalanceError,
+    InvalidInputError,
     LedgerError,
+    NoEmploymentError,
     NoRuleInForceError,
     NotUsableInStatusError,
     OutOfOrderError,
@@ -31,7 +37,17 @@ from ledger.domain.errors import (
     UnknownRightError,
 )
 from ledger.domain.identifiers import EMPLOYER, source_kind
-from ledger.imports.rows import GrantRow, Row, UseRow
+from ledger.imports.rows import (
+    EmploymentEndRow,
+    EmploymentStartRow,
+    EmploymentSuspendRow,
+    GrantRow,
+    Row,
+    SituationEndRow,
+    SituationStartRow,
+    StatusRow,
+    UseRow,
+)
 
 # The field a person should look at when the domain refuses a line.
 FIELD_OF_ERROR: dict[type[LedgerError], str] = {
@@ -46,6 +62,8 @@ FIELD_OF_ERROR: dict[type[LedgerError], str] = {
     ReferenceConflictError: "reference",
     StatusUnchangedError: "status",
     AccountNotFoundError: "insz",
+    NoEmploymentError: "(line)",
+    CareerFactError: "(line)",
 }
 
 
@@ -81,6 +99,8 @@ def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Comm
     """The Ledger command a line asks for, stamped with the file's source, batch and line."""
     row, source, batch, line = parsed.row, context.source, context.batch, parsed.line
     commands = ledger.commands
+    if isinstance(row, CAREER_ROWS):
+        return career_command_of(commands, context, row, line)
     if isinstance(row, GrantRow):
         return commands.grant(
             row.right, row.amount, row.on, source, row.reference, row.expires_on, batch, line
@@ -96,8 +116,55 @@ def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Comm
             source,
             batch,
             line,
+            row.employer,
         )
+    assert isinstance(row, StatusRow)
     return commands.status(row.status, row.on, source, row.reference, batch, line)
+
+
+CAREER_ROWS = (
+    EmploymentStartRow, EmploymentEndRow, EmploymentSuspendRow, SituationStartRow,
+    SituationEndRow,
+)  # fmt: skip
+
+
+def career_command_of(
+    commands: CommandBuilder, context: FileContext, row: Any, line: int
+) -> Command:
+    source, batch, reference = context.source, context.batch, row.reference
+    if isinstance(row, SituationStartRow | SituationEndRow):
+        starts = isinstance(row, SituationStartRow)
+        return commands.situation(row.situation, row.on, starts, source, reference, batch, line)
+    employer = employer_of(context, row.employer)
+    if isinstance(row, EmploymentStartRow):
+        employment = Employment(
+            employer, row.on, row.fte, row.joint_committee, row.region.value, row.unit
+        )
+        return commands.employment_start(employment, source, reference, batch, line)
+    if isinstance(row, EmploymentEndRow):
+        return commands.employment_end(
+            employer, row.on, row.reason.value, source, reference, batch, line
+        )
+    return commands.employment_suspend(
+        employer, row.on, row.until, row.reason.value, source, reference, batch, line
+    )
+
+
+def employer_of(context: FileContext, named: str | None) -> str:
+    """The employer of an employment line: the one it names, which in an employer's own
+    file is that employer (named or not: an employer reports its own employments)."""
+    own = context.source.removeprefix(f"{EMPLOYER}:") if context.opens_employees else None
+    if own is not None and named not in (None, own):
+        raise InvalidInputError(
+            f"employer {named}: a file from {context.source} reports its own employments only"
+        )
+    employer = named or own
+    if employer is None:
+        raise InvalidInputError(
+            f"employer: missing: a file from {context.source} names the employer on each "
+            "employment line"
+        )
+    return employer
 
 
 def run_line(

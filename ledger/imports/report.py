@@ -13,6 +13,9 @@ from ledger.domain.command import Result
 from ledger.imports.rows import KINDS
 
 REJECTS_HEADER = ("line", "field", "reason", "original")
+# The kinds a summary shows even when none was read; the others (career lines, unknown
+# kinds) only when the file had some.
+ALWAYS_COUNTED = ("grant", "use", "status")
 UNKNOWN_KIND = "unknown"  # a line rejected before its kind could be read
 
 
@@ -91,7 +94,7 @@ class ImportSummary:
             "per_kind": {
                 kind: asdict(counts)
                 for kind, counts in self.per_kind.items()
-                if counts.read or kind != UNKNOWN_KIND
+                if counts.read or kind in ALWAYS_COUNTED
             },
         }
 

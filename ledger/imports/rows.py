@@ -18,9 +18,24 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from ledger.domain.catalogue import Status
-from ledger.domain.errors import InvalidInputError
-from ledger.domain.identifiers import Insz, parse_insz, shown
+from ledger.domain.career import Region, SuspensionReason
+from ledger.domain.catalogue import EndReason, Status
+from ledger.domain.errors import InvalidInputError, LedgerError
+from ledger.domain.identifiers import (
+    Insz,
+    parse_enterprise_number,
+    parse_establishment_unit,
+    parse_insz,
+    parse_joint_committee,
+    shown,
+)
+from ledger.parsing import (
+    parse_end_reason,
+    parse_fte,
+    parse_region,
+    parse_situation,
+    parse_suspension_reason,
+)
 from ledger.security.inputs import checked_text
 
 FIELDS = (
@@ -34,9 +49,23 @@ FIELDS = (
     "provider",
     "status",
     "reference",
+    "employer",
+    "fte",
+    "joint_committee",
+    "region",
+    "unit",
+    "reason",
+    "until",
+    "situation",
 )
+# The columns of a file of grants, uses and status lines (all a file had before
+# employments); the career lines add the ones after them.
+ENTRY_FIELDS = FIELDS[: FIELDS.index("reference") + 1]
 REQUIRED_COLUMNS = ("kind", "insz", "on", "reference")
-KINDS = ("grant", "use", "status")
+KINDS = (
+    "grant", "use", "status", "employment-start", "employment-end", "employment-suspend",
+    "situation-start", "situation-end",
+)  # fmt: skip
 LINE = "(line)"  # the field named in a rejection that concerns the whole line
 
 MAX_AMOUNT = 2**53 - 1  # beyond this, JSON readers that use doubles lose units
@@ -118,7 +147,39 @@ def _status(value: object) -> Status:
         raise ValueError(f"{shown(value)}: must be one of {known}") from None
 
 
+def _checked(parse: Callable[[str], Any], name: str) -> Callable[[object], Any]:
+    """A field parsed as the command line parses it; the message names the field."""
+
+    def check(value: object) -> Any:
+        try:
+            return parse(_text(value))
+        except LedgerError as error:
+            reason = str(error)
+            for option in ("--fte ", "--reason ", "--region "):
+                reason = reason.removeprefix(option)
+            raise ValueError(reason) from None
+
+    check.__name__ = name
+    return check
+
+
+def _situation(text: str) -> Status:
+    return parse_situation(text)
+
+
 InszValue = Annotated[Insz, PlainValidator(_insz)]
+Employer = Annotated[
+    str, PlainValidator(_checked(lambda t: parse_enterprise_number(t).value, "employer"))
+]
+Fte = Annotated[int, PlainValidator(_checked(parse_fte, "fte"))]
+JointCommittee = Annotated[str, PlainValidator(_checked(parse_joint_committee, "joint_committee"))]
+RegionValue = Annotated[Region, PlainValidator(_checked(parse_region, "region"))]
+Unit = Annotated[str, PlainValidator(_checked(lambda t: parse_establishment_unit(t).value, "unit"))]
+EndReasonValue = Annotated[EndReason, PlainValidator(_checked(parse_end_reason, "reason"))]
+SuspensionValue = Annotated[
+    SuspensionReason, PlainValidator(_checked(parse_suspension_reason, "reason"))
+]
+SituationValue = Annotated[Status, PlainValidator(_checked(_situation, "situation"))]
 Day = Annotated[date, PlainValidator(_day)]
 Amount = Annotated[int, PlainValidator(_amount)]
 Text = Annotated[str, PlainValidator(_text)]
@@ -164,6 +225,7 @@ class UseRow(ValidRow):
     training: Training
     provider: Provider
     reference: Reference
+    employer: Employer | None = None  # draw only on this employer's lots
 
 
 class StatusRow(ValidRow):
@@ -174,11 +236,68 @@ class StatusRow(ValidRow):
     reference: Reference
 
 
-Row = GrantRow | UseRow | StatusRow
-ROWS: TypeAdapter[Row] = TypeAdapter(
-    Annotated[GrantRow | UseRow | StatusRow, Field(discriminator="kind")]
-)
-_MODELS: dict[str, type[BaseModel]] = {"grant": GrantRow, "use": UseRow, "status": StatusRow}
+class EmploymentStartRow(ValidRow):
+    kind: Literal["employment-start"]
+    insz: InszValue
+    on: Day
+    employer: Employer | None = None  # in an employer's file: that employer
+    fte: Fte = 100
+    joint_committee: JointCommittee | None = None
+    region: RegionValue = Region.FLANDERS
+    unit: Unit | None = None
+    reference: Reference
+
+
+class EmploymentEndRow(ValidRow):
+    kind: Literal["employment-end"]
+    insz: InszValue
+    on: Day
+    employer: Employer | None = None  # in an employer's file: that employer
+    reason: EndReasonValue
+    reference: Reference
+
+
+class EmploymentSuspendRow(ValidRow):
+    kind: Literal["employment-suspend"]
+    insz: InszValue
+    on: Day  # the first suspended day
+    until: Day
+    employer: Employer | None = None  # in an employer's file: that employer
+    reason: SuspensionValue
+    reference: Reference
+
+
+class SituationStartRow(ValidRow):
+    kind: Literal["situation-start"]
+    insz: InszValue
+    on: Day
+    situation: SituationValue
+    reference: Reference
+
+
+class SituationEndRow(ValidRow):
+    kind: Literal["situation-end"]
+    insz: InszValue
+    on: Day
+    situation: SituationValue
+    reference: Reference
+
+
+Row = (
+    GrantRow | UseRow | StatusRow | EmploymentStartRow | EmploymentEndRow | EmploymentSuspendRow
+    | SituationStartRow | SituationEndRow
+)  # fmt: skip
+ROWS: TypeAdapter[Row] = TypeAdapter(Annotated[Row, Field(discriminator="kind")])
+_MODELS: dict[str, type[BaseModel]] = {
+    "grant": GrantRow,
+    "use": UseRow,
+    "status": StatusRow,
+    "employment-start": EmploymentStartRow,
+    "employment-end": EmploymentEndRow,
+    "employment-suspend": EmploymentSuspendRow,
+    "situation-start": SituationStartRow,
+    "situation-end": SituationEndRow,
+}
 # What each kind of line has, and needs, as a rejects file names them.
 _FIELDS_OF = {kind: ", ".join(model.model_fields) for kind, model in _MODELS.items()}
 _NEEDED_BY = {

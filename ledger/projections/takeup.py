@@ -151,6 +151,10 @@ class TakeUpProjection(Projection[TakeUpView]):
         self.view.citizen_moved(account_id, event.to_status)
 
     @process.register
+    def _career(self, event: Account.CareerEvent, account_id: str, position: int) -> None:
+        self.view.citizen_moved(account_id, event.statuses)
+
+    @process.register
     def _granted(self, event: Account.RightGranted, account_id: str, position: int) -> None:
         self.view.counted(account_id, event.right, event.on, "granted", event.amount)
 

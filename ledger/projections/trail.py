@@ -8,6 +8,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from ledger.domain.account import Account
+from ledger.domain.career import cause_text
 from ledger.projections.base import Context, Projection, View
 from ledger.projections.memos import IsoDayTexts
 from ledger.store.read_models.base import Store
@@ -19,7 +20,8 @@ TRAIL_COLUMNS = (
 EVENT_NAMES = (
     "AccountOpened", "StatusChanged", "RightGranted", "RightUsed", "RightTransferred",
     "RightSuspended", "RightForfeited", "RightExpired", "EntryReversed", "ReversalRequested",
-    "ReversalApproved",
+    "ReversalApproved", "EmploymentStarted", "EmploymentEnded", "EmploymentSuspended",
+    "SituationStarted", "SituationEnded",
 )  # fmt: skip
 
 
@@ -83,6 +85,33 @@ class TrailProjection(Projection[TrailView]):
         self.record(event, account_id, position, None, f"{event.from_status} -> {event.to_status}")
 
     @process.register
+    def _hired(self, event: Account.EmploymentStarted, account_id: str, position: int) -> None:
+        committee = f", PC {event.joint_committee}" if event.joint_committee else ""
+        detail = f"employed by {event.employer} (fte {event.fte / 100:.2f}{committee})"
+        self.record(event, account_id, position, None, f"{detail} -> {event.statuses}")
+
+    @process.register
+    def _left(self, event: Account.EmploymentEnded, account_id: str, position: int) -> None:
+        detail = f"employment with {event.employer} ends: {event.reason} -> {event.statuses}"
+        self.record(event, account_id, position, None, detail)
+
+    @process.register
+    def _paused(self, event: Account.EmploymentSuspended, account_id: str, position: int) -> None:
+        until = self.days[event.until]
+        detail = f"employment with {event.employer} suspended until {until}: {event.reason}"
+        self.record(event, account_id, position, None, detail)
+
+    @process.register
+    def _began(self, event: Account.SituationStarted, account_id: str, position: int) -> None:
+        detail = f"{event.situation} begins -> {event.statuses}"
+        self.record(event, account_id, position, None, detail)
+
+    @process.register
+    def _ended(self, event: Account.SituationEnded, account_id: str, position: int) -> None:
+        detail = f"{event.situation} ends -> {event.statuses}"
+        self.record(event, account_id, position, None, detail)
+
+    @process.register
     def _granted(self, event: Account.RightGranted, account_id: str, position: int) -> None:
         expires = "never" if event.expires_on is None else self.days[event.expires_on]
         detail = f"expires {expires}; rule {event.rule_version}"
@@ -107,7 +136,7 @@ class TrailProjection(Projection[TrailView]):
 
     @process.register
     def _forfeited(self, event: Account.RightForfeited, account_id: str, position: int) -> None:
-        detail = f"forfeited on becoming {event.status}: {event.legal_basis}"
+        detail = f"forfeited on {cause_text(event.status)}: {event.legal_basis}"
         self.record(event, account_id, position, event.lot, detail)
 
     @process.register

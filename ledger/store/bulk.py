@@ -23,7 +23,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from ledger.domain.account import Account
+from ledger.domain.account import Account, SnapshotTooOld
 
 _IDS_PER_QUERY = 1000  # two parameters per id on SQLite stays far below its limit
 
@@ -50,7 +50,10 @@ def load_accounts(
             rows = _postgres_rows(recorder, snapshots, part)
         else:  # the in-memory store: nothing to gain from SQL
             rows = _recorder_rows(recorder, snapshots, part)
-        found.update(_rebuild(mapper, *rows))
+        accounts, stale = _rebuild(mapper, *rows)
+        found.update(accounts)
+        if stale and snapshots is not None:  # replayed from their first event instead
+            found.update(load_accounts(recorder, mapper, None, stale))
     return found
 
 
@@ -171,11 +174,20 @@ def _pg_row(row: Any) -> tuple[Any, int, str, bytes]:
     return (row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))
 
 
-def _rebuild(mapper: Mapper[UUID], snapshots: Rows, events: Rows) -> dict[UUID, Account]:
+def _rebuild(
+    mapper: Mapper[UUID], snapshots: Rows, events: Rows
+) -> tuple[dict[UUID, Account], set[UUID]]:
+    """The accounts the rows give, and the ids whose snapshot is too old to load."""
     decode = mapper.to_domain_event
     accounts: dict[UUID, Any] = {}
+    stale: set[UUID] = set()
     for rows in (snapshots, events):  # snapshots first: events continue from them
         for originator_id, version, topic, state in rows:
+            if originator_id in stale:
+                continue
             event: Any = decode(StoredEvent(originator_id, version, topic, state))
-            accounts[originator_id] = event.mutate(accounts.get(originator_id))
-    return accounts
+            try:
+                accounts[originator_id] = event.mutate(accounts.get(originator_id))
+            except SnapshotTooOld:
+                stale.add(originator_id)
+    return accounts, stale

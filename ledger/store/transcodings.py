@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
+from ledger.domain.career import Career
 from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
 from ledger.domain.state import Entries, Movements, ReversalRequest, RightTotals
@@ -99,6 +100,17 @@ class ReversalRequestAsList(Transcoding):
         return ReversalRequest.from_row(data)
 
 
+class CareerAsRows(Transcoding):
+    type = Career
+    name = "career"
+
+    def encode(self, obj: Career) -> list[list[Any]]:
+        return obj.as_rows()
+
+    def decode(self, data: list[list[Any]]) -> Career:
+        return Career.from_rows(data)
+
+
 def ledger_transcodings() -> tuple[Transcoding, ...]:
     """Every transcoding the ledger adds to the library's defaults."""
     return (
@@ -109,6 +121,7 @@ def ledger_transcodings() -> tuple[Transcoding, ...]:
         MovementsAsList(),
         ReferencesAsList(),
         ReversalRequestAsList(),
+        CareerAsRows(),
     )
 
 

@@ -15,6 +15,7 @@ from tests.builders import (
     INSZ,
     OTHER_EMPLOYER,
     START,
+    employed_by,
     event_names,
     grant_vov,
     open_employee,
@@ -117,6 +118,7 @@ def test_repeating_a_grant_a_use_or_a_status_change_by_reference_changes_nothing
 
 def test_the_same_reference_from_two_sources_makes_two_lots(ledger: Ledger) -> None:
     open_employee(ledger)
+    ledger.start_employment(INSZ, employed_by(OTHER_EMPLOYER))  # a second part-time job
 
     ledger.grant_right(INSZ, "vov-hours", 10, START, EMPLOYER, "REF-1")
     second = ledger.grant_right(INSZ, "vov-hours", 20, START, OTHER_EMPLOYER, "REF-1")

@@ -35,6 +35,7 @@ from ledger.domain.errors import (
 )
 from tests.builders import (
     EMPLOYER,
+    FEDERAL,
     FLANDERS,
     INSZ,
     START,
@@ -130,7 +131,7 @@ REFUSALS = [
     case("use-when-jobseeker", use(10), NotUsableInStatusError, "jobseeker", become_jobseeker),
     case(
         "grant-to-forfeit",
-        grant(1, "federal-training-days"),
+        grant(1, "federal-training-days", source=FEDERAL),
         NotUsableInStatusError,
         "forfeited",
         become_jobseeker,

@@ -106,7 +106,8 @@ def test_the_old_store_takes_new_writes_and_new_snapshots_and_still_audits_clean
     imported.write_text(
         "kind;insz;on;right;amount;expires_on;training;provider;status;reference\n"
         f"use;{LONG};2025-05-02;vov-hours;1;;T-IMP;0403170701;;NEW-I-U\n"
-        f"grant;{CITIZENS['imported']};2025-05-02;vov-hours;3;;;;;NEW-I-G\n",
+        # An employee (recorded without an employer): the grant names the employment.
+        f"grant;{CITIZENS['opened-by-import']};2025-05-02;vov-hours;3;;;;;NEW-I-G\n",
         encoding="utf-8",
     )
     summary = import_file(ledger, imported, EMPLOYER)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ledger.domain.account import Account
-from ledger.domain.catalogue import CapCounts, Catalogue, Outcome, Status
+from ledger.domain.catalogue import CapCounts, Catalogue, EndReason, Outcome, Status
 from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.lots import LotState
 from tests.domain.support import balanced, live_state
@@ -74,19 +74,51 @@ class LotFold:
                 self.left[lot] += units
 
 
-class StatusChangeCheck:
-    """Invariant 4: the outcomes after one status change, against the state just before it."""
+CAREER_EVENTS = (
+    Account.StatusChanged, Account.EmploymentStarted, Account.EmploymentEnded,
+    Account.SituationStarted, Account.SituationEnded,
+)  # fmt: skip
+FAVOUR = [Outcome.CARRY, Outcome.SUSPEND, Outcome.FORFEIT]  # most favourable first
 
-    def __init__(self, account: Account, event: Account.StatusChanged, catalogue: Catalogue):
-        self.to_status = Status(event.to_status)
+
+class CareerChangeCheck:
+    """Invariant 4: the outcomes after one career change, against the state around it. A
+    lot bound to an employment the change ends follows the end rule for its reason (the
+    status shorthand gives none: then the new statuses decide); a lot bound to an
+    employment that goes on is untouched; a lot that follows the citizen gets the most
+    favourable outcome of the new statuses whenever they change."""
+
+    def __init__(
+        self,
+        account: Account,
+        event: Any,
+        catalogue: Catalogue,
+        before: frozenset[Status],
+        ended: dict[str, str | None],
+    ) -> None:
         self.catalogue = catalogue
-        self.owed = {lot.lot_id: lot for lot in account.lots.values() if lot.is_open}
+        self.after = account.career.statuses_on(event.on)
+        self.ended = ended
+        self.owed = {
+            lot.lot_id: lot
+            for lot in account.lots.values()
+            if lot.is_open
+            and (lot.employer in ended or (lot.employer is None and before != self.after))
+        }
         self.held_before = held(account)
         self.forfeited: dict[str, int] = defaultdict(int)
 
+    def expected(self, lot: Any) -> Any:
+        rule = self.catalogue.rule(lot.rule_version)
+        reason = self.ended.get(lot.employer) if lot.employer is not None else None
+        if reason is not None and rule.employment_end is not None:
+            return rule.employment_end[EndReason(reason)]
+        policies = [rule.policy_for(status) for status in self.after]
+        return min(policies, key=lambda policy: FAVOUR.index(policy.outcome))
+
     def outcome(self, event: Any) -> None:
-        lot = self.owed.pop(event.lot)  # KeyError: not open, or a second outcome
-        policy = self.catalogue.rule(lot.rule_version).policy_for(self.to_status)
+        lot = self.owed.pop(event.lot)  # KeyError: not open, untouched, or a second outcome
+        policy = self.expected(lot)
         assert OUTCOME_EVENTS[type(event)] is policy.outcome, (event, policy)
         assert event.amount == lot.remaining, event
         if policy.outcome is not Outcome.CARRY:
@@ -99,6 +131,15 @@ class StatusChangeCheck:
         after = held(account)
         for right, before in self.held_before.items():
             assert before == after.get(right, 0) + self.forfeited[right], (right, before, after)
+
+
+def ended_by(account: Account, event: Any) -> dict[str, str | None]:
+    """The employments a career event ends, by employer: the reason, or None."""
+    if isinstance(event, Account.EmploymentEnded):
+        return {event.employer: event.reason}
+    if isinstance(event, Account.StatusChanged):
+        return {e.employer: None for e in account.career.running_employments(event.on)}
+    return {}
 
 
 class CapCheck:
@@ -135,11 +176,15 @@ def held(account: Account) -> dict[str, int]:
 def check_use(account: Account, event: Account.RightUsed, catalogue: Catalogue) -> None:
     """Invariants 2 and 3: usable status, lots valid on the day, earliest expiry first."""
     rule = catalogue.right(event.right).version_on(event.on)
-    assert Status(account.status) in rule.usable_in, (account.status, event)
+    statuses = account.career.statuses_on(event.on)
+    assert any(status in rule.usable_in for status in statuses), (statuses, event)
     taken = dict((lot, n) for lot, n in event.draws)
     for lot_id, n in taken.items():
         lot = account.lots[lot_id]
         assert lot.right == event.right and lot.is_usable_on(event.on), (lot, event)
+        if lot.employer is not None or event.employer is not None:  # invariant 3b
+            assert lot.employer == (event.employer or lot.employer), (lot, event)
+            assert account.career.employment_with(lot.employer, event.on), (lot, event)
         assert 0 < n <= lot.remaining, (lot, event)
     latest_drawn = max(_expiry_key(account.lots[lot].expires_on) for lot in taken)
     for lot in account.lots_of(event.right):
@@ -157,7 +202,7 @@ def audit_stream(events: list[Account.Event], catalogue: Catalogue) -> Account:
     """Replay ``events`` into a fresh account, checking every event on the way."""
     account: Any = None
     lots, caps = LotFold(), CapCheck(catalogue)
-    change: StatusChangeCheck | None = None
+    change: CareerChangeCheck | None = None
     last_on = date.min
     for event in events:
         assert event.on >= last_on, f"business time went back at {event}"
@@ -175,9 +220,12 @@ def audit_stream(events: list[Account.Event], catalogue: Catalogue) -> Account:
             change.outcome(event)
         lots.apply(event)
         caps.apply(event)
-        account = event.mutate(account)
-        if isinstance(event, Account.StatusChanged):
-            change = StatusChangeCheck(account, event, catalogue)
+        if isinstance(event, CAREER_EVENTS):
+            before, ended = account.career.statuses_on(event.on), ended_by(account, event)
+            account = event.mutate(account)
+            change = CareerChangeCheck(account, event, catalogue, before, ended)
+        else:
+            account = event.mutate(account)
     if change is not None:
         change.close(account)
     for lot_id, left in lots.left.items():
@@ -211,12 +259,13 @@ def check_totals(account: Account, events: list[Account.Event]) -> None:
 
 
 def check_lots(account: Account, catalogue: Catalogue) -> None:
-    """No lot below zero or above its grant; open lots usable exactly when the status allows."""
-    status = Status(account.status)
+    """No lot below zero or above its grant; open lots usable exactly when one of the
+    statuses allows."""
+    statuses = account.career.statuses_on(account.last_on)
     for lot in account.lots.values():
         assert 0 <= lot.remaining <= lot.amount, lot
         if lot.state not in (LotState.USABLE, LotState.SUSPENDED):
             assert lot.remaining == 0, lot
         elif lot.remaining:
-            usable_now = status in catalogue.rule(lot.rule_version).usable_in
-            assert (lot.state == LotState.USABLE) == usable_now, (status, lot)
+            usable_now = catalogue.rule(lot.rule_version).is_usable_in_any(statuses)
+            assert (lot.state == LotState.USABLE) == usable_now, (statuses, lot)

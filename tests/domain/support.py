@@ -16,6 +16,7 @@ import pytest
 
 from ledger.catalogue import default_catalogue
 from ledger.domain.account import Account
+from ledger.domain.career import Employment
 from ledger.domain.catalogue import (
     Cap,
     CapCounts,
@@ -57,12 +58,21 @@ SUSPEND_BASIS = "test basis: kept for a return"
 def new_account(
     status: Status = Status.EMPLOYEE, on: date = date(2024, 1, 1), insz: str = INSZ
 ) -> Account:
-    """An opened account whose opening event is already collected (as if saved)."""
+    """An opened account whose opening event is already collected (as if saved). An
+    employee works for EMPLOYER, in joint committee 200 (served by CEVORA)."""
+    employment = employment_at(EMPLOYER, on) if status is Status.EMPLOYEE else None
     account = Account.open(
-        uuid5(NAMESPACE_URL, f"/tests/{insz}"), insz, status, on, Education.LOW, by()
-    )
+        uuid5(NAMESPACE_URL, f"/tests/{insz}"), insz, status, on, Education.LOW, by(),
+        employment,
+    )  # fmt: skip
     account.collect_events()
     return account
+
+
+def employment_at(
+    source: str, on: date, fte: int = 100, joint_committee: str = "200"
+) -> Employment:
+    return Employment(source.removeprefix("employer:"), on, fte, joint_committee)
 
 
 def by(source: str | None = None, reference: str | None = None) -> Provenance:

@@ -223,7 +223,7 @@ def test_a_grant_without_a_source_or_a_reference_is_refused() -> None:
 def test_a_grant_in_a_status_that_suspends_the_right_creates_a_suspended_lot() -> None:
     account = new_account(Status.JOBSEEKER)
 
-    grant(account, VOV, 30, SEP_2, "g1")
+    grant(account, VOV, 30, SEP_2, "g1", source=FLANDERS)
 
     granted, suspended_ = account.collect_events()
     assert names([granted, suspended_]) == ["RightGranted", "RightSuspended"]
@@ -236,7 +236,11 @@ def test_a_grant_in_a_status_that_suspends_the_right_creates_a_suspended_lot() -
 def test_a_grant_in_a_status_that_forfeits_the_right_is_refused() -> None:
     account = new_account(Status.RETIRED)
 
-    info = refused(account, NotUsableInStatusError, lambda: grant(account, VOV, 30, SEP_2, "g"))
+    info = refused(
+        account,
+        NotUsableInStatusError,
+        lambda: grant(account, VOV, 30, SEP_2, "g", source=FLANDERS),
+    )
 
     assert "retired" in str(info.value) and "forfeited" in str(info.value)
 

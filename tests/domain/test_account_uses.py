@@ -25,6 +25,7 @@ from tests.domain.support import (
     CATALOGUE,
     EMPLOYER,
     FED_DAYS,
+    FLANDERS,
     TEST_RIGHT,
     VOV,
     by,
@@ -116,7 +117,7 @@ def test_a_use_reference_used_again_for_another_training_is_a_conflict() -> None
 
 def test_a_use_beyond_the_usable_balance_is_refused_and_names_that_balance() -> None:
     account = new_account(Status.JOBSEEKER)
-    grant(account, VOV, 10, SEP_2, "g1")  # suspended while a jobseeker
+    grant(account, VOV, 10, SEP_2, "g1", source=FLANDERS)  # suspended while a jobseeker
     account.change_status(CATALOGUE, Status.EMPLOYEE, date(2024, 9, 3), by())
     grant(account, VOV, 3, date(2024, 9, 4), "g2")
 
@@ -244,7 +245,7 @@ def test_expire_does_not_expire_the_same_lot_twice() -> None:
 
 def test_a_suspended_lot_expires_too() -> None:
     account = new_account(Status.JOBSEEKER)
-    grant(account, VOV, 10, SEP_2, "vov")
+    grant(account, VOV, 10, SEP_2, "vov", source=FLANDERS)
     account.collect_events()
 
     account.expire(date(2025, 9, 1), ACTOR)

@@ -1,10 +1,12 @@
 """Random histories keep the auditor's invariants (docs/design.md) after every single step.
 
 Hypothesis opens an account and runs a random list of commands: grants of random rights,
-amounts and sources, uses, status changes, expiries, reversals of random earlier events,
-exact repeats, references reused for other content, and back-dated commands, on dates that
-mostly move forward. After every step ``check_account`` checks invariants 1 to 7 (see
-``audit.py``); a refused command must leave no event and no change behind.
+amounts and sources, uses (now and then at a named employer), status changes, employments
+started, ended and suspended, situations started and ended, expiries, reversals of random
+earlier events, exact repeats, references reused for other content, and back-dated
+commands, on dates that mostly move forward. After every step ``check_account`` checks
+invariants 1 to 7 (see ``audit.py``); a refused command must leave no event and no change
+behind.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.domain.account import Account
-from ledger.domain.catalogue import Status
+from ledger.domain.catalogue import EndReason, Status
 from ledger.domain.command import Result
 from ledger.domain.errors import (
     InsufficientBalanceError,
@@ -41,6 +43,7 @@ from tests.domain.support import (
     VOUCHERS,
     VOV,
     by,
+    employment_at,
     state_of,
 )
 
@@ -53,14 +56,22 @@ ALLOWED = {
 }  # fmt: skip
 ANY_SOURCE = [EMPLOYER, FLANDERS, FEDERAL, CEVORA]
 KINDS = ["grant"] * 3 + ["use"] * 3 + ["status"] * 2 + [
-    "expire", "reverse", "reverse", "repeat", "reuse", "back_date",
+    "expire", "reverse", "reverse", "repeat", "reuse", "back_date", "employment_start",
+    "employment_start", "employment_end", "employment_suspend", "situation_start",
+    "situation_end",
 ]  # fmt: skip
+EMPLOYERS = [EMPLOYER, "employer:0202239951"]
+JOINT_COMMITTEES = ["200", "111"]  # Cevora serves 200 only
 GAPS = st.one_of(st.integers(0, 20), st.integers(0, 60), st.integers(61, 500))  # days forward
 # Employees can use most rights, so accounts open as employees more often than otherwise.
 OPENING = st.sampled_from([Status.EMPLOYEE] * 5 + list(Status))
 
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+
+def kbo(source: str) -> str:
+    return source.removeprefix("employer:")
 
 
 def mostly(draw: Draw, common: st.SearchStrategy[Any], rare: st.SearchStrategy[Any]) -> Any:
@@ -73,7 +84,8 @@ class History:
 
     def __init__(self, status: Status, start: date) -> None:
         account_id = uuid5(NAMESPACE_URL, "/tests/properties")
-        self.account = Account.open(account_id, INSZ, status, start, None, by())
+        employment = employment_at(EMPLOYER, start) if status is Status.EMPLOYEE else None
+        self.account = Account.open(account_id, INSZ, status, start, None, by(), employment)
         self.events: list[Account.Event] = list(self.account.collect_events())
         self.applied: list[Callable[[int], Result]] = []  # grants and uses; arg: amount delta
         self.counter = 0
@@ -124,32 +136,65 @@ class History:
         right, ref = draw(st.sampled_from(rights)), self.ref("u")
         usable = self.usable_on(right, on)
         amount = mostly(draw, st.integers(1, max(usable, 1)), st.just(usable + 1))
+        employer = mostly(draw, st.none(), st.sampled_from(EMPLOYERS).map(kbo))
         over = amount > usable
 
         def command(delta: int = 0) -> Result:
             provenance = by(None, ref)
-            return self.account.use(CATALOGUE, right, amount + delta, on, "t", "p", provenance)
+            return self.account.use(
+                CATALOGUE, right, amount + delta, on, "t", "p", provenance, employer
+            )
 
         refusal = self.step(command)
         if refusal is None:
             self.applied.append(command)
-        elif over and self.usable_in_status(right, on):
+        elif over and employer is None and self.usable_in_status(right, on):
             assert isinstance(refusal, InsufficientBalanceError), refusal
 
     def usable_in_status(self, right: str, on: date) -> bool:
         right_type = CATALOGUE.right(right)
         if on < right_type.versions[0].effective_from:
             return False
-        return Status(self.account.status) in right_type.version_on(on).usable_in
+        return right_type.version_on(on).is_usable_in_any(self.account.career.statuses_on(on))
 
     def status(self, draw: Draw, on: date) -> None:
         # Mostly back to work when out of it, else another status; now and then the same.
-        current = Status(self.account.status)
-        others = [s for s in Status if s is not current]
-        if current is not Status.EMPLOYEE:
+        current = self.account.career.statuses_on(on)
+        others = [s for s in Status if s not in current]
+        if Status.EMPLOYEE not in current:
             others += [Status.EMPLOYEE] * 4
-        status = mostly(draw, st.sampled_from(others), st.just(current))
+        status = mostly(draw, st.sampled_from(others), st.sampled_from(sorted(current)))
         self.step(lambda: self.account.change_status(CATALOGUE, status, on, by()))
+
+    def employment_start(self, draw: Draw, on: date) -> None:
+        employer, committee = (
+            draw(st.sampled_from(EMPLOYERS)),
+            draw(st.sampled_from(JOINT_COMMITTEES)),
+        )
+        employment = employment_at(employer, on, draw(st.integers(1, 100)), committee)
+        self.step(lambda: self.account.start_employment(CATALOGUE, employment, by()))
+
+    def employment_end(self, draw: Draw, on: date) -> None:
+        running = [e.employer for e in self.account.career.running_employments(on)]
+        employer = mostly(draw, st.sampled_from(running or ["0202239951"]), st.just("0"))
+        reason = draw(st.sampled_from(EndReason))
+        self.step(lambda: self.account.end_employment(CATALOGUE, employer, on, reason, by()))
+
+    def employment_suspend(self, draw: Draw, on: date) -> None:
+        employer = kbo(draw(st.sampled_from(EMPLOYERS)))
+        until = on + timedelta(days=draw(st.integers(0, 90)))
+        self.step(lambda: self.account.suspend_employment(employer, on, until, "sickness", by()))
+
+    def situation_start(self, draw: Draw, on: date) -> None:
+        situation = draw(st.sampled_from(Status))
+        self.step(lambda: self.account.start_situation(CATALOGUE, situation, on, by()))
+
+    def situation_end(self, draw: Draw, on: date) -> None:
+        running = [s.situation for s in self.account.career.spells if s.runs_on(on)]
+        situation = Status(
+            mostly(draw, st.sampled_from(running or ["jobseeker"]), st.just("student"))
+        )
+        self.step(lambda: self.account.end_situation(CATALOGUE, situation, on, by()))
 
     def expire(self, draw: Draw, on: date) -> None:
         as_of = mostly(draw, st.just(on), st.just(self.account.last_on - timedelta(days=30)))

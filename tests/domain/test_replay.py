@@ -14,7 +14,7 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, UUIDAsHex
 
 from ledger.domain.account import Account
-from ledger.domain.catalogue import Education, Status
+from ledger.domain.catalogue import Education, EndReason, Status
 from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.state import EntryKind
 from ledger.domain.views import balances, effective_until, known_at, rebuild
@@ -23,6 +23,7 @@ from tests.domain.support import (
     ACTOR,
     CATALOGUE,
     CEVORA,
+    EMPLOYER,
     FED_DAYS,
     FLANDERS,
     INSZ,
@@ -31,6 +32,7 @@ from tests.domain.support import (
     VOV,
     by,
     change,
+    employment_at,
     grant,
     names,
     state_of,
@@ -39,15 +41,18 @@ from tests.domain.support import (
 
 ALL_EVENT_NAMES = {
     "AccountOpened", "StatusChanged", "RightGranted", "RightUsed", "RightTransferred",
-    "RightSuspended", "RightForfeited", "RightExpired", "EntryReversed",
+    "RightSuspended", "RightForfeited", "RightExpired", "EntryReversed", "EmploymentStarted",
+    "EmploymentSuspended", "EmploymentEnded", "SituationStarted", "SituationEnded",
 }  # fmt: skip
+NEXT_EMPLOYER = "employer:0202239951"
 
 
 def a_full_story() -> tuple[Account, list[Account.Event]]:
     """An account whose stream holds every kind of event; returns it and all its events."""
+    start = date(2024, 1, 1)
     account = Account.open(
-        uuid5(NAMESPACE_URL, "/tests/story"), INSZ, Status.EMPLOYEE, date(2024, 1, 1),
-        Education.HIGH, by(),
+        uuid5(NAMESPACE_URL, "/tests/story"), INSZ, Status.EMPLOYEE, start, Education.HIGH, by(),
+        employment_at(EMPLOYER, start),
     )  # fmt: skip
     grant(account, FED_DAYS, 5, date(2024, 1, 15), "fed")
     grant(account, VOV, 40, date(2024, 9, 2), "vov")
@@ -55,14 +60,23 @@ def a_full_story() -> tuple[Account, list[Account.Event]]:
     grant(account, SECTOR, 16, date(2024, 9, 2), "sector", source=CEVORA)
     use(account, VOV, 10, date(2024, 10, 1), "u1")
     use(account, FED_DAYS, 2, date(2024, 10, 2), "u2")
+    account.suspend_employment(
+        EMPLOYER.removeprefix("employer:"), date(2024, 11, 4), date(2024, 11, 29), "sickness", by()
+    )
     change(account, Status.JOBSEEKER, date(2025, 1, 6))
     forfeit = next(int(v) for v, e in account.entries.items() if e.kind is EntryKind.FORFEIT)
     account.reverse(CATALOGUE, forfeit, "temporary layoff", date(2025, 2, 3), ACTOR)
-    change(account, Status.EMPLOYEE, date(2025, 3, 3))
+    account.start_employment(CATALOGUE, employment_at(NEXT_EMPLOYER, date(2025, 3, 3)), by())
+    account.end_situation(CATALOGUE, Status.JOBSEEKER, date(2025, 3, 3), by())
     use(account, VOV, 5, date(2025, 3, 10), "u3")
     account.reverse(CATALOGUE, account.version, "no show", date(2025, 3, 17), ACTOR)
+    account.start_situation(CATALOGUE, Status.SELF_EMPLOYED_SIDE, date(2025, 4, 1), by())
     account.expire(date(2025, 9, 1), ACTOR)
-    grant(account, VOV, 20, date(2025, 9, 1), "vov-2025")
+    grant(account, VOV, 20, date(2025, 9, 1), "vov-2025", source=NEXT_EMPLOYER)
+    account.end_employment(
+        CATALOGUE, NEXT_EMPLOYER.removeprefix("employer:"), date(2025, 12, 31),
+        EndReason.RESIGNATION, by(),
+    )  # fmt: skip
     return account, list(account.collect_events())
 
 
@@ -109,11 +123,13 @@ def test_an_account_restored_from_a_snapshot_takes_the_next_command_like_the_liv
     head = account.head_hash
 
     for one in (account, restored):
-        use(one, VOV, 3, date(2025, 10, 1), "u4")
+        one.start_employment(CATALOGUE, employment_at(EMPLOYER, date(2026, 1, 5)), by())
+        grant(one, VOV, 12, date(2026, 1, 5), "vov-2026")
+        use(one, VOV, 3, date(2026, 1, 12), "u4")
 
-    (live_event,), (restored_event,) = account.collect_events(), restored.collect_events()
-    assert live_event.prev_hash == restored_event.prev_hash == head
-    assert restored_event.draws == live_event.draws
+    live_events, restored_events = account.collect_events(), restored.collect_events()
+    assert live_events[0].prev_hash == restored_events[0].prev_hash == head
+    assert restored_events[-1].draws == live_events[-1].draws
     assert restored.totals == account.totals
 
 

@@ -10,7 +10,7 @@ import pytest
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, UUIDAsHex
 
-from ledger.domain.account import Account
+from ledger.domain.account import Account, SnapshotTooOld
 from ledger.domain.catalogue import CapCounts, Status
 from ledger.domain.errors import ReferenceConflictError
 from ledger.domain.idempotency import References
@@ -159,6 +159,14 @@ def test_a_version_1_snapshot_without_requests_gets_none() -> None:
     assert state["reversal_requests"] == {}
 
 
+def test_a_version_2_snapshot_is_too_old_to_restore_an_account_with_a_career() -> None:
+    # One status, without since when nor which employer: the loaders replay the events.
+    state = {"status": "employee", "last_on": date(2024, 5, 1)}
+
+    with pytest.raises(SnapshotTooOld):
+        Account.upcast_v2_v3(state)
+
+
 def test_a_snapshot_records_the_class_version_and_restores_the_same_account() -> None:
     account = an_account_with_every_kind_of_state()
     mapper = Mapper(transcoder())
@@ -166,6 +174,6 @@ def test_a_snapshot_records_the_class_version_and_restores_the_same_account() ->
     snapshot = Snapshot.take(account)
     restored = mapper.to_domain_event(mapper.to_stored_event(snapshot)).mutate(None)
 
-    assert snapshot.state["class_version"] == Account.class_version == 2
+    assert snapshot.state["class_version"] == Account.class_version == 3
     assert isinstance(restored, Account)
     assert vars(restored) == vars(account)

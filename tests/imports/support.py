@@ -14,7 +14,7 @@ from uuid import UUID
 from ledger.application import Ledger
 from ledger.domain.account import Account
 from ledger.imports import ImportSettings, ImportSummary, import_file
-from ledger.imports.rows import FIELDS
+from ledger.imports.rows import ENTRY_FIELDS, FIELDS
 
 EMPLOYER = "employer:0566988259"
 OTHER_EMPLOYER = "employer:0403170701"
@@ -77,13 +77,37 @@ def status(insz: str, reference: str, to: str, on: date = START) -> dict[str, st
     }
 
 
+def employment_start(
+    insz: str,
+    reference: str,
+    employer: str = "0403170701",
+    on: date = START,
+    joint_committee: str = "200",
+    **extra: str,
+) -> dict[str, str]:
+    return {
+        "kind": "employment-start",
+        "insz": insz,
+        "on": on.isoformat(),
+        "employer": employer,
+        "joint_committee": joint_committee,
+        "reference": reference,
+        **extra,
+    }
+
+
 def write_csv(
     path: Path,
     rows: Iterable[dict[str, str]],
     delimiter: str = ";",
-    header: Sequence[str] = FIELDS,
+    header: Sequence[str] | None = None,
     encoding: str = "utf-8",
 ) -> Path:
+    """A CSV file of ``rows``; its header has the first fields and any other the rows use."""
+    rows = list(rows)
+    if header is None:
+        used = {name for row in rows for name in row}
+        header = [*ENTRY_FIELDS, *(n for n in FIELDS if n in used and n not in ENTRY_FIELDS)]
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         writer.writerow(header)

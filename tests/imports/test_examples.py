@@ -6,10 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from ledger.application import Ledger
+from ledger.parsing import employment_of
 from tests.imports.support import run_import
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-BRAM = "85073003328"  # leaves his employer for unemployment on 2025-02-01
+BRAM = "85073003328"  # resigns on 2025-02-01, starts with another employer on 2025-02-03
+NEXT_JOB = date(2025, 2, 3)
 
 
 def copy_of(name: str, folder: Path) -> Path:
@@ -22,18 +24,21 @@ def test_the_example_files_import_as_the_readme_shows(ledger: Ledger, tmp_path: 
     employer, _ = run_import(
         ledger, copy_of("employer-0566988259.csv", tmp_path), "employer:0566988259"
     )
+    # Back office records Bram's new job (the employer's file reports its own staff only).
+    ledger.start_employment(BRAM, employment_of("0202239951", NEXT_JOB, joint_committee="200"))
     fund, rejects = run_import(
         ledger, copy_of("sector-fund-cevora.jsonl", tmp_path), "sector-fund:cevora"
     )
 
-    assert (employer.applied, employer.rejected) == (14, 0)
+    assert (employer.applied, employer.rejected) == (18, 0)
     assert (fund.applied, fund.rejected) == (6, 4)
     assert [r["field"] for r in rejects] == ["insz", "insz", "right", "amount"]
     end_of_march = date(2025, 3, 31)
     rights = {r.right: (r.usable, r.suspended) for r in ledger.balance(BRAM, end_of_march).rights}
     assert rights == {
-        "vov-hours": (0, 113),
+        "vov-hours": (0, 0),  # the hours of an employment end with it
         "federal-training-days": (0, 0),
-        "sector-training-hours": (8, 0),
+        "sector-training-hours": (8, 0),  # granted in the new job's joint committee
     }
-    assert "RightForfeited" in [e.event for e in ledger.history(BRAM).entries]
+    events = [e.event for e in ledger.history(BRAM).entries]
+    assert events.count("RightForfeited") == 2 and "EmploymentEnded" in events

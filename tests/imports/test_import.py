@@ -23,6 +23,7 @@ from tests.imports.support import (
     OTHER_INSZ,
     START,
     applied_references,
+    employment_start,
     grant,
     run_import,
     status,
@@ -95,6 +96,7 @@ def test_a_status_line_opens_the_account_of_a_new_citizen_for_any_source(
         tmp_path / "cevora.jsonl",
         [
             status(INSZ, "S-1", "jobseeker"),
+            employment_start(INSZ, "E-1", on=LATER),  # a fund grants in its committees
             grant(INSZ, "C-1", 16, LATER, right="sector-training-hours"),
         ],
     )
@@ -102,7 +104,7 @@ def test_a_status_line_opens_the_account_of_a_new_citizen_for_any_source(
     summary, _ = run_import(ledger, path, FUND)
     again, _ = run_import(ledger, path, FUND)
 
-    assert (summary.applied, again.already_applied) == (2, 2)
+    assert (summary.applied, again.already_applied) == (3, 3)
     assert usable(ledger, INSZ, "sector-training-hours") == 16
 
 

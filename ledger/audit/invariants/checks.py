@@ -17,24 +17,28 @@ from ledger.audit.invariants.conservation import add_flow
 from ledger.audit.invariants.rulebook import RuleBook
 from ledger.audit.invariants.stream import StreamAudit
 from ledger.audit.invariants.transitions import (
+    CAREER_EVENTS,
     OUTCOME_EVENTS,
     OutcomeEvent,
+    career_before,
     check_outcome,
     close_transition,
+    open_career_transition,
     open_transition,
 )
 from ledger.audit.invariants.uses import use_after, use_before
 from ledger.domain.account import Account
+from ledger.domain.career import status_label
 from ledger.domain.catalogue import CapCounts, Catalogue, Outcome
 from ledger.domain.lots import OPEN_STATES
 from ledger.domain.reversals import REVERSIBLE
 from ledger.domain.state import Entry, EntryKind
 
 # The invariant a record that cannot be checked at all is reported under.
-CHECKED_FOR = {
+CHECKED_FOR: dict[type, Invariant] = {
     Account.RightUsed: Invariant.USABLE_WHEN_USED,
     Account.RightGranted: Invariant.CAPS_PER_PERIOD,
-    Account.StatusChanged: Invariant.NOTHING_LOST_AT_TRANSITION,
+    **dict.fromkeys(CAREER_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
     **dict.fromkeys(OUTCOME_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
 }
 
@@ -52,13 +56,14 @@ class RuleChecks:
             Account.RightUsed: lambda stream, event: use_before(stream, event, self.book),
             Account.RightExpired: self.expiry_before,
             Account.EntryReversed: self.reversal_before,
+            **dict.fromkeys(CAREER_EVENTS, self.career_before),
             Account.StatusChanged: self.status_before,
             **dict.fromkeys(OUTCOME_EVENTS, self.outcome_before),
         }
         self.after: dict[type, Callable[[StreamAudit, Any, bool], None]] = {
             Account.RightGranted: self.grant_after,
             Account.RightUsed: self.use_after,
-            Account.StatusChanged: self.status_after,
+            **dict.fromkeys(CAREER_EVENTS, self.career_after),
         }
 
     def step(self, stream: StreamAudit, event: Any) -> None:
@@ -162,7 +167,13 @@ class RuleChecks:
             )
         return False
 
+    def career_before(self, stream: StreamAudit, event: Any) -> bool:
+        assert stream.account is not None
+        stream.career_before = career_before(stream.account, event)
+        return False
+
     def status_before(self, stream: StreamAudit, event: Account.StatusChanged) -> bool:
+        self.career_before(stream, event)
         assert stream.account is not None
         if event.from_status != stream.account.status:
             stream.find(
@@ -174,7 +185,7 @@ class RuleChecks:
         return False
 
     def outcome_before(self, stream: StreamAudit, event: OutcomeEvent) -> bool:
-        check_outcome(stream, event, self.book)
+        check_outcome(stream, event)
         return False
 
     # ------------------------------------------------------------------- after
@@ -182,20 +193,21 @@ class RuleChecks:
         account = stream.account
         assert account is not None
         check_caps(stream, event, GRANTS, self.book)
-        if self.book.outcome(event.rule_version, account.status) is SUSPEND:
-            # Granted in a status where the right is not usable: suspended at once.
-            open_transition(stream, [event.lot], account.status)
+        statuses = account.career.statuses_on(event.on)
+        rule = self.book.catalogue.rule(event.rule_version)
+        if rule.policy_for_all(statuses).outcome is SUSPEND:
+            # Granted in statuses where the right is not usable: suspended at once.
+            label = status_label(statuses)
+            open_transition(stream, {event.lot: (SUSPEND, f"a grant to a {label}")}, label)
 
     def use_after(self, stream: StreamAudit, event: Account.RightUsed, reported: bool) -> None:
         use_after(stream, event, reported)
         check_caps(stream, event, USES, self.book)
 
-    def status_after(
-        self, stream: StreamAudit, event: Account.StatusChanged, reported: bool
-    ) -> None:
-        assert stream.account is not None
-        still_open = [lot.lot_id for lot in stream.account.lots.values() if lot.is_open]
-        open_transition(stream, still_open, event.to_status)
+    def career_after(self, stream: StreamAudit, event: Any, reported: bool) -> None:
+        before, stream.career_before = stream.career_before, None
+        if before is not None:  # None when the stream is not replayed from its start
+            open_career_transition(stream, event, before, self.book.catalogue)
 
 
 def reversed_amount(account: Account, entry: Entry) -> int:

@@ -1,12 +1,12 @@
 """The catalogue's answers the audit needs for every event, remembered: a ledger of millions
-of events asks the same few questions (which rule on this day, where is it usable, what
-happens to a lot entering that status) over and over."""
+of events asks the same few questions (which rule on this day, where is it usable, which
+caps count) over and over."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from ledger.domain.catalogue import Cap, CapCounts, Catalogue, Outcome, RuleVersion, Status
+from ledger.domain.catalogue import Cap, CapCounts, Catalogue, RuleVersion
 from ledger.domain.state import MovementKey
 
 # A cap as the audit sums it: where its running sum is kept in a stream, and the cap.
@@ -18,7 +18,6 @@ class RuleBook:
         self.catalogue = catalogue
         self._on: dict[tuple[str, date], RuleVersion] = {}
         self._usable: dict[str, frozenset[str]] = {}
-        self._outcome: dict[tuple[str, str], Outcome] = {}
         self._window: dict[tuple[int, date], tuple[date, date]] = {}
         self._caps: dict[tuple[str, str, CapCounts], tuple[MovementKey, tuple[KeyedCap, ...]]] = {}
 
@@ -35,14 +34,6 @@ class RuleBook:
         if usable is None:
             usable = self._usable[rule.id] = frozenset(s.value for s in rule.usable_in)
         return usable
-
-    def outcome(self, rule_version: str, status: str) -> Outcome:
-        """What the rule does to an open lot on entering ``status``."""
-        outcome = self._outcome.get((rule_version, status))
-        if outcome is None:
-            policy = self.catalogue.rule(rule_version).policy_for(Status(status))
-            outcome = self._outcome[(rule_version, status)] = policy.outcome
-        return outcome
 
     def window(self, cap: Cap, on: date) -> tuple[date, date]:
         """The cap's window [start, end) around ``on``."""

@@ -13,7 +13,7 @@ from typing import Any
 from ledger.audit.findings import Invariant
 from ledger.audit.invariants.stream import StreamAudit
 from ledger.audit.records import SnapshotIndex, Undecodable
-from ledger.domain.account import Account
+from ledger.domain.account import Account, SnapshotTooOld
 from ledger.domain.chain import canonical
 
 NOT_STATE = ("_id", "_version", "_pending_events")  # what Snapshot.take leaves out
@@ -24,7 +24,7 @@ def compare_snapshot(stream: StreamAudit, snapshots: SnapshotIndex) -> None:
     version = stream.version
     try:
         snapshot = snapshots.fetch(stream.account_id, version)
-        stored = current_shape(dict(snapshot.state))
+        stored, complete = current_shape(dict(snapshot.state))
     except (Undecodable, AttributeError, TypeError, KeyError, ValueError) as error:
         stream.find(
             Invariant.REPLAY_SNAPSHOT_PROJECTIONS,
@@ -40,22 +40,29 @@ def compare_snapshot(stream: StreamAudit, snapshots: SnapshotIndex) -> None:
             found=stream.head,
         )
     if stream.replaying and stream.account is not None:
-        compare_state(stream, stored, version)
+        compare_state(stream, stored, version, complete)
 
 
-def current_shape(state: dict[str, Any]) -> dict[str, Any]:
+def current_shape(state: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """A snapshot's state as the Account's current class version holds it (what
-    ``Snapshot.mutate`` does before it restores an account)."""
+    ``Snapshot.mutate`` does before it restores an account), and whether it holds all of
+    it: a snapshot too old to restore from (``SnapshotTooOld``) is compared in what it
+    holds, as the account is replayed from its events instead."""
     version = state.pop("class_version", 1)
-    while version < Account.class_version:
-        getattr(Account, f"upcast_v{version}_v{version + 1}")(state)
-        version += 1
-    return state
+    try:
+        while version < Account.class_version:
+            getattr(Account, f"upcast_v{version}_v{version + 1}")(state)
+            version += 1
+    except SnapshotTooOld:
+        return state, False
+    return state, True
 
 
-def compare_state(stream: StreamAudit, stored: dict[str, Any], version: int) -> None:
+def compare_state(
+    stream: StreamAudit, stored: dict[str, Any], version: int, complete: bool = True
+) -> None:
     replayed = {k: v for k, v in vars(stream.account).items() if k not in NOT_STATE}
-    keys = sorted(set(replayed) | set(stored))
+    keys = sorted(set(replayed) | set(stored) if complete else set(stored))
     differing = [k for k in keys if k != "head_hash" and not same(replayed.get(k), stored.get(k))]
     if differing:
         first = differing[0]

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from ledger.audit.findings import Finding, Invariant
-from ledger.audit.invariants.state import Transition, WindowSum
+from ledger.audit.invariants.state import CareerBefore, Transition, WindowSum
 from ledger.audit.records import decode_failure
 from ledger.domain.account import Account
 from ledger.domain.batch import ChainedEvent
@@ -37,6 +37,7 @@ class StreamAudit:
         "account",
         "account_id",
         "cap_sums",
+        "career_before",
         "citizen",
         "covered",
         "drifted",
@@ -63,7 +64,8 @@ class StreamAudit:
         self.replaying = True
         self.flows: dict[str, list[int]] = {}  # right -> [granted, used, expired, forfeited]
         self.drifted: set[str] = set()  # rights whose totals were already reported as off
-        self.transition: Transition | None = None  # an open status change (transitions.py)
+        self.transition: Transition | None = None  # an open career change (transitions.py)
+        self.career_before: CareerBefore | None = None  # read before a career event
         self.snapshot_version: int | None = None
         self.cap_sums: dict[str, WindowSum] = {}  # per cap, its current window's sum (caps.py)
         self.covered: tuple[int, str, str] | None = None  # version, head, event at a digest
@@ -173,6 +175,7 @@ class StreamAudit:
     def stop_replay(self) -> None:
         self.replaying = False
         self.transition = None
+        self.career_before = None
 
 
 _BASE_MUTATE: dict[type, Callable[[Any, Any], Any]] = {}

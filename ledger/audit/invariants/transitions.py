@@ -1,19 +1,27 @@
-"""Invariant 4: at a status change every open lot gets exactly one outcome, and nothing is
-lost except by a forfeit that cites its legal basis.
+"""Invariant 4: at a career change every open lot it touches gets exactly one outcome, and
+nothing is lost except by a forfeit that cites its legal basis.
 
-A status change (or a grant made in a status that suspends the right) opens a
-``Transition``; the outcome events that follow close its lots one by one; the first other
-event closes the transition, and any lot left without an outcome is a finding.
+A career event (an employment or situation starting or ending, the status shorthand) or a
+grant made in statuses that suspend the right opens a ``Transition`` that names the lots
+owed an outcome and which one (the same question the account asks,
+``outcomes_of_change``: a lot bound to an ended employment follows the end rule for its
+reason, a lot bound to an employment that goes on is untouched, a lot that follows the
+citizen takes the most favourable outcome of the new statuses); the outcome events that
+follow close its lots one by one; the first other event closes the transition, and any lot
+left without an outcome is a finding.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from ledger.audit.findings import Invariant
-from ledger.audit.invariants.rulebook import RuleBook
-from ledger.audit.invariants.state import Transition
+from ledger.audit.invariants.state import CareerBefore, Transition
 from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain.account import Account
-from ledger.domain.catalogue import Outcome, Status
+from ledger.domain.career import status_label
+from ledger.domain.career_writes import outcomes_of_change
+from ledger.domain.catalogue import Catalogue, Outcome
 
 TRANSITION = Invariant.NOTHING_LOST_AT_TRANSITION
 OUTCOME_EVENTS: dict[type, Outcome] = {
@@ -28,15 +36,51 @@ def open_balance(account: Account) -> int:
     return sum(t.usable + t.suspended for t in account.totals.values())
 
 
-def open_transition(stream: StreamAudit, lots: list[str], status: str) -> None:
-    """Expect one outcome for each of ``lots`` (open lots of the replayed account)."""
+CAREER_EVENTS: tuple[type, ...] = (
+    Account.StatusChanged, Account.EmploymentStarted, Account.EmploymentEnded,
+    Account.SituationStarted, Account.SituationEnded,
+)  # fmt: skip
+
+
+def career_before(account: Account, event: Any) -> CareerBefore:
+    """Read before a career event is applied: the statuses, and what the event ends."""
+    before = CareerBefore(account.career.statuses_on(event.on))
+    if isinstance(event, Account.EmploymentEnded):
+        before.ended[event.employer] = event.reason
+    elif isinstance(event, Account.StatusChanged):
+        for employment in account.career.running_employments(event.on):
+            before.ended[employment.employer] = None
+    return before
+
+
+def open_career_transition(
+    stream: StreamAudit, event: Any, before: CareerBefore, catalogue: Catalogue
+) -> None:
+    """After a career event: expect the outcome of every lot it touches."""
+    account = stream.account
+    assert account is not None
+    after = account.career.statuses_on(event.on)
+    expected = {
+        lot.lot_id: (policy.outcome, why)
+        for lot, _, policy, why in outcomes_of_change(
+            account, catalogue, before.statuses, after, before.ended
+        )
+    }
+    open_transition(stream, expected, status_label(after))
+
+
+def open_transition(
+    stream: StreamAudit, expected: dict[str, tuple[Outcome, str]], status: str
+) -> None:
+    """Expect one outcome for each lot of ``expected`` (open lots of the replayed account)."""
     account = stream.account
     assert account is not None
     stream.transition = Transition(
         stream.version,
         stream.event,
-        Status(status).value,  # a status the catalogue does not know raises here
-        {lot: account.lots[lot].remaining for lot in lots},
+        status,
+        {lot: account.lots[lot].remaining for lot in expected},
+        expected,
         open_balance(account),
     )
 
@@ -52,8 +96,8 @@ def close_transition(stream: StreamAudit) -> None:
         transition.reported = True
         stream.find(
             TRANSITION,
-            f"lot {lot} ({units} units) got no outcome on entering "
-            f"{transition.status}: it would vanish silently",
+            f"lot {lot} ({units} units) got no outcome on "
+            f"{transition.expected[lot][1]}: it would vanish silently",
             expected="carried, suspended or forfeited",
             found="nothing",
             version=at[0],
@@ -63,7 +107,7 @@ def close_transition(stream: StreamAudit) -> None:
     if not transition.reported and transition.balance_before != after + transition.forfeited:
         stream.find(
             TRANSITION,
-            "the balance after the status change plus the forfeits does "
+            "the balance after the career change plus the forfeits does "
             "not equal the balance before it",
             expected=transition.balance_before,
             found=f"{after} + {transition.forfeited} forfeited",
@@ -72,7 +116,7 @@ def close_transition(stream: StreamAudit) -> None:
         )
 
 
-def check_outcome(stream: StreamAudit, event: OutcomeEvent, book: RuleBook) -> None:
+def check_outcome(stream: StreamAudit, event: OutcomeEvent) -> None:
     """Before an outcome event is applied: it belongs to a transition and follows the rule."""
     transition = pending_transition(stream, event)
     if transition is None:
@@ -80,10 +124,10 @@ def check_outcome(stream: StreamAudit, event: OutcomeEvent, book: RuleBook) -> N
     assert stream.account is not None
     kind = OUTCOME_EVENTS[type(event)]
     lot = stream.account.lots[event.lot]
-    wanted = book.outcome(lot.rule_version, transition.status)
+    wanted, why = transition.expected[event.lot]
     breaches = [
-        (kind is not wanted, f"lot {event.lot} must be {wanted.value} on entering "
-         f"{transition.status} under {lot.rule_version}", wanted.value, kind.value),
+        (kind is not wanted, f"lot {event.lot} must be {wanted.value} on {why} under "
+         f"{lot.rule_version}", wanted.value, kind.value),
         (event.amount != lot.remaining, f"the event moves {event.amount} units but lot "
          f"{event.lot} held {lot.remaining}", lot.remaining, event.amount),
         (isinstance(event, Account.RightForfeited) and not str(event.legal_basis or "").strip(),
@@ -105,16 +149,17 @@ def pending_transition(stream: StreamAudit, event: OutcomeEvent) -> Transition |
     if transition is None:
         stream.find(
             TRANSITION,
-            f"a {stream.event} without a status change before it: only a "
-            "status change may move a lot",
-            expected="StatusChanged first",
+            f"a {stream.event} without a career change before it: only a "
+            "career change may move a lot",
+            expected="a career change first",
         )
         return None
     if transition.pending.pop(event.lot, None) is None:
         transition.reported = True
         stream.find(
             TRANSITION,
-            f"lot {event.lot} was not open at the status change or already had its outcome",
+            f"lot {event.lot} was not owed an outcome at the career change, or already had "
+            "its outcome",
             expected="one outcome per open lot",
             found="another",
         )

@@ -1,5 +1,7 @@
-"""Invariants 2 and 3 for a use: it draws only from lots usable on its date, in a status
-where the right is usable, never more than is usable, and no lot goes below zero."""
+"""Invariants 2 and 3 for a use: it draws only from lots usable on its date, in statuses
+where the right is usable, from a lot bound to an employment only while that employment
+runs (and only that employer's lots when the use names one), never more than is usable,
+and no lot goes below zero."""
 
 from __future__ import annotations
 
@@ -7,13 +9,14 @@ from ledger.audit.findings import Invariant
 from ledger.audit.invariants.rulebook import RuleBook
 from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain.account import Account
+from ledger.domain.career import status_label
 
 
 def use_before(stream: StreamAudit, event: Account.RightUsed, book: RuleBook) -> bool:
     """Checks against the state before the use; True when it exceeded the usable balance."""
     account = stream.account
     assert account is not None
-    check_status(stream, event, account.status, book)
+    check_status(stream, event, account, book)
     usable = sum(
         lot.remaining
         for lot in account.lots.values()
@@ -25,6 +28,8 @@ def use_before(stream: StreamAudit, event: Account.RightUsed, book: RuleBook) ->
         lot = account.lots.get(lot_id)
         if lot is None or taken <= 0 or lot.right != event.right or not lot.is_usable_on(event.on):
             check_draw(stream, event, account, lot_id, taken)
+        elif lot.employer is not None or event.employer is not None:
+            check_employment(stream, event, account, lot_id)
     if drawn != event.amount:
         stream.drifted.add(event.right)  # reported here, not again as drifting totals
         stream.find(
@@ -45,16 +50,42 @@ def use_before(stream: StreamAudit, event: Account.RightUsed, book: RuleBook) ->
 
 
 def check_status(
-    stream: StreamAudit, event: Account.RightUsed, status: str, book: RuleBook
+    stream: StreamAudit, event: Account.RightUsed, account: Account, book: RuleBook
 ) -> None:
     rule = book.version_on(event.right, event.on)
     usable_in = book.usable_in(rule)
-    if status not in usable_in:
+    statuses = account.career.statuses_on(event.on)
+    if all(status.value not in usable_in for status in statuses):
+        status = status_label(statuses)
         stream.find(
             Invariant.USABLE_WHEN_USED,
             f"{event.right} is not usable by a citizen who is {status} (rule {rule.id})",
             expected=f"one of: {', '.join(sorted(usable_in))}",
             found=status,
+        )
+
+
+def check_employment(
+    stream: StreamAudit, event: Account.RightUsed, account: Account, lot_id: str
+) -> None:
+    """A lot bound to an employment is drawn only while it runs, and a use that names an
+    employer draws on that employer's lots only."""
+    employer = account.lots[lot_id].employer
+    if event.employer is not None and employer != event.employer:
+        stream.find(
+            Invariant.USABLE_WHEN_USED,
+            f"a use at employer {event.employer} draws from lot {lot_id} of "
+            f"{employer or 'no employer'}",
+            expected=f"a lot of {event.employer}",
+            found=employer or "a lot that follows the citizen",
+        )
+    elif employer is not None and account.career.employment_with(employer, event.on) is None:
+        stream.find(
+            Invariant.USABLE_WHEN_USED,
+            f"it draws from lot {lot_id}, bound to an employment with {employer} that does "
+            f"not run on {event.on}",
+            expected="a lot of an employment running that day",
+            found=f"the employment with {employer} ended or not started",
         )
 
 
