@@ -11,7 +11,13 @@ import click
 from cli.careers import employment_options
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, echo_outcome, outcome_json
-from cli.parsing import json_option, parse_amount, parse_event_id, parse_optional_day
+from cli.parsing import (
+    json_option,
+    parse_amount,
+    parse_event_id,
+    parse_optional_day,
+    review_option,
+)
 from ledger.domain.catalogue import Status
 from ledger.domain.errors import InvalidInputError
 from ledger.parsing import employment_of, parse_day, parse_situation
@@ -99,6 +105,7 @@ def open_account(
 @click.option("--on", "on", required=True, metavar="DATE", help="Valid from.")
 @click.option("--expires", metavar="DATE", help="First day not usable (default: the rule's).")
 @click.option("--ref", "reference", required=True, metavar="REF", help="The source's id.")
+@review_option
 @json_option
 @pass_ledger_context
 def grant(
@@ -110,6 +117,7 @@ def grant(
     on: str,
     expires: str | None,
     reference: str,
+    review: bool,
     as_json: bool,
 ) -> None:
     """Grant a lot of RIGHT (AMOUNT in the right's unit) to a citizen.
@@ -121,7 +129,9 @@ def grant(
     """
     units, day = parse_amount(amount), parse_day(on, "--on")
     expires_on = parse_optional_day(expires, "--expires")
-    outcome = obj.ledger.grant_right(insz, right, units, day, source, reference, expires_on)
+    outcome = obj.ledger.grant_right(
+        insz, right, units, day, source, reference, expires_on, review=review
+    )
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
@@ -140,6 +150,7 @@ def grant(
     metavar="KBO",
     help="Draw only on the lots of this employer's running employment.",
 )
+@review_option
 @json_option
 @pass_ledger_context
 def use(
@@ -153,6 +164,7 @@ def use(
     reference: str,
     source: str | None,
     employer: str | None,
+    review: bool,
     as_json: bool,
 ) -> None:
     """Record a use of AMOUNT of RIGHT, drawn from the lots that expire first.
@@ -167,7 +179,7 @@ def use(
     """
     units, day = parse_amount(amount), parse_day(on, "--on")
     outcome = obj.ledger.use_right(
-        insz, right, units, day, training, provider, reference, source, employer
+        insz, right, units, day, training, provider, reference, source, employer, review
     )
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
@@ -179,6 +191,7 @@ def use(
 @click.option("--on", "on", required=True, metavar="DATE", help="Effective date.")
 @click.option("--source", metavar="SRC", help="Who reports the change.")
 @click.option("--ref", "reference", metavar="REF", help="The sender's id for the change.")
+@review_option
 @json_option
 @pass_ledger_context
 def change_status(
@@ -188,6 +201,7 @@ def change_status(
     on: str,
     source: str | None,
     reference: str | None,
+    review: bool,
     as_json: bool,
 ) -> None:
     """The shorthand of a career change: from DATE the citizen is only STATUS.
@@ -202,7 +216,7 @@ def change_status(
       llr status 93051822361 jobseeker --on 2025-01-06
     """
     day = parse_day(on, "--on")
-    outcome = obj.ledger.change_status(insz, status, day, source, reference)
+    outcome = obj.ledger.change_status(insz, status, day, source, reference, review)
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 

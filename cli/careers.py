@@ -13,7 +13,13 @@ import click
 
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, echo_outcome
-from cli.parsing import json_option, parse_known_at, parse_optional_day, reading_options
+from cli.parsing import (
+    json_option,
+    parse_known_at,
+    parse_optional_day,
+    reading_options,
+    review_option,
+)
 from ledger.domain.career import Employment, Spell
 from ledger.parsing import employment_of, parse_day
 from ledger.results import CareerReport
@@ -53,6 +59,7 @@ def employment_group() -> None:
 @employment_options
 @click.option("--source", metavar="SRC", help="Who reports it.")
 @click.option("--ref", "reference", metavar="REF", help="The sender's id for this fact.")
+@review_option
 @json_option
 @pass_ledger_context
 def start(
@@ -66,6 +73,7 @@ def start(
     unit: str | None,
     source: str | None,
     reference: str | None,
+    review: bool,
     as_json: bool,
 ) -> None:
     """An employment begins (several may run at once: two part-time jobs).
@@ -76,7 +84,7 @@ def start(
           --fte 0.8 --joint-committee 200 --region flanders
     """
     employment = employment_of(employer, parse_day(on, "--on"), fte, joint_committee, region, unit)
-    outcome = obj.ledger.start_employment(insz, employment, source, reference)
+    outcome = obj.ledger.start_employment(insz, employment, source, reference, review)
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
@@ -88,6 +96,7 @@ def start(
 @click.option("--reason", required=True, metavar="REASON", help=REASONS + ".")
 @click.option("--source", metavar="SRC", help="Who reports it.")
 @click.option("--ref", "reference", metavar="REF", help="The sender's id for this fact.")
+@review_option
 @json_option
 @pass_ledger_context
 def end(
@@ -98,6 +107,7 @@ def end(
     reason: str,
     source: str | None,
     reference: str | None,
+    review: bool,
     as_json: bool,
 ) -> None:
     """An employment ends: its lots follow the catalogue's rule for the reason.
@@ -108,7 +118,7 @@ def end(
           --reason resignation
     """
     day = parse_day(on, "--on")
-    outcome = obj.ledger.end_employment(insz, employer, day, reason, source, reference)
+    outcome = obj.ledger.end_employment(insz, employer, day, reason, source, reference, review)
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 
@@ -121,6 +131,7 @@ def end(
 @click.option("--reason", required=True, metavar="REASON", help=SUSPENSIONS + ".")
 @click.option("--source", metavar="SRC", help="Who reports it.")
 @click.option("--ref", "reference", metavar="REF", help="The sender's id for this fact.")
+@review_option
 @json_option
 @pass_ledger_context
 def suspend(
@@ -132,6 +143,7 @@ def suspend(
     reason: str,
     source: str | None,
     reference: str | None,
+    review: bool,
     as_json: bool,
 ) -> None:
     """A contract suspended for a while: it stays an employment, its lots stay.
@@ -186,6 +198,7 @@ def situation_command(name: str, starts: bool, summary: str) -> click.Command:
     @click.option("--on", "on", required=True, metavar="DATE", help="Effective date.")
     @click.option("--source", metavar="SRC", help="Who reports it.")
     @click.option("--ref", "reference", metavar="REF", help="The sender's id for this fact.")
+    @review_option
     @json_option
     @pass_ledger_context
     def command(
@@ -195,10 +208,13 @@ def situation_command(name: str, starts: bool, summary: str) -> click.Command:
         on: str,
         source: str | None,
         reference: str | None,
+        review: bool,
         as_json: bool,
     ) -> None:
         day = parse_day(on, "--on")
-        outcome = obj.ledger.change_situation(insz, situation, day, starts, source, reference)
+        outcome = obj.ledger.change_situation(
+            insz, situation, day, starts, source, reference, review
+        )
         obj.refresh_read_models()
         echo_outcome(outcome, as_json)
 

@@ -39,6 +39,8 @@ COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "employment suspend": Action.WRITE_ACCOUNT, "employment list": Action.READ_ACCOUNT,
     "situation start": Action.WRITE_ACCOUNT, "situation end": Action.WRITE_ACCOUNT,
     "approve": Action.APPROVE_CORRECTION,
+    "review list": Action.READ_ACCOUNT, "review show": Action.READ_ACCOUNT,
+    "review close": Action.APPROVE_CORRECTION,
     "expire": Action.EXPIRE,
     "balance": Action.READ_ACCOUNT, "history": Action.READ_ACCOUNT,
     "explain": Action.READ_ACCOUNT,

@@ -96,6 +96,10 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
         "cli.accounts:reverse",
         "Request the reversal of a grant, use or forfeit (EVENT_ID from 'llr history').",
     ),
+    "review": Lazy(
+        "cli.reviews:review_group",
+        "Review cases: late facts recorded although they make later entries invalid.",
+    ),
     "situation": Lazy(
         "cli.careers:situation_group",
         "Situations beside employment: jobseeker, self-employed, student...",

@@ -98,5 +98,14 @@ def reading_options(command: F) -> F:
     return command
 
 
+def review_option(command: F) -> F:
+    return click.option(
+        "--review",
+        is_flag=True,
+        help="A late fact that makes later entries invalid is recorded with an open review "
+        "case listing them, instead of refused.",
+    )(command)
+
+
 def json_option(command: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(command)

@@ -116,6 +116,7 @@ def _entry_json(entry: HistoryEntry) -> dict[str, Any]:
         "reference": entry.reference,
         "details": entry.details,
         "balance_after": entry.balance_after,
+        "late": entry.late,
     }
 
 

@@ -23,6 +23,7 @@ from ledger.catalogue import default_catalogue
 from ledger.commands import (
     Command,
     CommandBuilder,
+    History,
     open_new,
     run_in_batch,
 )
@@ -32,6 +33,7 @@ from ledger.domain.catalogue import Catalogue, Status
 from ledger.domain.command import Result
 from ledger.domain.errors import AccountAlreadyOpenError, AccountNotFoundError, InvalidInputError
 from ledger.domain.identifiers import Insz, account_id, parse_insz
+from ledger.domain.late import run_late
 from ledger.domain.views import (
     Explanation,
     balances,
@@ -43,7 +45,8 @@ from ledger.domain.views import (
 )
 from ledger.parsing import parse_education, parse_status
 from ledger.results import AccessReport, BalanceReport, CommandOutcome, ExpirySummary, HistoryReport
-from ledger.saving import AccountStore
+from ledger.review_cases import ReviewMethods
+from ledger.saving import AccountStore, retrying
 from ledger.security.access_log import AccessLog
 from ledger.security.db_roles import harden
 from ledger.security.guard import Guard
@@ -56,7 +59,7 @@ from ledger.store.security_tables import tables_for
 EXPIRY_BATCH = 500
 
 
-class Ledger(CareerMethods, AccountStore):
+class Ledger(CareerMethods, ReviewMethods, AccountStore):
     """The rights ledger as an eventsourcing application."""
 
     name = "ledger"
@@ -175,11 +178,12 @@ class Ledger(CareerMethods, AccountStore):
         source: str,
         reference: str,
         expires_on: date | None = None,
+        review: bool = False,
     ) -> CommandOutcome:
         """Grant a lot of a right to a citizen."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.grant(right, amount, on, source, reference, expires_on)
-        return self.on_account(insz, self.runner_of(command))
+        return self.run_command(insz, command, review)
 
     def use_right(
         self,
@@ -192,6 +196,7 @@ class Ledger(CareerMethods, AccountStore):
         reference: str,
         source: str | None = None,
         employer: str | None = None,
+        review: bool = False,
     ) -> CommandOutcome:
         """Record a use, drawn from the lots that expire first (with ``employer``, from
         that employer's lots only)."""
@@ -199,7 +204,7 @@ class Ledger(CareerMethods, AccountStore):
         command = self.commands.use(
             right, amount, on, training, provider, reference, source, employer=employer
         )
-        return self.on_account(insz, self.runner_of(command))
+        return self.run_command(insz, command, review)
 
     def change_status(
         self,
@@ -208,16 +213,39 @@ class Ledger(CareerMethods, AccountStore):
         on: date,
         source: str | None = None,
         reference: str | None = None,
+        review: bool = False,
     ) -> CommandOutcome:
         """The shorthand of a career transition: from ``on`` the citizen is only
         ``status`` (running employments and situations end); every open lot is carried,
         suspended or forfeited."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.status(status, on, source, reference)
-        return self.on_account(insz, self.runner_of(command))
+        return self.run_command(insz, command, review)
 
     def runner_of(self, command: Command) -> Callable[[Account], Result]:
         return lambda account: command.run(account, self.catalogue)
+
+    def run_command(self, insz: str, command: Command, review: bool = False) -> CommandOutcome:
+        """Run one command on the citizen's account: in date order, or as a late fact
+        (dated before facts already recorded, ``ledger/domain/late.py``), which is refused
+        when it makes later entries invalid, unless ``review`` records it with a case."""
+        aggregate_id = self.account_id_for(insz)
+        run = self.runner_of(command)
+
+        def attempt(_: int) -> tuple[Result, Account, Sequence[Any]]:
+            account = self.get_account(aggregate_id)
+            late = account.opened_on <= command.on < account.last_on
+            if late:
+                events = list(self.repository.event_store.get(aggregate_id))
+                result = run_late(
+                    events, account, self.catalogue, run, command.on, self.actor, review
+                )
+            else:
+                result = run(account)
+            written = self.save_events(account, snapshot=late)
+            return result, account, written
+
+        return outcome(*retrying(attempt))
 
     def reverse_entry(
         self, insz: str, event_id: int, reason: str, on: date | None = None
@@ -294,10 +322,14 @@ class Ledger(CareerMethods, AccountStore):
         insz: str,
         command: Command,
         employer_opens: bool,
+        history: History | None = None,
+        review: bool = False,
     ) -> Result:
         """The batch form: one command on an account in hand, for a chunk of an import
         (see ``ledger.commands.run_in_batch``); the chunk saves with ``write``."""
-        return run_in_batch(self.catalogue, accounts, aggregate_id, insz, command, employer_opens)
+        return run_in_batch(
+            self.catalogue, accounts, aggregate_id, insz, command, employer_opens, history, review
+        )
 
     # --------------------------------------------------------------- queries
     def balance(

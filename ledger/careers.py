@@ -7,14 +7,12 @@ import's lines of these kinds meet the same rules in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from ledger.commands import CommandBuilder
 from ledger.domain.account import Account
 from ledger.domain.career import Employment
-from ledger.domain.command import Result
 from ledger.domain.identifiers import Insz
 from ledger.results import CareerReport, CommandOutcome
 from ledger.security.roles import Action
@@ -26,8 +24,7 @@ class Ledger(Protocol):
     commands: CommandBuilder
 
     def require(self, action: Action, source: str | None = None) -> None: ...
-    def runner_of(self, command: Any) -> Callable[[Account], Result]: ...
-    def on_account(self, insz: str, command: Callable[[Account], Result]) -> CommandOutcome: ...
+    def run_command(self, insz: str, command: Any, review: bool = False) -> CommandOutcome: ...
     def authorise_read(self, insz: str, what: str, reason: str | None) -> Insz: ...
     def account_at(self, insz: Insz, as_of: date | None, moment: datetime | None) -> Account: ...
 
@@ -41,12 +38,13 @@ class CareerMethods:
         employment: Employment,
         source: str | None = None,
         reference: str | None = None,
+        review: bool = False,
     ) -> CommandOutcome:
         """An employment begins; an employee recorded without an employer (``llr status
         employee``) is from then on this employer's."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.employment_start(employment, source, reference)
-        return self.on_account(insz, self.runner_of(command))
+        return self.run_command(insz, command, review)
 
     def end_employment(
         self: Ledger,
@@ -56,12 +54,13 @@ class CareerMethods:
         reason: str,
         source: str | None = None,
         reference: str | None = None,
+        review: bool = False,
     ) -> CommandOutcome:
         """An employment ends (``on`` is the first day without it): the lots bound to it
         follow the catalogue's rule for the reason, the others the new statuses."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.employment_end(employer, on, reason, source, reference)
-        return self.on_account(insz, self.runner_of(command))
+        return self.run_command(insz, command, review)
 
     def suspend_employment(
         self: Ledger,
@@ -72,6 +71,7 @@ class CareerMethods:
         reason: str,
         source: str | None = None,
         reference: str | None = None,
+        review: bool = False,
     ) -> CommandOutcome:
         """A contract suspended for a while (sickness, time credit...): it stays an
         employment, and its lots stay as they are."""
@@ -79,7 +79,7 @@ class CareerMethods:
         command = self.commands.employment_suspend(
             employer, start, until, reason, source, reference
         )
-        return self.on_account(insz, self.runner_of(command))
+        return self.run_command(insz, command, review)
 
     def change_situation(
         self: Ledger,
@@ -89,11 +89,12 @@ class CareerMethods:
         starts: bool,
         source: str | None = None,
         reference: str | None = None,
+        review: bool = False,
     ) -> CommandOutcome:
         """A situation beside employment starts or ends (jobseeker, self-employed...)."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.situation(situation, on, starts, source, reference)
-        return self.on_account(insz, self.runner_of(command))
+        return self.run_command(insz, command, review)
 
     def career(
         self: Ledger,

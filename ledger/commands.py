@@ -9,9 +9,10 @@ run in the same order and refuse with the same messages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from ledger.domain.catalogue import Catalogue, Education, EndReason, Status
 from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import parse_enterprise_number, parse_source
+from ledger.domain.late import run_late
 from ledger.parsing import (
     parse_end_reason,
     parse_situation,
@@ -289,6 +291,11 @@ def open_new(
     return Account.open(aggregate_id, insz, status, on, education, provenance, employment)
 
 
+# The events an account has so far, stored or still on their way to the store: what a
+# late line of a batch folds (``ledger/domain/late.py``).
+History = Callable[[UUID], Sequence[Any]]
+
+
 def run_in_batch(
     catalogue: Catalogue,
     accounts: dict[UUID, Account],
@@ -296,6 +303,8 @@ def run_in_batch(
     insz: str,
     command: Command,
     employer_opens: bool,
+    history: History | None = None,
+    review: bool = False,
 ) -> Result:
     """Run ``command`` on an account in hand; a refusal raises and changes nothing.
 
@@ -329,6 +338,10 @@ def run_in_batch(
         return result
     if repeats_opening(account, command):
         return Result.EXISTS
+    if history is not None and account.opened_on <= command.on < account.last_on:
+        run = partial(command.run, catalogue=catalogue)
+        actor = command.provenance.actor
+        return run_late(history(aggregate_id), account, catalogue, run, command.on, actor, review)
     return command.run(account, catalogue)
 
 

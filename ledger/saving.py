@@ -140,12 +140,17 @@ class AccountStore(Application[UUID]):
 
         return retrying(attempt)
 
-    def save_events(self, account: Account) -> Sequence[Any]:
-        """Save the account's new events (one transaction), with a snapshot when due."""
+    def save_events(self, account: Account, snapshot: bool = False) -> Sequence[Any]:
+        """Save the account's new events (one transaction), with a snapshot when due, or
+        at once with ``snapshot`` (after a late fact, so that loads need not fold the
+        stream again in effective order)."""
         pending = account.collect_events()
         if pending:
             self.save(*pending)
-            self.put_snapshots({account.id: account}, pending)
+            if snapshot and self.snapshots is not None:
+                self.snapshots.put([Snapshot.take(account)])
+            else:
+                self.put_snapshots({account.id: account}, pending)
         return pending
 
     def save_many(self, accounts: list[Account], command: Callable[[Account], T]) -> list[T] | None:

@@ -17,6 +17,7 @@ class Invariant(IntEnum):
     CAPS_PER_PERIOD = 5
     REPLAY_SNAPSHOT_PROJECTIONS = 6
     HISTORY_UNALTERED = 7
+    REVIEW_CASE_OPEN = 8
 
     @property
     def title(self) -> str:
@@ -31,6 +32,7 @@ _TITLES = {
     Invariant.CAPS_PER_PERIOD: "caps per period hold",
     Invariant.REPLAY_SNAPSHOT_PROJECTIONS: "replay = snapshot = projections",
     Invariant.HISTORY_UNALTERED: "stored history unaltered (tamper evidence)",
+    Invariant.REVIEW_CASE_OPEN: "no late fact left in an open review case",
 }
 
 LEDGER_WIDE = "(ledger)"  # the citizen column of a finding about the whole store

@@ -21,6 +21,9 @@ from ledger.audit.invariants.snapshots import check_snapshot_reached, compare_sn
 from ledger.audit.invariants.stream import UNKNOWN_HEAD, StreamAudit
 from ledger.audit.invariants.transitions import close_transition
 from ledger.audit.records import SnapshotIndex, notifications
+from ledger.domain.account import Account
+from ledger.domain.chain import event_hash
+from ledger.domain.effective import effective_order, fold
 from ledger.perf.gc import gc_paused
 
 
@@ -28,6 +31,7 @@ class Auditor:
     """Feeds stored records, in order, through the chain, the replay and the rules."""
 
     def __init__(self, ledger: Ledger, snapshots: SnapshotIndex) -> None:
+        self.ledger = ledger
         self.mapper = ledger.mapper
         self.rules = RuleChecks(ledger.catalogue)
         self.snapshots = snapshots
@@ -44,7 +48,7 @@ class Auditor:
             stream = self.start(record)
         self.events += 1
         event = stream.check_record(record, self.mapper)
-        if event is not None:
+        if event is not None and not stream.meets_late_fact(event):
             self.rules.step(stream, event)
         if stream.version == stream.snapshot_version:
             compare_snapshot(stream, self.snapshots)
@@ -61,12 +65,15 @@ class Auditor:
     def finish(self) -> list[RightTotals]:
         """The checks that need a stream's end; the citizens' totals."""
         totals: list[RightTotals] = []
-        for stream in self.streams.values():
+        for key, stream in list(self.streams.items()):
+            if stream.late:
+                stream = self.streams[key] = self.audit_in_effective_order(stream)
             try:
                 if stream.transition is not None:
                     close_transition(stream)
                 compare_balances(stream)
                 check_snapshot_reached(stream)
+                check_review_cases(stream)
                 totals.extend(totals_of(stream))
             except Exception as error:  # a replayed state that tampered values made unreadable
                 stream.find(
@@ -74,6 +81,56 @@ class Auditor:
                     f"the end of the stream cannot be checked ({type(error).__name__}: {error})",
                 )
         return totals
+
+    def audit_in_effective_order(self, recorded: StreamAudit) -> StreamAudit:
+        """The rules and the replay again for an account with a late fact, over its
+        events in effective-date order (its chain was checked in recording order)."""
+        stream = StreamAudit(recorded.account_id, self.findings)
+        stream.citizen, stream.effective = recorded.citizen, True
+        stream.snapshot_version = recorded.snapshot_version
+        stream.covered = recorded.covered
+        events = list(self.ledger.repository.event_store.get(recorded.account_id))
+        for event in effective_order(e for e in events if e.originator_version <= recorded.version):
+            stream.version, stream.event = event.originator_version, type(event).__name__
+            stream.head = event_hash(event)
+            self.rules.step(stream, event)
+        if stream.snapshot_version is not None and recorded.late <= stream.snapshot_version:
+            # (a snapshot before the first late fact was compared in recording order)
+            compare_snapshot(snapshot_of(stream, events), self.snapshots)
+        stream.version, stream.head, stream.event = recorded.version, recorded.head, recorded.event
+        return stream
+
+
+def snapshot_of(stream: StreamAudit, events: list[Any]) -> StreamAudit:
+    """A stream standing at its snapshot's version: the effective fold of the events
+    recorded up to it (what the snapshot was taken of)."""
+    version = stream.snapshot_version
+    at = StreamAudit(stream.account_id, stream.findings)
+    at.citizen, at.version = stream.citizen, version or 0
+    taken = [e for e in events if e.originator_version <= at.version]
+    at.account = fold(taken)
+    at.head = event_hash(max(taken, key=lambda e: e.originator_version))
+    at.event = type(at.account).__name__
+    return at
+
+
+def check_review_cases(stream: StreamAudit) -> None:
+    """An open review case is a finding of its own: a late fact recorded although it
+    makes the later entries it lists invalid, not resolved yet."""
+    account = stream.account
+    if not isinstance(account, Account):
+        return
+    for number, case in sorted(account.review_cases.items(), key=lambda item: int(item[0])):
+        if case.is_open:
+            stream.find(
+                Invariant.REVIEW_CASE_OPEN,
+                f"review case {number} is open: a fact dated {case.fact_on} makes "
+                f"{len(case.conflicts)} later entries invalid",
+                expected="closed once resolved",
+                found="open",
+                version=int(number),
+                event="ReviewOpened",
+            )
 
 
 @dataclass

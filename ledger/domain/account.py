@@ -30,7 +30,16 @@ from ledger.domain.idempotency import (
 )
 from ledger.domain.lots import Lot, LotState
 from ledger.domain.reversals import ReversalCommands, apply_reversal
-from ledger.domain.state import Entries, Entry, EntryKind, Movements, ReversalRequest, RightTotals
+from ledger.domain.reviews import ReviewCommands
+from ledger.domain.state import (
+    Entries,
+    Entry,
+    EntryKind,
+    Movements,
+    ReversalRequest,
+    ReviewCase,
+    RightTotals,
+)
 from ledger.domain.writes import EntryCommands
 
 EMPLOYER_PREFIX = "employer:"
@@ -49,7 +58,7 @@ class SnapshotTooOld(Exception):
     the account from its first event instead)."""
 
 
-class Account(EntryCommands, CareerCommands, ReversalCommands, Aggregate):
+class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, Aggregate):
     """One citizen's account. Its commands are in the mixins: entries (grants, uses,
     expiry) in ``writes.py``, the career (employments, situations, the status shorthand)
     in ``career_writes.py``, corrections in ``reversals.py``."""
@@ -263,6 +272,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, Aggregate):
         amount: int
         from_status: str
         to_status: str
+        # Recorded with a late fact, in its place among the events of its day: just after
+        # (odd, 2v+1) or before (2v-1) event v (``effective.effective_key``).
+        place: int | None = None
 
         def apply(self, account: Account) -> None:
             account.move_lot(self.lot, LotState.USABLE)
@@ -274,6 +286,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, Aggregate):
         amount: int
         status: str
         legal_basis: str
+        # Recorded with a late fact, in its place among the events of its day: just after
+        # (odd, 2v+1) or before (2v-1) event v (``effective.effective_key``).
+        place: int | None = None
 
         def apply(self, account: Account) -> None:
             account.move_lot(self.lot, LotState.SUSPENDED)
@@ -286,6 +301,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, Aggregate):
         status: str
         legal_basis: str
         rule_version: str
+        # Recorded with a late fact, in its place among the events of its day: just after
+        # (odd, 2v+1) or before (2v-1) event v (``effective.effective_key``).
+        place: int | None = None
 
         def apply(self, account: Account) -> None:
             account.close_lot(self.lot, LotState.FORFEITED)
@@ -298,6 +316,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, Aggregate):
         lot: str
         amount: int
         rule_version: str
+        # Recorded with a late fact, in its place among the events of its day: just after
+        # (odd, 2v+1) or before (2v-1) event v (``effective.effective_key``).
+        place: int | None = None
 
         def apply(self, account: Account) -> None:
             account.close_lot(self.lot, LotState.EXPIRED)
@@ -340,6 +361,26 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, Aggregate):
         def apply(self, account: Account) -> None:
             account.reversal_requests[str(self.request)].approved = True
 
+    class ReviewOpened(Event):
+        """A late fact (dated ``fact_on``) recorded although it makes later entries
+        invalid: the case lists them (``late.Conflict`` rows)."""
+
+        fact_on: date
+        conflicts: list[list[Any]]
+
+        def apply(self, account: Account) -> None:
+            account.review_cases[str(self.originator_version)] = ReviewCase(
+                self.on, self.fact_on, [list(c) for c in self.conflicts], self.actor
+            )
+
+    class ReviewClosed(Event):
+        case: int  # the event id of the ReviewOpened
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            case = account.review_cases[str(self.case)]
+            case.closed_reason, case.closed_by = self.reason, self.actor
+
     # ------------------------------------------------------------ lifecycle
     def __init__(
         self,
@@ -372,6 +413,7 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, Aggregate):
         self.entries = Entries()  # reversible entries by event version
         self.references = References()
         self.reversal_requests: dict[str, ReversalRequest] = {}  # by event version
+        self.review_cases: dict[str, ReviewCase] = {}  # by the ReviewOpened's version
         self.references.remember(source, reference, self.opening)
 
     @staticmethod

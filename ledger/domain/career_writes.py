@@ -236,6 +236,16 @@ def outcomes_of_change(
             yield lot, rule, rule.policy_for_all(after), label
 
 
+def ended_by(account: AccountState, event: Any) -> dict[str, str | None]:
+    """The employments a recorded career event ends, read before it applies, by employer:
+    the end reason, or None for the status shorthand (which ends every running one)."""
+    if isinstance(event, account.EmploymentEnded):
+        return {event.employer: event.reason}
+    if isinstance(event, account.StatusChanged):
+        return {e.employer: None for e in account.career.running_employments(event.on)}
+    return {}
+
+
 def trigger_outcome(
     account: AccountState,
     lot: Lot,
@@ -245,8 +255,10 @@ def trigger_outcome(
     to_status: str,
     on: date,
     provenance: Provenance,
+    place: int | None = None,
 ) -> None:
-    """The one outcome (carry, suspend, forfeit) of an open lot at a career change."""
+    """The one outcome (carry, suspend, forfeit) of an open lot at a career change
+    (``place``: for an outcome a late fact records, see ``effective.effective_key``)."""
     common: dict[str, Any] = {
         "on": on,
         "actor": provenance.actor,
@@ -254,6 +266,8 @@ def trigger_outcome(
         "lot": lot.lot_id,
         "amount": lot.remaining,
     }
+    if place is not None:
+        common["place"] = place
     if policy.outcome is Outcome.CARRY:
         account.trigger_event(
             account.RightTransferred, from_status=from_status, to_status=to_status, **common

@@ -52,6 +52,9 @@ class References:
     def __init__(self, fingerprints: dict[tuple[str, str], str] | None = None) -> None:
         self.fingerprints: dict[tuple[str, str], str] = {} if fingerprints is None else fingerprints
 
+    def copy(self) -> References:
+        return References(dict(self.fingerprints))
+
     def remember(self, source: str | None, reference: str | None, fingerprint: str) -> None:
         if reference:
             self.fingerprints[(source or "", reference)] = fingerprint

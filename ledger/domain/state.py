@@ -202,6 +202,35 @@ class ReversalRequest:
         return cls(*row)
 
 
+@dataclass(slots=True)
+class ReviewCase:
+    """A late fact recorded although it makes later entries invalid: the entries it
+    affects (``Conflict`` rows: version, date, event, reason), open until back office
+    closes it with a reason (after reversing what had to be reversed)."""
+
+    opened_on: date
+    fact_on: date
+    conflicts: list[list[Any]]
+    actor: str
+    closed_reason: str | None = None
+    closed_by: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_reason is None
+
+    def as_row(self) -> list[Any]:
+        return [
+            self.opened_on, self.fact_on, self.conflicts, self.actor, self.closed_reason,
+            self.closed_by,
+        ]  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> ReviewCase:
+        opened_on, fact_on, conflicts, actor, reason, by = row
+        return cls(opened_on, fact_on, [list(c) for c in conflicts], actor, reason, by)
+
+
 class AccountState(Protocol):
     """What the Account's command mixins (``ledger.domain.writes``, ``.reversals``) use of
     the Account: its state, its event classes and the methods that trigger them."""
@@ -216,6 +245,7 @@ class AccountState(Protocol):
     entries: Entries
     references: References
     reversal_requests: dict[str, ReversalRequest]
+    review_cases: dict[str, ReviewCase]
 
     @property
     def version(self) -> int: ...
@@ -229,6 +259,10 @@ class AccountState(Protocol):
     # The Account's nested event classes (their topics are stored: they live in account.py).
     @property
     def StatusChanged(self) -> type[Any]: ...
+    @property
+    def ReviewOpened(self) -> type[Any]: ...
+    @property
+    def ReviewClosed(self) -> type[Any]: ...
     @property
     def EmploymentStarted(self) -> type[Any]: ...
     @property

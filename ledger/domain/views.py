@@ -15,6 +15,7 @@ from typing import Any, cast
 from ledger.domain.account import Account
 from ledger.domain.career import cause_text
 from ledger.domain.catalogue import Catalogue
+from ledger.domain.effective import fold, fold_steps, late_versions
 from ledger.domain.lots import LotState
 
 
@@ -41,8 +42,9 @@ class RightBalance:
 
 
 def effective_until(events: Iterable[Account.Event], as_of: date) -> Iterator[Account.Event]:
-    """The events in force on ``as_of``: a prefix, since business time only moves forward."""
-    return takewhile(lambda e: e.on <= as_of, events)
+    """The events in force on ``as_of``: dated on or before it (a late fact recorded after
+    later-dated ones included)."""
+    return (e for e in events if e.on <= as_of)
 
 
 def known_at(events: Iterable[Account.Event], moment: datetime) -> Iterator[Account.Event]:
@@ -56,18 +58,13 @@ def known_at(events: Iterable[Account.Event], moment: datetime) -> Iterator[Acco
 
 
 def replay(events: Iterable[Account.Event]) -> Iterator[tuple[Account.Event, Account]]:
-    """Each event with the account state right after it."""
-    account: Account | None = None
-    for event in events:
-        account = cast(Account, event.mutate(account))
-        yield event, account
+    """Each event, in effective-date order, with the account state right after it."""
+    for event, account in fold_steps(events):
+        yield event, cast(Account, account)
 
 
 def rebuild(events: Iterable[Account.Event]) -> Account | None:
-    account: Account | None = None
-    for _, state in replay(events):
-        account = state
-    return account
+    return cast("Account | None", fold(events))
 
 
 def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list[RightBalance]:
@@ -120,6 +117,7 @@ class HistoryEntry:
     reference: str | None
     details: dict[str, Any]
     balance_after: dict[str, dict[str, int]]
+    late: bool = False  # recorded after a fact dated later
 
 
 DETAIL_FIELDS = (
@@ -151,8 +149,11 @@ DETAIL_FIELDS = (
 
 
 def history(events: Iterable[Account.Event]) -> list[HistoryEntry]:
+    """Every event in effective-date order, with the balance after it."""
+    listed = list(events)
+    late = late_versions(listed)
     entries = []
-    for event, account in replay(events):
+    for event, account in replay(listed):
         fields = event.__dict__
         entries.append(
             HistoryEntry(
@@ -170,6 +171,7 @@ def history(events: Iterable[Account.Event]) -> list[HistoryEntry]:
                     right: {"usable": t.usable, "suspended": t.suspended}
                     for right, t in sorted(account.totals.items())
                 },
+                late=event.originator_version in late,
             )
         )
     return entries

@@ -44,11 +44,16 @@ class ChunkExecutor:
         self.refused_lines = refused_lines
         self.cache = AccountCache(ledger, settings.cached_accounts, dry_run)
         self.unwritten: dict[int, dict[UUID, Account]] = {}
+        # The events of chunks whose write is in flight (or, in a dry run, never made):
+        # a late line folds them with the stored ones.
+        self.unstored: dict[int, dict[UUID, list[Any]]] = {}
 
     def work(self, key: int, parsed: list[ParsedLine]) -> WorkedChunk:
         accounts = self.fetch({p.account_id for p in parsed})
         results = self.run_all(accounts, parsed)
-        events = [e for account in accounts.values() for e in account.collect_events()]
+        by_account = {i: account.collect_events() for i, account in accounts.items()}
+        events = [e for made in by_account.values() for e in made]
+        self.unstored[key] = {i: list(made) for i, made in by_account.items() if made}
         # Taken now, from memory: the next chunk moves the accounts on.
         snapshots = [] if self.dry_run else self.ledger.snapshots_due(accounts, events)
         made = len(events)
@@ -68,10 +73,22 @@ class ChunkExecutor:
     def written(self, key: int) -> None:
         """The chunk's write committed: its accounts are as the store has them."""
         self.unwritten.pop(key, None)
+        if not self.dry_run:
+            self.unstored.pop(key, None)
+
+    def history(self, account_id: UUID) -> list[Any]:
+        """The account's events so far: stored, then those of chunks not written yet."""
+        stored = list(self.ledger.repository.event_store.get(account_id))
+        after = stored[-1].originator_version if stored else 0
+        unstored = [
+            e for key in sorted(self.unstored) for e in self.unstored[key].get(account_id, ())
+        ]
+        return stored + [e for e in unstored if e.originator_version > after]
 
     def reset(self) -> None:
         """After a failed write: forget every account in memory, read the file record again."""
         self.unwritten.clear()
+        self.unstored.clear()
         self.cache.clear()
         self.refused_lines.reload()
 
@@ -91,7 +108,7 @@ class ChunkExecutor:
                 results[line.line] = still_refused(ledger, context, accounts, line, refused_in)
                 continue
             try:
-                results[line.line] = run_line(ledger, context, accounts, line)
+                results[line.line] = run_line(ledger, context, accounts, line, self.history)
             except LedgerError as error:
                 results[line.line] = Problem(field_of(error), str(error))
         return results

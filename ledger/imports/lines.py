@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.application import Ledger
-from ledger.commands import Command, CommandBuilder
+from ledger.commands import Command, CommandBuilder, History
 from ledger.domain.account import Account
 from ledger.domain.career import Employment
 from ledger.domain.command import Result
@@ -168,13 +168,20 @@ def employer_of(context: FileContext, named: str | None) -> str:
 
 
 def run_line(
-    ledger: Ledger, context: FileContext, accounts: dict[UUID, Account], parsed: ParsedLine
+    ledger: Ledger,
+    context: FileContext,
+    accounts: dict[UUID, Account],
+    parsed: ParsedLine,
+    history: History | None = None,
 ) -> Result:
-    """Run the line's command; raises ``LedgerError`` (and changes nothing) on a refusal."""
+    """Run the line's command; raises ``LedgerError`` (and changes nothing) on a refusal.
+    With ``history`` (the account's events so far), a late line runs as a late fact."""
     return ledger.run_in_batch(
         accounts,
         parsed.account_id,
         parsed.row.insz.value,
         command_of(ledger, context, parsed),
         context.opens_employees,
+        history,
+        parsed.row.review,
     )

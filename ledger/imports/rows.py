@@ -57,6 +57,7 @@ FIELDS = (
     "reason",
     "until",
     "situation",
+    "review",
 )
 # The columns of a file of grants, uses and status lines (all a file had before
 # employments); the career lines add the ones after them.
@@ -191,10 +192,28 @@ StatusValue = Annotated[Status, PlainValidator(_status)]
 _ROW_CONFIG = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+def _yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "true", "1"):
+        return True
+    if text in ("no", "false", "0"):
+        return False
+    raise ValueError(f"{shown(value)}: must be yes or no")
+
+
+ReviewFlag = Annotated[bool, PlainValidator(_yes_no)]
+
+
 class ValidRow(BaseModel):
-    """A line that passed validation; pickled as its values (a worker gets many of them)."""
+    """A line that passed validation; pickled as its values (a worker gets many of them).
+
+    ``review``: a late line that makes later entries invalid is recorded with an open
+    review case instead of rejected (``llr ... --review``)."""
 
     model_config = _ROW_CONFIG
+    review: ReviewFlag = False
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pydantic's own pickling carries its bookkeeping along, several times the cost.

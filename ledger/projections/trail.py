@@ -21,8 +21,14 @@ EVENT_NAMES = (
     "AccountOpened", "StatusChanged", "RightGranted", "RightUsed", "RightTransferred",
     "RightSuspended", "RightForfeited", "RightExpired", "EntryReversed", "ReversalRequested",
     "ReversalApproved", "EmploymentStarted", "EmploymentEnded", "EmploymentSuspended",
-    "SituationStarted", "SituationEnded",
+    "SituationStarted", "SituationEnded", "ReviewOpened", "ReviewClosed",
 )  # fmt: skip
+
+
+def case_id(account_id: str, version: int) -> str:
+    """A review case's id across citizens: the account's first 12 hex digits, the version
+    of its ``ReviewOpened`` (the trail keeps it in the lot column of both case events)."""
+    return f"{account_id.replace('-', '')[:12]}-{version}"
 
 
 class TrailView(View):
@@ -110,6 +116,20 @@ class TrailProjection(Projection[TrailView]):
     def _ended(self, event: Account.SituationEnded, account_id: str, position: int) -> None:
         detail = f"{event.situation} ends -> {event.statuses}"
         self.record(event, account_id, position, None, detail)
+
+    @process.register
+    def _review(self, event: Account.ReviewOpened, account_id: str, position: int) -> None:
+        case = case_id(account_id, event.originator_version)
+        detail = (
+            f"review case {case}: a fact dated {self.days[event.fact_on]} makes "
+            f"{len(event.conflicts)} later entries invalid"
+        )
+        self.record(event, account_id, position, case, detail)
+
+    @process.register
+    def _reviewed(self, event: Account.ReviewClosed, account_id: str, position: int) -> None:
+        case = case_id(account_id, event.case)
+        self.record(event, account_id, position, case, f"review case {case} closed: {event.reason}")
 
     @process.register
     def _granted(self, event: Account.RightGranted, account_id: str, position: int) -> None:

@@ -24,6 +24,8 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger.domain.account import Account, SnapshotTooOld
+from ledger.domain.effective import fold
+from ledger.store.repository import has_late
 
 _IDS_PER_QUERY = 1000  # two parameters per id on SQLite stays far below its limit
 
@@ -177,17 +179,31 @@ def _pg_row(row: Any) -> tuple[Any, int, str, bytes]:
 def _rebuild(
     mapper: Mapper[UUID], snapshots: Rows, events: Rows
 ) -> tuple[dict[UUID, Account], set[UUID]]:
-    """The accounts the rows give, and the ids whose snapshot is too old to load."""
+    """The accounts the rows give, and the ids to read again from their first event: a
+    snapshot too old to restore, or an event dated before what the account already holds
+    (a late fact after the snapshot; see ``ledger/store/repository.py``)."""
     decode = mapper.to_domain_event
     accounts: dict[UUID, Any] = {}
     stale: set[UUID] = set()
-    for rows in (snapshots, events):  # snapshots first: events continue from them
-        for originator_id, version, topic, state in rows:
-            if originator_id in stale:
-                continue
-            event: Any = decode(StoredEvent(originator_id, version, topic, state))
-            try:
-                accounts[originator_id] = event.mutate(accounts.get(originator_id))
-            except SnapshotTooOld:
-                stale.add(originator_id)
+    for originator_id, version, topic, state in snapshots:
+        snapshot: Any = decode(StoredEvent(originator_id, version, topic, state))
+        try:
+            accounts[originator_id] = snapshot.mutate(None)
+        except SnapshotTooOld:
+            stale.add(originator_id)
+    by_account: dict[UUID, list[Any]] = {}
+    for originator_id, version, topic, state in events:
+        if originator_id not in stale:
+            event = decode(StoredEvent(originator_id, version, topic, state))
+            by_account.setdefault(originator_id, []).append(event)
+    for originator_id, stream in by_account.items():
+        account = accounts.get(originator_id)
+        if account is None:
+            accounts[originator_id] = fold(stream)  # the whole stream: effective order
+        elif has_late(stream, account.last_on):
+            stale.add(originator_id)
+            del accounts[originator_id]
+        else:
+            for event in stream:
+                account = event.mutate(account)
     return accounts, stale

@@ -14,7 +14,7 @@ from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 from ledger.domain.career import Career
 from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
-from ledger.domain.state import Entries, Movements, ReversalRequest, RightTotals
+from ledger.domain.state import Entries, Movements, ReversalRequest, ReviewCase, RightTotals
 from ledger.perf.jsonfast import compact_json_encoder
 
 
@@ -100,6 +100,17 @@ class ReversalRequestAsList(Transcoding):
         return ReversalRequest.from_row(data)
 
 
+class ReviewCaseAsList(Transcoding):
+    type = ReviewCase
+    name = "review_case"
+
+    def encode(self, obj: ReviewCase) -> list[Any]:
+        return obj.as_row()
+
+    def decode(self, data: list[Any]) -> ReviewCase:
+        return ReviewCase.from_row(data)
+
+
 class CareerAsRows(Transcoding):
     type = Career
     name = "career"
@@ -122,6 +133,7 @@ def ledger_transcodings() -> tuple[Transcoding, ...]:
         ReferencesAsList(),
         ReversalRequestAsList(),
         CareerAsRows(),
+        ReviewCaseAsList(),
     )
 
 

@@ -108,7 +108,7 @@ REFUSALS = [
     case("source-not-allowed", grant(1, "career-vouchers"), SourceNotAllowedError, "0566988259"),
     case("malformed-source", grant(5, source="employer:123"), InvalidIdentifierError, ":123"),
     case("unknown-fund", grant(5, source="sector-fund:x"), InvalidIdentifierError, "fund 'x'"),
-    case("before-latest-fact", grant(5, on=date(2024, 9, 15)), OutOfOrderError, "2024-09-15"),
+    case("before-opening", grant(5, on=date(2024, 8, 30)), OutOfOrderError, "2024-08-30"),
     case("grant-ref-reused", grant(50, on=START, reference="G1"), ReferenceConflictError, "'G1'"),
     case("use-ref-reused", use(10, reference="U1"), ReferenceConflictError, "'U1'"),
     case("no-reference", use(10, reference=""), InvalidInputError, "reference"),

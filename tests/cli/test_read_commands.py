@@ -22,6 +22,7 @@ LOT_KEYS = {
 }
 ENTRY_KEYS = {
     "event_id",
+    "late",
     "event",
     "on",
     "recorded_at",

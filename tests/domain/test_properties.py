@@ -22,12 +22,14 @@ from hypothesis import strategies as st
 from ledger.domain.account import Account
 from ledger.domain.catalogue import EndReason, Status
 from ledger.domain.command import Result
+from ledger.domain.effective import fold
 from ledger.domain.errors import (
     InsufficientBalanceError,
     LedgerError,
     OutOfOrderError,
     ReferenceConflictError,
 )
+from ledger.domain.late import run_late
 from tests.domain.audit import check_account
 from tests.domain.support import (
     ACTOR,
@@ -219,22 +221,35 @@ class History:
             assert isinstance(refusal, ReferenceConflictError), refusal
 
     def back_date(self, draw: Draw, on: date) -> None:
+        """A command dated before the latest fact: a late fact (``late.run_late``), which
+        either takes its place in effective-date order with every invariant holding, or
+        is refused and leaves nothing; a reversal cannot be late."""
         day = self.account.last_on - timedelta(days=draw(st.integers(1, 90)))
-        open_entries = [int(v) for v, e in self.account.entries.items() if not e.reversed]
-        kind = draw(st.sampled_from(["status", "grant", "use", "reverse"]))
-        if day < date(2019, 9, 1) or (kind == "reverse" and not open_entries):
-            kind = "status"  # the others would be refused for another reason first
-        other = next(s for s in Status if s.value != self.account.status)
-        commands: dict[str, Callable[[], Any]] = {
-            "status": lambda: self.account.change_status(CATALOGUE, other, day, by()),
-            "grant": lambda: self.account.grant(
-                CATALOGUE, VOV, 1, day, None, by(EMPLOYER, self.ref("g"))
+        kind = draw(st.sampled_from(["status", "grant", "use", "situation", "employment"]))
+        if day < max(self.account.opened_on, date(2019, 9, 1)):
+            return  # (before the opening: refused as any command is)
+        other = draw(st.sampled_from([s for s in Status if s is not Status.EMPLOYEE]))
+        right = draw(st.sampled_from(RIGHTS))
+        amount = draw(st.integers(1, MAX_AMOUNT[right]))
+        source = draw(st.sampled_from(ALLOWED[right]))
+        commands: dict[str, Callable[[Account], Result]] = {
+            "status": lambda a: a.change_status(CATALOGUE, other, day, by()),
+            "grant": lambda a: a.grant(
+                CATALOGUE, right, amount, day, None, by(source, self.ref("g"))
             ),
-            "use": lambda: self.account.use(CATALOGUE, VOV, 1, day, "t", "p", by(None, "u")),
-            "reverse": lambda: self.account.reverse(CATALOGUE, open_entries[0], "r", day, ACTOR),
+            "use": lambda a: a.use(CATALOGUE, right, 1, day, "t", "p", by(None, self.ref("u"))),
+            "situation": lambda a: a.start_situation(CATALOGUE, other, day, by()),
+            "employment": lambda a: a.start_employment(
+                CATALOGUE, employment_at(EMPLOYERS[1], day, 50, "200"), by()
+            ),
         }
-        refusal = self.step(commands[kind])
-        assert isinstance(refusal, OutOfOrderError), refusal
+        command = commands[kind]
+        self.step(
+            lambda: run_late(self.events, self.account, CATALOGUE, command, day, ACTOR, False)
+        )
+        if kind == "use" and self.account.entries:
+            refusal = self.step(lambda: self.account.reverse(CATALOGUE, 1, "r", day, ACTOR))
+            assert isinstance(refusal, OutOfOrderError | LedgerError), refusal
 
 
 @settings(max_examples=200, deadline=None)
@@ -248,7 +263,13 @@ def test_random_histories_keep_every_invariant_after_every_step(
     status: Status, start: date, steps: int, data: st.DataObject
 ) -> None:
     history = History(status, start)
+    known: list[tuple[int, dict[str, Any]]] = []  # after each step: events so far, state
 
     for _ in range(steps):
         history.run(data.draw(st.sampled_from(KINDS)), data.draw, data.draw(GAPS))
         check_account(history.account, history.events, CATALOGUE)
+        known.append((len(history.events), state_of(history.account)))
+
+    # What was known after any step is the fold of the events recorded by then.
+    for count, state in known:
+        assert state_of(fold(history.events[:count])) == state

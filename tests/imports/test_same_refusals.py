@@ -84,7 +84,7 @@ CASES = {
     "not usable in status": Case("use", USE, "right", arrange=BECOME_JOBSEEKER),
     "cap exceeded": grant("amount", amount="151"),
     "expiry beyond rule": grant("expires_on", expires_on="2026-01-01"),
-    "out of order date": grant("on", on="2024-09-15"),
+    "date before the opening": grant("on", on="2024-08-30"),
     "reference conflict": grant("reference", amount="50", on=START, reference="G1"),
     "source not allowed": grant("right", right="career-vouchers", amount="1"),
     "status unchanged": status("status", status="employee"),

@@ -7,6 +7,7 @@ log: the chain's head, the replayed aggregate, and running sums; never the histo
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from ledger.audit.records import decode_failure
 from ledger.domain.account import Account
 from ledger.domain.batch import ChainedEvent
 from ledger.domain.chain import GENESIS, event_hash
+from ledger.domain.effective import apply_effective
 from ledger.domain.identifiers import Insz
 
 TAMPER = Invariant.HISTORY_UNALTERED
@@ -41,10 +43,12 @@ class StreamAudit:
         "citizen",
         "covered",
         "drifted",
+        "effective",
         "event",
         "findings",
         "flows",
         "head",
+        "late",
         "replaying",
         "snapshot_version",
         "transition",
@@ -66,6 +70,10 @@ class StreamAudit:
         self.drifted: set[str] = set()  # rights whose totals were already reported as off
         self.transition: Transition | None = None  # an open career change (transitions.py)
         self.career_before: CareerBefore | None = None  # read before a career event
+        # A stream with a late fact is audited again in effective-date order (walk.py):
+        # ``late`` once one is met in recording order, ``effective`` in that second pass.
+        self.late = 0  # the version of the first late fact met in recording order
+        self.effective = False
         self.snapshot_version: int | None = None
         self.cap_sums: dict[str, WindowSum] = {}  # per cap, its current window's sum (caps.py)
         self.covered: tuple[int, str, str] | None = None  # version, head, event at a digest
@@ -158,7 +166,11 @@ class StreamAudit:
             return False
         try:
             kind = type(event)
-            account = (_BASE_MUTATE.get(kind) or base_mutate(kind))(event, self.account)
+            account: Any = self.account
+            if self.effective and account is not None:
+                apply_effective(account, event)  # keeps the latest recorded head itself
+            else:
+                account = (_BASE_MUTATE.get(kind) or base_mutate(kind))(event, self.account)
             assert account is not None
         except Exception as error:  # a record the aggregate cannot apply is a finding
             self.find(
@@ -168,8 +180,23 @@ class StreamAudit:
             )
             self.stop_replay()
             return False
-        account.head_hash = self.head
+        if not self.effective:
+            account.head_hash = self.head
         self.account = account  # an Account, or the aggregate of another kind of stream
+        return True
+
+    def meets_late_fact(self, event: Any) -> bool:
+        """Whether ``event`` is dated before what the recording-order replay already
+        holds: then this pass stops checking the rules (the chain goes on), and the
+        account is audited again in effective-date order."""
+        account = self.account
+        if self.effective or not self.replaying or not isinstance(account, Account):
+            return False
+        on = event.__dict__.get("on")
+        if not isinstance(on, date) or on >= account.last_on:
+            return False  # (a date the rules cannot read is theirs to report)
+        self.late = self.version
+        self.stop_replay()
         return True
 
     def stop_replay(self) -> None:

@@ -20,7 +20,7 @@ from ledger.audit.invariants.state import CareerBefore, Transition
 from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain.account import Account
 from ledger.domain.career import status_label
-from ledger.domain.career_writes import outcomes_of_change
+from ledger.domain.career_writes import ended_by, outcomes_of_change
 from ledger.domain.catalogue import Catalogue, Outcome
 
 TRANSITION = Invariant.NOTHING_LOST_AT_TRANSITION
@@ -44,13 +44,7 @@ CAREER_EVENTS: tuple[type, ...] = (
 
 def career_before(account: Account, event: Any) -> CareerBefore:
     """Read before a career event is applied: the statuses, and what the event ends."""
-    before = CareerBefore(account.career.statuses_on(event.on))
-    if isinstance(event, Account.EmploymentEnded):
-        before.ended[event.employer] = event.reason
-    elif isinstance(event, Account.StatusChanged):
-        for employment in account.career.running_employments(event.on):
-            before.ended[employment.employer] = None
-    return before
+    return CareerBefore(account.career.statuses_on(event.on), ended_by(account, event))
 
 
 def open_career_transition(
