@@ -14,9 +14,9 @@ folder's compiled form matches its files (``shipped.py``).
 from __future__ import annotations
 
 import tomllib
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from decimal import Decimal
 from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
@@ -34,6 +34,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from ledger.catalogue.shipped import SHIPPED_RULES, rule_files
+from ledger.domain import amounts
 from ledger.domain.catalogue import (
     SOURCE_KINDS,
     Cap,
@@ -51,7 +52,6 @@ from ledger.domain.catalogue import (
     TransitionPolicy,
     Unit,
 )
-from ledger.domain import amounts
 from ledger.domain.errors import CatalogueError
 
 SECTOR_FUNDS_FILE = "sector-funds.toml"
@@ -274,8 +274,10 @@ def _right_problems(right: RightModel, stem: str) -> Iterator[CatalogueProblem]:
         yield from _version_problems(version, right.unit, at)
         for number, cap in enumerate(version.caps):
             if _limit_in_minor(cap.limit, right.unit) is None:
-                precision = "a whole number" if amounts.decimals_of(right.unit) == 0 else (
-                    f"to 0.{'0' * (amounts.decimals_of(right.unit) - 1)}1"
+                precision = (
+                    "a whole number"
+                    if amounts.decimals_of(right.unit) == 0
+                    else (f"to 0.{'0' * (amounts.decimals_of(right.unit) - 1)}1")
                 )
                 yield (
                     f"{at}.caps[{number}].limit",

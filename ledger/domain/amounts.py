@@ -17,6 +17,7 @@ whoever holds a catalogue can decode old events.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -43,6 +44,9 @@ _DECIMAL_TEXT = re.compile(r"\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 # right code -> unit name; see the module's docstring.
 UNITS: dict[str, str] = {}
+# Registers the shipped catalogue's units, for a right no catalogue built so far named
+# (set by ``ledger.catalogue`` when it is imported: the domain does not import it).
+DEFAULT_UNITS: Callable[[], None] | None = None
 
 
 class UnknownUnitError(LedgerError):
@@ -57,6 +61,8 @@ def register_units(units: dict[str, str]) -> None:
 
 
 def unit_of(right: str) -> str:
+    if right not in UNITS and DEFAULT_UNITS is not None:
+        DEFAULT_UNITS()
     try:
         return UNITS[right]
     except KeyError:

@@ -1,7 +1,7 @@
 """One pydantic model per kind of import line, validated through one module-level adapter.
 
 The field validators are written out rather than left to pydantic's lax coercion, which
-would accept ``true`` or ``"1.0"`` as an amount and a Unix timestamp as a date. Every
+would accept ``true`` as an amount and a Unix timestamp as a date. Every
 message names the value and the rule, because it ends up in a rejects file that a person
 at an employer or a sector fund has to act on.
 """
@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -68,10 +69,8 @@ KINDS = (
 )  # fmt: skip
 LINE = "(line)"  # the field named in a rejection that concerns the whole line
 
-MAX_AMOUNT = 2**53 - 1  # beyond this, JSON readers that use doubles lose units
 MAX_TEXT = 200
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_WHOLE_NUMBER = re.compile(r"\+?[0-9]+")
 
 
 def _insz(value: object) -> Insz:
@@ -95,20 +94,21 @@ def _day(value: object) -> date:
     raise ValueError(f"{shown(value)}: expected an ISO date such as 2024-09-01")
 
 
-def _amount(value: object) -> int:
-    number: int | None = None
+def _amount(value: object) -> str | int | Decimal:
+    """The amount as given, for the command to read in its right's unit (its precision
+    and the rest of its checks are ``ledger.domain.amounts.parse_amount``'s, as for
+    ``llr grant/use``): text, or a JSON number (a float read by its shortest text, so
+    2.5 is exactly 2.5). A boolean is not a number."""
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
-        number = int(value.strip())
-    if number is None or not 0 < number <= MAX_AMOUNT:
-        # Worded as ``llr grant/use`` word it, naming the field.
-        what = shown(value)
-        raise ValueError(
-            f"amount {what}: must be a whole number of units greater than zero (and at most "
-            f"{MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
-        )
-    return number
+        return value
+    if isinstance(value, float):
+        return Decimal(str(value))
+    raise ValueError(
+        f"amount {shown(value)}: must be a number greater than zero in the right's unit, "
+        "such as 2.5 or 250"
+    )
 
 
 def _text(value: object) -> str:
@@ -181,7 +181,7 @@ SuspensionValue = Annotated[
 ]
 SituationValue = Annotated[Status, PlainValidator(_checked(_situation, "situation"))]
 Day = Annotated[date, PlainValidator(_day)]
-Amount = Annotated[int, PlainValidator(_amount)]
+Amount = Annotated[str | int | Decimal, PlainValidator(_amount)]
 Text = Annotated[str, PlainValidator(_text)]
 Reference = Annotated[str, PlainValidator(_id_text("reference"))]
 Training = Annotated[str, PlainValidator(_id_text("training"))]
