@@ -192,7 +192,10 @@ class CommandBuilder:
     def minor_units(self, right: str, amount: AmountGiven, name: str = "AMOUNT") -> int:
         """``amount`` in ``right``'s unit as minor units (refused, naming ``name``)."""
         assert self.catalogue is not None, "a builder of grants and uses has a catalogue"
-        return parse_amount(amount, self.catalogue.right(right).unit.value, name)
+        unit = self.catalogue.right(right).unit.value
+        if isinstance(amount, int) and not isinstance(amount, bool):
+            return parse_amount(amount, "vouchers", name)  # minor units already: whole, > 0
+        return parse_amount(amount, unit, name)
 
     def grant(
         self,

@@ -88,7 +88,6 @@ JointCommittee = Annotated[str, Strict(), StringConstraints(pattern=JOINT_COMMIT
 SourceKind = Annotated[str, Strict(), AfterValidator(_source_kind)]
 StrictDate = Annotated[date, Strict()]
 StrictInt = Annotated[int, Strict()]
-StrictFloat = Annotated[float, Strict()]
 
 
 class _Model(BaseModel):
@@ -117,11 +116,17 @@ def _unit_alias(value: object) -> object:
 UnitName = Annotated[Unit, BeforeValidator(_unit_alias)]
 
 
+def _int_as_float(value: object) -> object:
+    # One number type, so a wrong type gets one message; a TOML int reads exactly as float
+    # far beyond any cap.
+    return float(value) if type(value) is int else value
+
+
 class CapModel(_Model):
     counts: CapCounts
     period: CapPeriod
     # In the right's unit (12.5 hours, 500 euros); kept as minor units once built.
-    limit: Annotated[StrictInt | StrictFloat, Field(ge=0)]
+    limit: Annotated[float, BeforeValidator(_int_as_float), Strict(), Field(ge=0)]
     basis: Text
     years: StrictInt | None = None
 
@@ -360,14 +365,14 @@ def _fund_problems(funds: Sequence[FundModel]) -> Iterator[CatalogueProblem]:
 # --- building the domain values ------------------------------------------------------------
 
 
-def _limit_in_minor(limit: int | float, unit: Unit) -> int | None:
+def _limit_in_minor(limit: float, unit: Unit) -> int | None:
     """A cap's limit in minor units, or None when it has more decimals than the unit."""
     scaled = Decimal(str(limit)) * amounts.minor_per_unit(unit)
     return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
 def _build_right(model: RightModel, limits_in_minor: bool = False) -> RightType:
-    def minor(limit: int | float) -> int:
+    def minor(limit: float) -> int:
         found = int(limit) if limits_in_minor else _limit_in_minor(limit, model.unit)
         assert found is not None, "checked by _right_problems"
         return found
@@ -377,7 +382,7 @@ def _build_right(model: RightModel, limits_in_minor: bool = False) -> RightType:
 
 
 def _build_version(
-    code: str, unit: Unit, version: VersionModel, minor: Callable[[int | float], int]
+    code: str, unit: Unit, version: VersionModel, minor: Callable[[float], int]
 ) -> RuleVersion:
     transitions = {status: _build_policy(version.transitions[status]) for status in Status}
     return RuleVersion(

@@ -102,7 +102,7 @@ def _amount(value: object) -> str | int | Decimal:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return Decimal(value)  # a JSON integer is in the right's unit too, as its text is
     if isinstance(value, float):
         return Decimal(str(value))
     raise ValueError(

@@ -114,7 +114,7 @@ def test_any_other_line_for_an_unknown_citizen_is_rejected_outside_employer_file
     path = write_csv(
         tmp_path / "vouchers.csv",
         [
-            grant(INSZ, "TV-1", 25_000, right="training-vouchers"),
+            grant(INSZ, "TV-1", 250, right="training-vouchers"),
         ],
     )
 
