@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from ledger.catalogue import default_catalogue
+from ledger.domain import amounts
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
 from ledger.domain.command import Provenance
@@ -30,6 +31,11 @@ GRANT_AMOUNTS = {
 }
 AWAY = (Status.JOBSEEKER, Status.INACTIVE, Status.SELF_EMPLOYED)
 _references = itertools.count(1)
+
+
+def minor_units(fields: dict[str, str]) -> int:
+    """A line's amount, given in its right's unit, in the ledger's minor units."""
+    return amounts.parse_amount(fields["amount"], amounts.unit_of(fields["right"]))
 
 
 def make_insz(rng: random.Random, taken: set[str]) -> str:
@@ -135,10 +141,12 @@ class Citizen:
         return self.line("status", f"S-{next(_references):09d}", status=status.value)
 
     def usable(self, right: str) -> int:
+        """Whole units usable today (the file's amounts are in the right's unit)."""
         assert self.account is not None
-        return sum(
+        minor = sum(
             lot.remaining for lot in self.account.lots_of(right) if lot.is_usable_on(self.day)
         )
+        return minor // amounts.minor_per_unit(amounts.unit_of(right))
 
     def accepted(self, line: Line) -> bool:
         """Whether the ledger takes the line: the oracle is the real aggregate."""
@@ -152,15 +160,15 @@ class Citizen:
                 )
                 account = Account.open(uuid.uuid4(), self.insz, status, on, None, opening)
                 if f["kind"] == "grant":
-                    account.grant(CATALOGUE, f["right"], int(f["amount"]), on, None, provenance)
+                    account.grant(CATALOGUE, f["right"], minor_units(f), on, None, provenance)
                 self.account = account
             elif f["kind"] == "grant":
-                self.account.grant(CATALOGUE, f["right"], int(f["amount"]), on, None, provenance)
+                self.account.grant(CATALOGUE, f["right"], minor_units(f), on, None, provenance)
             elif f["kind"] == "use":
                 self.account.use(
                     CATALOGUE,
                     f["right"],
-                    int(f["amount"]),
+                    minor_units(f),
                     on,
                     f["training"],
                     f["provider"],

@@ -65,9 +65,7 @@ def employer_file(citizens: int, seed: int) -> Path:
             insz = make_insz(rng, taken)
             out.write(f"grant;{insz};2024-09-02;vov-hours;125;;;;;G-{n}\n")
             for use, day in enumerate(("2024-10-07", "2024-11-04", "2025-01-13")):
-                out.write(
-                    f"use;{insz};{day};vov-hours;10;;OPL-{use};0403170701;;U-{n}-{use}\n"
-                )
+                out.write(f"use;{insz};{day};vov-hours;10;;OPL-{use};0403170701;;U-{n}-{use}\n")
     partial.rename(path)
     return path
 

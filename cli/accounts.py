@@ -11,18 +11,12 @@ import click
 from cli.careers import employment_options
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, echo_outcome, outcome_json
-from cli.parsing import (
-    json_option,
-    parse_amount,
-    parse_event_id,
-    parse_optional_day,
-    review_option,
-)
+from cli.parsing import json_option, parse_event_id, parse_optional_day, review_option
 from ledger.domain.catalogue import Status
 from ledger.domain.errors import InvalidInputError
 from ledger.parsing import employment_of, parse_day, parse_situation
 
-# A negative AMOUNT such as -5 must reach parse_amount (exit 1 naming it), not be taken
+# A negative AMOUNT such as -5 must reach the amount's parser (exit 1 naming it), not be taken
 # for an unknown option (exit 2).
 NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
 
@@ -122,15 +116,18 @@ def grant(
 ) -> None:
     """Grant a lot of RIGHT (AMOUNT in the right's unit) to a citizen.
 
+    AMOUNT is in the right's own unit, with decimals up to its precision: hours and days
+    to 0.01 (2.5, 93.75), euros to the cent (250 or 250.00), vouchers whole.
+
     \b
     Example:
       llr grant 93051822361 vov-hours 125 --source employer:0566988259 \\
           --on 2024-09-01 --ref VOV-2024-001
     """
-    units, day = parse_amount(amount), parse_day(on, "--on")
-    expires_on = parse_optional_day(expires, "--expires")
+    day, expires_on = parse_day(on, "--on"), parse_optional_day(expires, "--expires")
+    # The amount as typed: the Ledger reads it in the right's unit, to its precision.
     outcome = obj.ledger.grant_right(
-        insz, right, units, day, source, reference, expires_on, review=review
+        insz, right, amount, day, source, reference, expires_on, review=review
     )
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
@@ -177,9 +174,9 @@ def use(
       llr use 93051822361 vov-hours 20 --on 2024-10-07 --training OPL-123 \\
           --provider 0203201340 --ref USE-77
     """
-    units, day = parse_amount(amount), parse_day(on, "--on")
+    day = parse_day(on, "--on")
     outcome = obj.ledger.use_right(
-        insz, right, units, day, training, provider, reference, source, employer, review
+        insz, right, amount, day, training, provider, reference, source, employer, review
     )
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)

@@ -14,6 +14,7 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, iso, table
 from cli.parsing import json_option, parse_optional_day
+from ledger.domain import amounts
 from ledger.domain.catalogue import ExpiryKind, ExpiryRule, RightType, RuleVersion
 from ledger.domain.errors import NoRuleInForceError
 
@@ -143,10 +144,10 @@ def _version_json(version: RuleVersion) -> dict[str, Any]:
             {
                 "counts": c.counts.value,
                 "period": c.period.value,
-                "limit": c.limit,
+                "limit": amounts.json_number(c.limit, version.unit.value),
                 "years": c.years or None,
                 "basis": c.basis,
-                "text": c.describe(),
+                "text": c.describe(version.unit.value),
             }
             for c in version.caps
         ],
@@ -161,7 +162,7 @@ def _version_text(version: RuleVersion) -> str:
     lines.append(f"  sources: {', '.join(sorted(version.sources))}")
     lines.append(f"  usable when: {', '.join(sorted(version.usable_in))}")
     lines.append(f"  expiry: {_expiry_text(version.expiry)}")
-    lines += [f"  cap: {c.describe()} ({unit}; basis: {c.basis})" for c in version.caps]
+    lines += [f"  cap: {c.describe(unit)} ({unit}; basis: {c.basis})" for c in version.caps]
     lines.append("  on becoming:")
     for status, policy in version.transitions.items():
         basis = f": {policy.legal_basis}" if policy.legal_basis else ""

@@ -152,8 +152,8 @@ class LedgerGroup(LazyGroup):
 def cli(ctx: click.Context, database: str | None) -> None:
     """llr: the ledger of individual learning and career accounts.
 
-    Dates are ISO (2024-09-01); amounts are whole numbers in the right's unit. Exit codes:
-    0 done, 1 refused by a rule or bad data, 2 usage error. Secrets come from the
+    Dates are ISO (2024-09-01); amounts are in the right's unit (2.5 days, 250 euros).
+    Exit codes: 0 done, 1 refused by a rule or bad data, 2 usage error. Secrets come from the
     environment only: LLR_ID_KEY, LLR_CIPHER_KEY; who acts from LLR_ACTOR and LLR_ROLE
     (backoffice, auditor, admin or importer:<source>; see docs/security.md).
 

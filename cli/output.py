@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import secrets
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import click
@@ -22,9 +25,37 @@ from ledger.results import CommandOutcome
 EMPTY = "-"
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula: CSV injection.
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))
+    click.echo(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """The JSON document, indented. A ``Decimal`` (an amount with decimals) is written as
+    the exact number it is (``93.75``), never through a float: the json module knows no
+    Decimal, so each one goes in as a marked string that is then unquoted."""
+    mark = secrets.token_hex(8)
+    marked = _marked(data, mark)
+    text = json.dumps(marked, indent=2, ensure_ascii=False, default=_jsonable)
+    if marked is data:  # no Decimal anywhere
+        return text
+    return re.sub(f'"{mark}(-?[0-9]+(?:\\.[0-9]+)?)"', r"\1", text)
+
+
+def _marked(value: Any, mark: str) -> Any:
+    """``value`` with every Decimal as the string ``<mark><digits>`` (the same object when
+    it holds none, so most documents are not copied)."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot write {value} as a JSON number")
+        return f"{mark}{value:f}"
+    if isinstance(value, dict):
+        items = {k: _marked(v, mark) for k, v in value.items()}
+        return value if all(items[k] is value[k] for k in value) else items
+    if isinstance(value, list | tuple):
+        listed = [_marked(v, mark) for v in value]
+        same = all(a is b for a, b in zip(listed, value, strict=True))
+        return value if same and isinstance(value, list) else listed
+    return value
 
 
 def _jsonable(value: Any) -> Any:
@@ -98,7 +129,9 @@ def _line(cells: Sequence[str], widths: Sequence[int], numeric: Sequence[bool]) 
 
 
 def _is_number(text: str) -> bool:
-    return text == EMPTY or text.lstrip("-").isdigit()
+    """A count or an amount (``12``, ``-3``, ``93.75``): aligned right."""
+    whole, _, decimals = text.lstrip("-").partition(".")
+    return text == EMPTY or (whole.isdigit() and (decimals.isdigit() or not decimals))
 
 
 def outcome_json(outcome: CommandOutcome) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Parse command-line text into the primitives the Ledger takes, naming the input on error.
 
 Click's own types would answer bad values with a usage error (exit 2); the contract wants
-bad data to be a refusal (exit 1) whose message names the input and the rule, so amounts,
-ids and dates arrive as text and are parsed here.
+bad data to be a refusal (exit 1) whose message names the input and the rule, so ids and
+dates arrive as text and are parsed here; amounts are passed on as text, for the Ledger
+to read in their right's unit (``ledger/domain/amounts.py``).
 """
 
 from __future__ import annotations
@@ -14,34 +15,23 @@ from typing import Any, TypeVar
 
 import click
 
-from ledger.domain.errors import AmountNotPositiveError, InvalidInputError
+from ledger.domain.errors import InvalidInputError
 from ledger.domain.identifiers import shown
 from ledger.parsing import parse_day, parse_moment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _WHOLE_NUMBER = re.compile(r"[+]?[0-9]+")
-# Larger amounts lose precision in JSON readers that use doubles, and no right comes near.
-MAX_AMOUNT = 2**53 - 1
-# More digits than any id or amount has; checked before int(), which refuses (with a
+# Larger ids lose precision in JSON readers that use doubles, and no account comes near.
+MAX_ID = 2**53 - 1
+# More digits than any id has; checked before int(), which refuses (with a
 # ValueError) to read more than 4300 digits and is slow well before that.
 MAX_DIGITS = 30
 
 
-def parse_amount(text: str, name: str = "AMOUNT") -> int:
-    """A whole number of units greater than zero: ``-5``, ``0``, ``1.5``, ``abc`` are refused."""
-    cleaned = text.strip()
-    if not _is_whole_number(cleaned) or not 0 < int(cleaned) <= MAX_AMOUNT:
-        raise AmountNotPositiveError(
-            f"{name} {shown(text)}: must be a whole number of units greater than zero (and at "
-            f"most {MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
-        )
-    return int(cleaned)
-
-
 def parse_event_id(text: str, name: str = "EVENT_ID") -> int:
     cleaned = text.strip()
-    if not _is_whole_number(cleaned) or not 1 <= int(cleaned) <= MAX_AMOUNT:
+    if not _is_whole_number(cleaned) or not 1 <= int(cleaned) <= MAX_ID:
         raise InvalidInputError(
             f"{name} {shown(text)}: must be an event id, a whole number from 1 (the event_id "
             "column of 'llr history')"

@@ -1,14 +1,19 @@
 """Balance and history: as JSON (stable shapes, see docs/cli.md) or as text.
 
+Amounts are kept in minor units and shown in their right's unit: ``2.5`` in text, and in
+JSON an exact number (an int when whole, else a Decimal that ``echo_json`` writes exactly).
+
 ``shown`` is the INSZ as the reader's role may see it (formatted or masked), in JSON too.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from cli.output import iso, table, when_read
+from ledger.domain import amounts
 from ledger.domain.career import cause_text
 from ledger.domain.views import HistoryEntry, RightBalance
 from ledger.results import BalanceReport, HistoryReport
@@ -46,13 +51,14 @@ def balance_json(report: BalanceReport, shown: str) -> dict[str, Any]:
 
 
 def _right_json(balance: RightBalance) -> dict[str, Any]:
+    unit = balance.unit
     lots = [
         {
             "lot": lot.lot,
             "grant_ref": lot.grant_ref,
             "source": lot.source,
-            "amount": lot.amount,
-            "remaining": lot.remaining,
+            "amount": amounts.json_number(lot.amount, unit),
+            "remaining": amounts.json_number(lot.remaining, unit),
             "valid_from": iso(lot.valid_from),
             "expires_on": iso(lot.expires_on),
             "state": lot.state,
@@ -62,8 +68,8 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
     ]
     return {
         "unit": balance.unit,
-        "usable": balance.usable,
-        "suspended": balance.suspended,
+        "usable": amounts.json_number(balance.usable, unit),
+        "suspended": amounts.json_number(balance.suspended, unit),
         "lots": lots,
     }
 
@@ -73,16 +79,15 @@ def balance_text(report: BalanceReport, shown: str) -> str:
     if not report.rights:
         lines.append("no rights granted yet")
     for right in report.rights:
-        lines += [
-            "",
-            f"{right.right}: {right.usable} {right.unit} usable, {right.suspended} suspended",
-        ]
+        unit = right.unit
+        usable, suspended = amounts.text(right.usable, unit), amounts.text(right.suspended, unit)
+        lines += ["", f"{right.right}: {usable} {unit} usable, {suspended} suspended"]
         rows = [
             (
                 lot.lot,
                 lot.source,
-                lot.amount,
-                lot.remaining,
+                amounts.text(lot.amount, unit),
+                amounts.text(lot.remaining, unit),
                 lot.valid_from,
                 lot.expires_on,
                 lot.state,
@@ -104,6 +109,15 @@ def history_json(report: HistoryReport, shown: str) -> dict[str, Any]:
 
 
 def _entry_json(entry: HistoryEntry) -> dict[str, Any]:
+    right = entry.right
+    details = dict(entry.details)
+    if right is not None:  # draws and restores count in the right's unit, as the amount
+        if "draws" in details:
+            details["draws"] = [[lot, amounts.json_of(right, n)] for lot, n in details["draws"]]
+        if "restores" in details:
+            details["restores"] = [
+                [lot, amounts.json_of(right, n), state] for lot, n, state in details["restores"]
+            ]
     return {
         "event_id": entry.event_id,
         "event": entry.event,
@@ -111,13 +125,20 @@ def _entry_json(entry: HistoryEntry) -> dict[str, Any]:
         "recorded_at": iso(entry.recorded_at),
         "actor": entry.actor,
         "right": entry.right,
-        "amount": entry.amount,
+        "amount": _amount_json(right, entry.amount),
         "lot": entry.lot,
         "reference": entry.reference,
-        "details": entry.details,
-        "balance_after": entry.balance_after,
+        "details": details,
+        "balance_after": {
+            code: {name: amounts.json_of(code, n) for name, n in figures.items()}
+            for code, figures in entry.balance_after.items()
+        },
         "late": entry.late,
     }
+
+
+def _amount_json(right: str | None, amount: int | None) -> int | Decimal | None:
+    return None if right is None or amount is None else amounts.json_of(right, amount)
 
 
 def history_text(report: HistoryReport, shown: str) -> str:
@@ -126,9 +147,9 @@ def history_text(report: HistoryReport, shown: str) -> str:
             e.event_id,
             e.on,
             _utc(e.recorded_at),
-            e.event,
+            f"{e.event} (late)" if e.late else e.event,
             e.right,
-            e.amount,
+            None if e.right is None or e.amount is None else amounts.text_of(e.right, e.amount),
             _cut(what_happened(e)),
             balance_after_text(e.balance_after),
         )
@@ -175,8 +196,9 @@ def what_happened(entry: HistoryEntry) -> str:
 def balance_after_text(balance_after: dict[str, dict[str, int]]) -> str:
     parts = []
     for right, figures in balance_after.items():
-        suspended = f" (+{figures['suspended']} suspended)" if figures["suspended"] else ""
-        parts.append(f"{right} {figures['usable']}{suspended}")
+        held = amounts.text_of(right, figures["suspended"])
+        suspended = f" (+{held} suspended)" if figures["suspended"] else ""
+        parts.append(f"{right} {amounts.text_of(right, figures['usable'])}{suspended}")
     return ", ".join(parts)
 
 

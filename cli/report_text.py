@@ -1,14 +1,40 @@
-"""The reports as text tables for a terminal: take-up with its gaps, expiring, sources, trail."""
+"""The reports as text tables for a terminal: take-up with its gaps, expiring, sources, trail.
+
+The read models keep amounts in minor units; they are shown in their right's unit.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from cli.output import table
+from ledger.domain import amounts
+from ledger.domain.errors import LedgerError
 from ledger.projections import reports
 
 BAR_WIDTH = 20
+
+
+def in_unit(minor: int, unit: str) -> int | Decimal:
+    """An amount of the read models (minor units) as an exact number in ``unit``; as kept
+    when the unit is not known (a right type no longer in the catalogue)."""
+    return amounts.json_number(minor, unit) if unit in amounts.MINOR_UNITS else minor
+
+
+def unit_or_blank(right: str) -> str:
+    try:
+        return amounts.unit_of(right)
+    except LedgerError:
+        return ""
+
+
+def shown(minor: int | Decimal, unit: str) -> str:
+    """An amount in its unit: minor units (int) converted, a Decimal already in the unit
+    (a report's sum) written without trailing zeros."""
+    value = in_unit(minor, unit) if isinstance(minor, int) else Decimal(minor)
+    return str(value) if isinstance(value, int) else format(value.normalize(), "f")
 
 
 def percent(share: float | None) -> str:
@@ -26,7 +52,8 @@ def take_up_text(report: reports.Report[reports.TakeUpRow], groups: list[str]) -
     names = [g.replace("_", "-") for g in groups]
     rows = [
         (r.period, r.right, *r.group.values(), r.holders, r.users, percent(r.share),
-         bar(r.share), r.granted, r.used, r.expired, r.forfeited, r.unit)
+         bar(r.share), shown(r.granted, r.unit), shown(r.used, r.unit),
+         shown(r.expired, r.unit), shown(r.forfeited, r.unit), r.unit)
         for r in report.rows
     ]  # fmt: skip
     headers = ("period", "right", *names, "holders", "users", "share", "share of holders "
@@ -66,7 +93,7 @@ def expiring_text(rows: list[reports.ExpiringRow], as_of: date, within: int) -> 
         return f"{title}\n\nnone"
     lines = [
         (r.expires_on, date.fromisoformat(r.expires_on) - timedelta(days=1), r.citizen,
-         r.account_id, r.right, r.remaining, r.unit, r.state, r.source)
+         r.account_id, r.right, shown(r.remaining, r.unit), r.unit, r.state, r.source)
         for r in rows
     ]  # fmt: skip
     headers = ("expires on", "last day", "citizen", "account", "right", "remaining", "unit",
@@ -77,7 +104,7 @@ def expiring_text(rows: list[reports.ExpiringRow], as_of: date, within: int) -> 
         total[0], total[1] = total[0] + r.remaining, total[1] + 1
         total[2].add(r.account_id)
     summary = [
-        f"{right}: {amount} {unit} in {lots} lots of {len(citizens)} citizens"
+        f"{right}: {shown(amount, unit)} {unit} in {lots} lots of {len(citizens)} citizens"
         for (right, unit), (amount, lots, citizens) in totals.items()
     ]
     return "\n".join([title, "", table(headers, lines), "", *summary])
@@ -89,8 +116,9 @@ def sources_text(rows: list[reports.SourceRow]) -> str:
     headers = ("source", "batch", "right", "grants", "granted", "uses", "used",
                "reversed granted", "reversed used", "unit")  # fmt: skip
     lines = [
-        (r.source or "(none)", r.batch, r.right, r.grants, r.granted, r.uses, r.used,
-         r.reversed_granted, r.reversed_used, r.unit)
+        (r.source or "(none)", r.batch, r.right, r.grants, shown(r.granted, r.unit), r.uses,
+         shown(r.used, r.unit), shown(r.reversed_granted, r.unit),
+         shown(r.reversed_used, r.unit), r.unit)
         for r in rows
     ]  # fmt: skip
     return table(headers, lines)
@@ -99,8 +127,14 @@ def sources_text(rows: list[reports.SourceRow]) -> str:
 def trail_text(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "no events match"
-    shown = ("position", "effective_on", "event", "account_id", "right_code", "amount", "lot",
-             "source", "batch", "line", "actor")  # fmt: skip
+    columns = ("position", "effective_on", "event", "account_id", "right_code", "amount", "lot",
+               "source", "batch", "line", "actor")  # fmt: skip
     headers = ("#", "on", "event", "account", "right", "amount", "lot", "source", "batch",
                "line", "actor")  # fmt: skip
-    return table(headers, [[row[c] for c in shown] for row in rows])
+    return table(headers, [[_trail_cell(row, c) for c in columns] for row in rows])
+
+
+def _trail_cell(row: dict[str, Any], column: str) -> Any:
+    if column == "amount" and row["amount"] is not None and row["right_code"]:
+        return shown(row["amount"], unit_or_blank(row["right_code"]))
+    return row[column]

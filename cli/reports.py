@@ -15,7 +15,14 @@ import click
 from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_csv, echo_json
 from cli.parsing import parse_optional_day, whole_number
-from cli.report_text import expiring_text, sources_text, take_up_text, trail_text
+from cli.report_text import (
+    expiring_text,
+    in_unit,
+    sources_text,
+    take_up_text,
+    trail_text,
+    unit_or_blank,
+)
 from ledger.domain.identifiers import parse_source
 from ledger.parsing import parse_day
 from ledger.projections import reports
@@ -101,7 +108,7 @@ def expiring(
     if as_json:
         echo_report_json("expiring", report, {"as_of": day.isoformat(), "within_days": days})
     elif as_csv:
-        echo_csv([asdict(row) for row in report.rows])
+        echo_csv([plain_row(row) for row in report.rows])
     else:
         click.echo(expiring_text(report.rows, day, days))
     lag_note(report, as_json)
@@ -127,7 +134,7 @@ def sources(
     if as_json:
         echo_report_json("sources", report, {})
     elif as_csv:
-        echo_csv([asdict(row) for row in report.rows])
+        echo_csv([plain_row(row) for row in report.rows])
     else:
         click.echo(sources_text(report.rows))
     lag_note(report, as_json)
@@ -170,7 +177,7 @@ def trail(
     if as_json:
         echo_report_json("trail", report, {})
     elif as_csv:
-        echo_csv(report.rows, TRAIL_COLUMNS)
+        echo_csv([plain_row(row) for row in report.rows], TRAIL_COLUMNS)
     else:
         click.echo(trail_text(report.rows))
     lag_note(report, as_json)
@@ -191,10 +198,29 @@ def echo_report_json(name: str, report: reports.Report[Any], extra: dict[str, An
     echo_json({"report": name, **extra, "lag": report.lag, "rows": rows})
 
 
+# The fields of each report row that hold amounts (minor units in the read models),
+# written in the row's unit; the others are counts of lots, citizens or entries.
+AMOUNT_FIELDS: dict[type, tuple[str, ...]] = {
+    reports.TakeUpRow: ("granted", "used", "expired", "forfeited"),
+    reports.ExpiringRow: ("remaining",),
+    reports.SourceRow: ("granted", "used", "reversed_granted", "reversed_used"),
+}
+
+
 def plain_row(row: Any) -> dict[str, Any]:
+    """A row for JSON or CSV, amounts as exact numbers in the right's unit."""
     if isinstance(row, reports.TakeUpRow):
-        return {**asdict(row), "share": None if row.share is None else round(row.share, 4)}
-    return asdict(row) if is_dataclass(row) and not isinstance(row, type) else dict(row)
+        plain = {**asdict(row), "share": None if row.share is None else round(row.share, 4)}
+    elif is_dataclass(row) and not isinstance(row, type):
+        plain = asdict(row)
+    else:  # a trail row: its amount is in the unit of its right_code
+        plain = dict(row)
+        if plain.get("amount") is not None and plain.get("right_code"):
+            plain["amount"] = in_unit(plain["amount"], unit_or_blank(plain["right_code"]))
+        return plain
+    for name in AMOUNT_FIELDS.get(type(row), ()):
+        plain[name] = in_unit(plain[name], row.unit)
+    return plain
 
 
 def take_up_flat(row: reports.TakeUpRow) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError
 from ledger.careers import CareerMethods
 from ledger.catalogue import default_catalogue
 from ledger.commands import (
+    AmountGiven,
     Command,
     CommandBuilder,
     History,
@@ -80,7 +81,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         # Every event records who acted and in which role: "staff:42 (backoffice)".
         self.actor = actor if role is None else actor_with_role(actor, role)
         self.catalogue = catalogue or default_catalogue()
-        self.commands = CommandBuilder(self.actor, self.catalogue.sector_funds)
+        self.commands = CommandBuilder(self.actor, self.catalogue.sector_funds, self.catalogue)
         self.security = tables_for(self.recorder)
         self.guard = Guard(role, actor, AccessLog(self.security, self.mapper.cipher))
 
@@ -173,14 +174,15 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         self,
         insz: str,
         right: str,
-        amount: int,
+        amount: AmountGiven,
         on: date,
         source: str,
         reference: str,
         expires_on: date | None = None,
         review: bool = False,
     ) -> CommandOutcome:
-        """Grant a lot of a right to a citizen."""
+        """Grant a lot of a right to a citizen; ``amount`` in the right's unit (text such
+        as ``"2.5"``, an int or a Decimal: ``CommandBuilder``)."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.grant(right, amount, on, source, reference, expires_on)
         return self.run_command(insz, command, review)
@@ -189,7 +191,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         self,
         insz: str,
         right: str,
-        amount: int,
+        amount: AmountGiven,
         on: date,
         training: str,
         provider: str,
@@ -199,7 +201,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         review: bool = False,
     ) -> CommandOutcome:
         """Record a use, drawn from the lots that expire first (with ``employer``, from
-        that employer's lots only)."""
+        that employer's lots only); ``amount`` as for ``grant_right``."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.use(
             right, amount, on, training, provider, reference, source, employer=employer

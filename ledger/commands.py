@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from typing import Any
 from uuid import UUID
 
 from ledger.domain.account import Account
+from ledger.domain.amounts import parse_amount
 from ledger.domain.career import Employment, SuspensionReason
 from ledger.domain.catalogue import Catalogue, Education, EndReason, Status
 from ledger.domain.command import Provenance, Result
@@ -34,10 +36,14 @@ from ledger.security.inputs import checked_optional, checked_text
 NO_ACCOUNT = "no account is open for this citizen; open one first"
 
 
+# An amount as callers give it: in the right's unit (see ``CommandBuilder``).
+AmountGiven = str | int | Decimal
+
+
 @dataclass(slots=True)
 class Grant:
     right: str
-    amount: int
+    amount: int  # minor units
     on: date
     expires_on: date | None
     provenance: Provenance
@@ -51,7 +57,7 @@ class Grant:
 @dataclass(slots=True)
 class Use:
     right: str
-    amount: int
+    amount: int  # minor units
     on: date
     training: str
     provider: str
@@ -152,11 +158,19 @@ class CommandBuilder:
 
     One builder serves ``llr grant/use/status`` and every line of an import alike; the
     rules themselves run in the account, when the command runs.
+
+    Amounts: ``grant`` and ``use`` take an amount in the right's own unit (hours, days,
+    euros, vouchers), as text (``"2.5"``, ``"250.00"``), an ``int`` (``5`` is five hours
+    of an hours right) or a ``Decimal``, never a float; the command holds it in minor
+    units (``ledger/domain/amounts.py``), checked against the unit's precision.
     """
 
-    def __init__(self, actor: str, sector_funds: Mapping[str, Any]) -> None:
+    def __init__(
+        self, actor: str, sector_funds: Mapping[str, Any], catalogue: Catalogue | None = None
+    ) -> None:
         self.actor = actor
         self.sector_funds = sector_funds
+        self.catalogue = catalogue  # the rights' units: needed to build grants and uses
         self.sources: dict[str, str] = {}  # as given -> canonical
 
     def provenance(
@@ -177,24 +191,34 @@ class CommandBuilder:
             found = self.sources[source] = parse_source(source, self.sector_funds)
         return found
 
+    def minor_units(self, right: str, amount: AmountGiven, name: str = "AMOUNT") -> int:
+        """``amount`` in ``right``'s unit as minor units (refused, naming ``name``)."""
+        assert self.catalogue is not None, "a builder of grants and uses has a catalogue"
+        unit = self.catalogue.right(right).unit.value
+        if isinstance(amount, int) and not isinstance(amount, bool):
+            return parse_amount(amount, "vouchers", name)  # minor units already: whole, > 0
+        return parse_amount(amount, unit, name)
+
     def grant(
         self,
         right: str,
-        amount: int,
+        amount: AmountGiven,
         on: date,
         source: str,
         reference: str,
         expires_on: date | None = None,
         batch: str | None = None,
         line: int | None = None,
+        amount_name: str = "AMOUNT",
     ) -> Grant:
+        minor = self.minor_units(right, amount, amount_name)
         provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
-        return Grant(right, amount, on, expires_on, provenance)
+        return Grant(right, minor, on, expires_on, provenance)
 
     def use(
         self,
         right: str,
-        amount: int,
+        amount: AmountGiven,
         on: date,
         training: str,
         provider: str,
@@ -203,11 +227,13 @@ class CommandBuilder:
         batch: str | None = None,
         line: int | None = None,
         employer: str | None = None,
+        amount_name: str = "AMOUNT",
     ) -> Use:
+        minor = self.minor_units(right, amount, amount_name)
         training, provider = checked_text(training, "training"), checked_text(provider, "provider")
         provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
         kbo = None if employer is None else parse_enterprise_number(employer).value
-        return Use(right, amount, on, training, provider, provenance, kbo)
+        return Use(right, minor, on, training, provider, provenance, kbo)
 
     def status(
         self,

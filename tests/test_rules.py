@@ -36,7 +36,7 @@ def test_the_shipped_catalogue_loads_with_the_five_rights_and_their_units(
     units = {code: right.unit for code, right in catalogue.rights.items()}
     assert units == {
         "vov-hours": Unit.HOURS,
-        "training-vouchers": Unit.EURO_CENTS,
+        "training-vouchers": Unit.EURO,
         "career-vouchers": Unit.VOUCHERS,
         "federal-training-days": Unit.DAYS,
         "sector-training-hours": Unit.HOURS,
@@ -87,9 +87,9 @@ def test_vov_caps_grants_and_uses_per_school_year(
 ) -> None:
     caps = {(cap.counts, cap.period, cap.limit) for cap in catalogue.rule(version_id).caps}
 
-    assert caps == {
-        (CapCounts.GRANTS, CapPeriod.SCHOOL_YEAR, hours),
-        (CapCounts.USES, CapPeriod.SCHOOL_YEAR, hours),
+    assert caps == {  # in minor units: hundredths of an hour
+        (CapCounts.GRANTS, CapPeriod.SCHOOL_YEAR, hours * 100),
+        (CapCounts.USES, CapPeriod.SCHOOL_YEAR, hours * 100),
     }
 
 
@@ -163,7 +163,8 @@ def test_federal_training_days_cap_per_calendar_year_grows_to_5(
     catalogue: Catalogue, year: int, days: int
 ) -> None:
     [cap] = catalogue.right("federal-training-days").version_on(date(year, 6, 1)).caps
-    assert (cap.counts, cap.period, cap.limit) == (CapCounts.GRANTS, CapPeriod.CALENDAR_YEAR, days)
+    expected = (CapCounts.GRANTS, CapPeriod.CALENDAR_YEAR, days * 100)  # hundredths of a day
+    assert (cap.counts, cap.period, cap.limit) == expected
 
 
 def test_federal_training_days_are_forfeited_when_the_employment_ends(
@@ -195,7 +196,7 @@ def test_sector_training_hours_come_only_from_a_sector_fund_and_follow_jobseeker
     version = catalogue.rule("sector-training-hours@2023-01-01")
     assert version.sources == {"sector-fund"}
     assert version.usable_in == {Status.EMPLOYEE, Status.JOBSEEKER}
-    assert [cap.limit for cap in version.caps] == [40]
+    assert [cap.limit for cap in version.caps] == [4000]  # hundredths of an hour
     assert version.expiry.months == 24
     assert "[A]" in version.caps[0].basis
 

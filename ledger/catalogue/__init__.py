@@ -43,7 +43,22 @@ def compiled_or_loaded(directory: Traversable | None = None) -> Catalogue:
     return read_compiled(folder) or load_catalogue(folder)
 
 
+def _register_shipped_units() -> None:
+    default_catalogue()  # a Catalogue registers its rights' units when it is built
+
+
 @cache
 def default_catalogue() -> Catalogue:
     """The catalogue shipped with the package, loaded once per process."""
     return compiled_or_loaded()
+
+
+def _install_default_units() -> None:
+    # The units of old events' rights come from the shipped catalogue unless a catalogue
+    # built since names them (ledger/domain/amounts.py, which may not import this package).
+    from ledger.domain import amounts
+
+    amounts.DEFAULT_UNITS = _register_shipped_units
+
+
+_install_default_units()

@@ -14,8 +14,9 @@ folder's compiled form matches its files (``shipped.py``).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from decimal import Decimal
 from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
@@ -23,6 +24,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -32,6 +34,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from ledger.catalogue.shipped import SHIPPED_RULES, rule_files
+from ledger.domain import amounts
 from ledger.domain.catalogue import (
     SOURCE_KINDS,
     Cap,
@@ -102,10 +105,28 @@ class ExpiryModel(_Model):
     on: StrictDate | None = None
 
 
+# The unit's name before amounts had decimals: euro amounts were counted in cents.
+LEGACY_EURO = "euro-cents"
+
+
+def _unit_alias(value: object) -> object:
+    return Unit.EURO.value if value == LEGACY_EURO else value
+
+
+UnitName = Annotated[Unit, BeforeValidator(_unit_alias)]
+
+
+def _int_as_float(value: object) -> object:
+    # One number type, so a wrong type gets one message; a TOML int reads exactly as float
+    # far beyond any cap.
+    return float(value) if type(value) is int else value
+
+
 class CapModel(_Model):
     counts: CapCounts
     period: CapPeriod
-    limit: Annotated[int, Strict(), Field(ge=0)]
+    # In the right's unit (12.5 hours, 500 euros); kept as minor units once built.
+    limit: Annotated[float, BeforeValidator(_int_as_float), Strict(), Field(ge=0)]
     basis: Text
     years: StrictInt | None = None
 
@@ -125,7 +146,7 @@ def _with_later_statuses(transitions: dict[Status, PolicyModel]) -> dict[Status,
 
 class VersionModel(_Model):
     effective_from: StrictDate
-    unit: Unit | None = None
+    unit: UnitName | None = None
     summary: Text
     references: Annotated[tuple[Text, ...], AfterValidator(_at_least_one)]
     sources: Annotated[tuple[SourceKind, ...], AfterValidator(_at_least_one)]
@@ -139,7 +160,7 @@ class VersionModel(_Model):
 class RightModel(_Model):
     code: Code
     name: Text
-    unit: Unit
+    unit: UnitName
     versions: Annotated[tuple[VersionModel, ...], AfterValidator(_at_least_one)]
 
 
@@ -177,9 +198,11 @@ def load_catalogue(directory: Traversable | None = None) -> Catalogue:
 
 
 def _load_right(path: Traversable) -> RightType:
-    model = _validate(RightModel, _read_toml(path), path)
+    data = _read_toml(path)
+    model = _validate(RightModel, data, path)
     _raise_problems(path, _right_problems(model, path.name.removesuffix(".toml")))
-    return _build_right(model)
+    # A file still written in euro-cents states its caps in cents: the minor unit itself.
+    return _build_right(model, limits_in_minor=data.get("unit") == LEGACY_EURO)
 
 
 def _load_funds(path: Traversable) -> dict[str, SectorFund]:
@@ -254,6 +277,17 @@ def _right_problems(right: RightModel, stem: str) -> Iterator[CatalogueProblem]:
             )
         previous = version.effective_from
         yield from _version_problems(version, right.unit, at)
+        for number, cap in enumerate(version.caps):
+            if _limit_in_minor(cap.limit, right.unit) is None:
+                precision = (
+                    "a whole number"
+                    if amounts.decimals_of(right.unit) == 0
+                    else (f"to 0.{'0' * (amounts.decimals_of(right.unit) - 1)}1")
+                )
+                yield (
+                    f"{at}.caps[{number}].limit",
+                    f"{cap.limit!r}: {right.unit} are counted {precision}",
+                )
 
 
 def _version_problems(version: VersionModel, unit: Unit, at: str) -> Iterator[CatalogueProblem]:
@@ -331,12 +365,25 @@ def _fund_problems(funds: Sequence[FundModel]) -> Iterator[CatalogueProblem]:
 # --- building the domain values ------------------------------------------------------------
 
 
-def _build_right(model: RightModel) -> RightType:
-    versions = tuple(_build_version(model.code, model.unit, v) for v in model.versions)
+def _limit_in_minor(limit: float, unit: Unit) -> int | None:
+    """A cap's limit in minor units, or None when it has more decimals than the unit."""
+    scaled = Decimal(str(limit)) * amounts.minor_per_unit(unit)
+    return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
+def _build_right(model: RightModel, limits_in_minor: bool = False) -> RightType:
+    def minor(limit: float) -> int:
+        found = int(limit) if limits_in_minor else _limit_in_minor(limit, model.unit)
+        assert found is not None, "checked by _right_problems"
+        return found
+
+    versions = tuple(_build_version(model.code, model.unit, v, minor) for v in model.versions)
     return RightType(code=model.code, name=model.name, unit=model.unit, versions=versions)
 
 
-def _build_version(code: str, unit: Unit, version: VersionModel) -> RuleVersion:
+def _build_version(
+    code: str, unit: Unit, version: VersionModel, minor: Callable[[float], int]
+) -> RuleVersion:
     transitions = {status: _build_policy(version.transitions[status]) for status in Status}
     return RuleVersion(
         right=code,
@@ -345,7 +392,7 @@ def _build_version(code: str, unit: Unit, version: VersionModel) -> RuleVersion:
         sources=frozenset(version.sources),
         transitions=MappingProxyType(transitions),
         expiry=ExpiryRule(version.expiry.kind, version.expiry.months or 0, version.expiry.on),
-        caps=tuple(_build_cap(cap) for cap in version.caps),
+        caps=tuple(_build_cap(cap, minor(cap.limit)) for cap in version.caps),
         summary=version.summary,
         references=tuple(version.references),
         employment_end=_build_ends(version.employment_end),
@@ -364,5 +411,5 @@ def _build_policy(policy: PolicyModel) -> TransitionPolicy:
     return TransitionPolicy(policy.outcome, policy.legal_basis)
 
 
-def _build_cap(cap: CapModel) -> Cap:
-    return Cap(cap.counts, cap.period, cap.limit, cap.basis, cap.years or 0)
+def _build_cap(cap: CapModel, limit: int) -> Cap:
+    return Cap(cap.counts, cap.period, limit, cap.basis, cap.years or 0)

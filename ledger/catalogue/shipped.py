@@ -46,7 +46,9 @@ SHIPPED_RULES: Traversable = files("ledger.catalogue").joinpath("rules")
 COMPILED_FILE = "compiled.json"
 # Bump on any change to the JSON shape below or to what the loader builds from a file:
 # every committed compiled form then stops matching until it is regenerated.
-FORMAT_VERSION = 2  # 2: statuses self-employed-side and student, employment_end
+# 2: statuses self-employed-side and student, employment_end; 3: caps in minor units, the
+# unit "euro" (was "euro-cents").
+FORMAT_VERSION = 3
 
 Json = dict[str, Any]
 

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from ledger.domain.amounts import upcast_to_minor_units
 from ledger.domain.batch import ChainedEvent
 from ledger.domain.career import Career, Employment
 from ledger.domain.career_writes import CareerCommands
@@ -65,8 +66,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
 
     # Version 2: typed state (RightTotals, Entry, Movements, References, ReversalRequest)
     # instead of string-keyed dicts. Version 3: the career (employments and situations)
-    # instead of one status. Older snapshots go through upcast_v1_v2 and upcast_v2_v3.
-    class_version = 3
+    # instead of one status. Version 4: amounts in minor units. Older snapshots go through
+    # upcast_v1_v2, upcast_v2_v3 and upcast_v3_v4.
+    class_version = 4
 
     # ----------------------------------------------------------------- events
     class Event(ChainedEvent):
@@ -193,6 +195,10 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             return career_fingerprint("situation-end", [self.situation, self.on])
 
     class RightGranted(Event):
+        # Version 2: amounts in minor units (hours and days were whole units before).
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_to_minor_units)
+
         right: str
         lot: str
         amount: int
@@ -236,6 +242,10 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             )
 
     class RightUsed(Event):
+        # Version 2: amounts in minor units (hours and days were whole units before).
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_to_minor_units)
+
         right: str
         amount: int
         draws: list[list[Any]]  # [[lot_id, amount], ...] earliest expiry first
@@ -267,6 +277,10 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
     class RightTransferred(Event):
         """A lot carried into the new status; a suspended lot becomes usable again."""
 
+        # Version 2: amounts in minor units (hours and days were whole units before).
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_to_minor_units)
+
         right: str
         lot: str
         amount: int
@@ -281,6 +295,10 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             account.unbind_if_employment_ended(self.lot, self.on)
 
     class RightSuspended(Event):
+        # Version 2: amounts in minor units (hours and days were whole units before).
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_to_minor_units)
+
         right: str
         lot: str
         amount: int
@@ -295,6 +313,10 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             account.unbind_if_employment_ended(self.lot, self.on)
 
     class RightForfeited(Event):
+        # Version 2: amounts in minor units (hours and days were whole units before).
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_to_minor_units)
+
         right: str
         lot: str
         amount: int
@@ -312,6 +334,10 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             )
 
     class RightExpired(Event):
+        # Version 2: amounts in minor units (hours and days were whole units before).
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_to_minor_units)
+
         right: str
         lot: str
         amount: int
@@ -325,6 +351,10 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             account.last_on = max(account.last_on, self.on)
 
     class EntryReversed(Event):
+        # Version 2: amounts in minor units (hours and days were whole units before).
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_to_minor_units)
+
         entry: int
         entry_event: str
         right: str
@@ -439,6 +469,13 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
         before: the account is replayed from its events instead (a snapshot only saves
         reading time)."""
         raise SnapshotTooOld("a snapshot from before employments: replay the events")
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """A snapshot holds its lots, totals, movements and fingerprints in the units of
+        its time (whole hours and days): the events, upcast one by one, say it in minor
+        units."""
+        raise SnapshotTooOld("a snapshot from before minor units: replay the events")
 
     @classmethod
     def open(

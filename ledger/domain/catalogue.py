@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
 
+from ledger.domain import amounts
 from ledger.domain.errors import CatalogueError, NoRuleInForceError, UnknownRightError
 
 
@@ -51,9 +52,13 @@ class Education(StrEnum):
 
 
 class Unit(StrEnum):
+    """What a right is counted in. Amounts are typed in the unit (``2.5`` days, ``250``
+    euros) and kept in its minor unit (``ledger/domain/amounts.py``): hundredths of an hour
+    or a day, cents, whole vouchers."""
+
     HOURS = "hours"
     DAYS = "days"
-    EURO_CENTS = "euro-cents"
+    EURO = "euro"  # written ``euro-cents`` in catalogue files before amounts had decimals
     VOUCHERS = "vouchers"
 
 
@@ -140,7 +145,8 @@ class ExpiryRule:
 
 @dataclass(frozen=True)
 class Cap:
-    """At most ``limit`` units granted (or used) within the period around a date."""
+    """At most ``limit`` granted (or used) within the period around a date; ``limit`` is in
+    the right's minor units (the catalogue files write it in the unit itself)."""
 
     counts: CapCounts
     period: CapPeriod
@@ -159,14 +165,17 @@ class Cap:
             return add_months(day, -12 * self.years) + timedelta(days=1), day + timedelta(days=1)
         return date.min, date.max
 
-    def describe(self) -> str:
+    def describe(self, unit: str = "") -> str:
+        """``grants at most 12.5 per school-year``: with ``unit``, the limit reads in it
+        (without, as the minor units it is kept in)."""
+        limit = amounts.text(self.limit, unit) if unit else str(self.limit)
         if self.period is CapPeriod.ROLLING_YEARS:
             period = f"any {self.years} years"
         elif self.period is CapPeriod.LIFETIME:
             period = "a lifetime"
         else:
             period = f"per {self.period.value}"
-        return f"{self.counts.value} at most {self.limit} {period}"
+        return f"{self.counts.value} at most {limit} {period}"
 
 
 @dataclass(frozen=True)
@@ -246,6 +255,10 @@ class SectorFund:
 class Catalogue:
     rights: Mapping[str, RightType]
     sector_funds: Mapping[str, SectorFund] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Old events name a right, not its unit: the upcasters find the unit here.
+        amounts.register_units({code: right.unit.value for code, right in self.rights.items()})
 
     def right(self, code: str) -> RightType:
         try:

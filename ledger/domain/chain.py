@@ -16,6 +16,9 @@ from uuid import UUID
 from ledger.perf.jsonfast import compact_json_encoder
 
 GENESIS = ""
+# Where an upcaster keeps the fields it changed, as they were stored: an event read from
+# an older version is hashed as it was written (``event_hash``), or its chain would break.
+AS_STORED = "_as_stored"
 
 
 def canonical(value: Any) -> Any:
@@ -55,8 +58,14 @@ _ENCODE = compact_json_encoder(_plain, sort_keys=True)
 
 
 def event_hash(event: Any) -> str:
-    """SHA-256 over the event's name and fields, as sorted, compact, UTF-8 JSON."""
+    """SHA-256 over the event's name and fields, as sorted, compact, UTF-8 JSON.
+
+    The fields as stored: those an upcaster changed on reading count with the values it
+    kept under ``AS_STORED`` (which itself is not hashed).
+    """
     fields = event.__dict__
+    if AS_STORED in fields:
+        fields = {k: v for k, v in fields.items() if k != AS_STORED} | fields[AS_STORED]
     body = {
         "event": type(event).__qualname__,
         **fields,

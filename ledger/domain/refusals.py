@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NoReturn
 
+from ledger.domain import amounts
 from ledger.domain.catalogue import CapCounts, RuleVersion
 from ledger.domain.errors import (
     AmountNotPositiveError,
@@ -86,10 +87,11 @@ def check_caps(
         start, end = cap.window(on)
         so_far = sum(n for day, n in moves if start <= day < end)
         if so_far + amount > cap.limit:
+            unit = rule.unit.value
             raise CapExceededError(
-                f"{amount} {rule.unit.value} of {rule.right!r} on {on} exceeds the cap "
-                f"({cap.describe()}): {so_far} already from {start} to {end}; "
-                f"basis: {cap.basis}"
+                f"{amounts.text(amount, unit)} {unit} of {rule.right!r} on {on} exceeds the "
+                f"cap ({cap.describe(unit)}): {amounts.text(so_far, unit)} already from "
+                f"{start} to {end}; basis: {cap.basis}"
             )
 
 
@@ -102,11 +104,12 @@ def check_balance(
         suspended = sum(
             lot.remaining for lot in lots if lot.state == LotState.SUSPENDED and not lot.is_due(on)
         )
-        extra = f" ({suspended} more are suspended)" if suspended else ""
+        shown = amounts.text_of
+        extra = f" ({shown(right, suspended)} more are suspended)" if suspended else ""
         at = f" at employer {employer}" if employer else ""
         raise InsufficientBalanceError(
-            f"a use of {amount} of {right!r} on {on} exceeds the usable balance of "
-            f"{usable}{at}{extra}"
+            f"a use of {shown(right, amount)} of {right!r} on {on} exceeds the usable balance "
+            f"of {shown(right, usable)}{at}{extra}"
         )
 
 

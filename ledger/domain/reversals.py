@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ledger.domain import amounts
 from ledger.domain.actors import person_of
 from ledger.domain.catalogue import CapCounts, Catalogue, Status
 from ledger.domain.command import Result
@@ -143,7 +144,8 @@ def plan_reversal(
         if not lot.is_open or lot.remaining != lot.amount or lot.is_due(on):
             raise NotReversibleError(
                 f"event {version}: lot {lot.lot_id} was drawn from or closed since "
-                f"({lot.state}, {lot.remaining} of {lot.amount} left); reverse its uses first"
+                f"({lot.state}, {amounts.text_of(lot.right, lot.remaining)} of "
+                f"{amounts.text_of(lot.right, lot.amount)} left); reverse its uses first"
             )
         return [[lot.lot_id, -lot.amount, LotState.REVERSED.value]]
     if entry.kind is EntryKind.USE:

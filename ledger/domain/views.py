@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from itertools import takewhile
 from typing import Any, cast
 
+from ledger.domain import amounts
 from ledger.domain.account import Account
 from ledger.domain.career import cause_text
 from ledger.domain.catalogue import Catalogue
@@ -237,9 +238,9 @@ def explain(events: Iterable[Account.Event], catalogue: Catalogue, right: str) -
 
 
 def describe(event: Account.Event, unit: str) -> str:
-    """One line an auditor can follow by hand."""
+    """One line an auditor can follow by hand, amounts in the right's unit (``2.5 days``)."""
     f = event.__dict__
-    amount = f"{f.get('amount')} {unit}"
+    amount = f"{amounts.text(f['amount'], unit)} {unit}" if "amount" in f else f"None {unit}"
     if isinstance(event, Account.RightGranted):
         until = f"until {event.expires_on}" if event.expires_on else "without expiry"
         return (
@@ -247,7 +248,7 @@ def describe(event: Account.Event, unit: str) -> str:
             f"lot {event.lot}, {until}, rule {event.rule_version}"
         )
     if isinstance(event, Account.RightUsed):
-        drawn = ", ".join(f"{n} from {lot}" for lot, n in event.draws)
+        drawn = ", ".join(f"{amounts.text(n, unit)} from {lot}" for lot, n in event.draws)
         return f"used {amount} for training {event.training} at {event.provider}: {drawn}"
     if isinstance(event, Account.RightTransferred):
         return (

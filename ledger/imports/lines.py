@@ -21,6 +21,7 @@ from ledger.domain.career import Employment
 from ledger.domain.command import Result
 from ledger.domain.errors import (
     AccountNotFoundError,
+    AmountNotPositiveError,
     CapExceededError,
     CareerFactError,
     ExpiryBeyondRuleError,
@@ -52,6 +53,7 @@ from ledger.imports.rows import (
 # The field a person should look at when the domain refuses a line.
 FIELD_OF_ERROR: dict[type[LedgerError], str] = {
     UnknownRightError: "right",
+    AmountNotPositiveError: "amount",  # read in the right's unit when the command is built
     NoRuleInForceError: "on",
     SourceNotAllowedError: "right",
     NotUsableInStatusError: "right",
@@ -103,7 +105,15 @@ def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Comm
         return career_command_of(commands, context, row, line)
     if isinstance(row, GrantRow):
         return commands.grant(
-            row.right, row.amount, row.on, source, row.reference, row.expires_on, batch, line
+            row.right,
+            row.amount,
+            row.on,
+            source,
+            row.reference,
+            row.expires_on,
+            batch,
+            line,
+            amount_name="amount",
         )
     if isinstance(row, UseRow):
         return commands.use(
@@ -117,6 +127,7 @@ def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Comm
             batch,
             line,
             row.employer,
+            amount_name="amount",
         )
     assert isinstance(row, StatusRow)
     return commands.status(row.status, row.on, source, row.reference, batch, line)

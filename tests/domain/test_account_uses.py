@@ -125,7 +125,9 @@ def test_a_use_beyond_the_usable_balance_is_refused_and_names_that_balance() -> 
         account, InsufficientBalanceError, lambda: use(account, VOV, 14, date(2024, 10, 1), "u")
     )
 
-    assert "usable balance of 13" in str(info.value)
+    # Minor units inside, hours in the message: 0.13 usable, 0.10 suspended.
+    assert "a use of 0.14 of 'vov-hours'" in str(info.value)
+    assert "usable balance of 0.13" in str(info.value)
 
 
 def test_a_use_in_a_status_where_the_right_is_not_usable_is_refused() -> None:

@@ -142,7 +142,7 @@ def test_each_vov_lot_keeps_the_rule_version_it_was_granted_under() -> None:
 
 def test_the_vov_ceiling_was_125_hours_before_school_year_2021_22_and_250_after() -> None:
     career = Career(Status.EMPLOYEE, date(2020, 1, 6))
-    grant(career.account, VOV, 125, date(2020, 9, 1), "2020-21")
+    grant(career.account, VOV, 12500, date(2020, 9, 1), "2020-21")  # minor units: 125 hours
     career.record()
 
     refused(
@@ -150,13 +150,13 @@ def test_the_vov_ceiling_was_125_hours_before_school_year_2021_22_and_250_after(
         CapExceededError,
         lambda: grant(career.account, VOV, 1, date(2021, 8, 31), "2020-21-extra"),
     )
-    grant(career.account, VOV, 250, date(2021, 9, 1), "2021-22")
+    grant(career.account, VOV, 25000, date(2021, 9, 1), "2021-22")
     career.record()
 
-    assert career.balance_on(date(2021, 9, 1), VOV) == (250, 0)
+    assert career.balance_on(date(2021, 9, 1), VOV) == (25000, 0)
 
 
-def test_training_vouchers_are_capped_at_50000_cents_per_school_year() -> None:
+def test_training_vouchers_are_capped_at_500_euros_per_school_year() -> None:
     career = Career(Status.EMPLOYEE, date(2024, 9, 2))
     grant(career.account, VOUCHERS, 30000, date(2024, 9, 10), "wse-1", source=FLANDERS)
     grant(career.account, VOUCHERS, 20000, date(2025, 3, 3), "wse-2", source=FLANDERS)
@@ -170,7 +170,8 @@ def test_training_vouchers_are_capped_at_50000_cents_per_school_year() -> None:
     grant(career.account, VOUCHERS, 25000, date(2025, 9, 1), "wse-4", source=FLANDERS)
     career.record()
 
-    assert "50000 already from 2024-09-01 to 2025-09-01" in str(info.value)
+    assert "0.01 euro of 'training-vouchers'" in str(info.value)
+    assert "at most 500 per school-year): 500 already from 2024-09-01" in str(info.value)
     assert career.account.lots[f"{FLANDERS}/wse-1"].expires_on == date(2025, 11, 10)  # 14 months
     assert career.balance_on(date(2025, 9, 1), VOUCHERS) == (75000, 0)
 
@@ -230,8 +231,9 @@ def test_federal_training_days_are_capped_per_calendar_year(
     year: int, limit: int, rule: str
 ) -> None:
     career = Career(Status.EMPLOYEE, date(year, 1, 3))
-    grant(career.account, FED_DAYS, limit - 1, date(year, 1, 15), "q1")
-    grant(career.account, FED_DAYS, 1, date(year, 4, 15), "q2")
+    # Minor units: hundredths of a day.
+    grant(career.account, FED_DAYS, limit * 100 - 50, date(year, 1, 15), "q1")
+    grant(career.account, FED_DAYS, 50, date(year, 4, 15), "q2")
     career.record()
 
     refused(
@@ -239,8 +241,8 @@ def test_federal_training_days_are_capped_per_calendar_year(
         CapExceededError,
         lambda: grant(career.account, FED_DAYS, 1, date(year, 12, 31), "q4"),
     )
-    grant(career.account, FED_DAYS, 3, date(year + 1, 1, 2), "next-year")
+    grant(career.account, FED_DAYS, 300, date(year + 1, 1, 2), "next-year")
     career.record()
 
-    assert career.balance_on(date(year + 1, 1, 2), FED_DAYS) == (limit + 3, 0)
+    assert career.balance_on(date(year + 1, 1, 2), FED_DAYS) == (limit * 100 + 300, 0)
     assert career.account.lots[f"{EMPLOYER}/q1"].rule_version == f"{FED_DAYS}@{rule}"

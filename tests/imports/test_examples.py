@@ -34,7 +34,10 @@ def test_the_example_files_import_as_the_readme_shows(ledger: Ledger, tmp_path: 
     assert (fund.applied, fund.rejected) == (6, 4)
     assert [r["field"] for r in rejects] == ["insz", "insz", "right", "amount"]
     end_of_march = date(2025, 3, 31)
-    rights = {r.right: (r.usable, r.suspended) for r in ledger.balance(BRAM, end_of_march).rights}
+    rights = {
+        r.right: (r.usable // 100, r.suspended // 100)  # hours and days, in hundredths
+        for r in ledger.balance(BRAM, end_of_march).rights
+    }
     assert rights == {
         "vov-hours": (0, 0),  # the hours of an employment end with it
         "federal-training-days": (0, 0),

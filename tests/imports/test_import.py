@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from ledger.application import Ledger
 from ledger.config import load_settings
+from ledger.domain import amounts
 from ledger.domain.account import Account
 from ledger.domain.batch import ImportBatch
 from ledger.domain.errors import InvalidIdentifierError
@@ -37,9 +39,14 @@ from tests.stores import TEST_ID_KEY
 LATER = date(2024, 10, 1)
 
 
-def usable(ledger: Ledger, insz: str, right: str = "vov-hours") -> int:
+def usable(ledger: Ledger, insz: str, right: str = "vov-hours") -> Decimal:
+    """The usable balance in the right's unit (as the file's lines give amounts)."""
     rights = {r.right: r for r in ledger.balance(insz).rights}
-    return rights[right].usable if right in rights else 0
+    return amounts.as_decimal(rights[right].usable if right in rights else 0, r_unit(right))
+
+
+def r_unit(right: str) -> str:
+    return amounts.unit_of(right)
 
 
 def test_an_employer_file_opens_new_citizens_and_applies_every_good_line(
@@ -59,7 +66,7 @@ def test_an_employer_file_opens_new_citizens_and_applies_every_good_line(
 
     assert (summary.lines_read, summary.applied, summary.rejected, rejects) == (4, 4, 0, [])
     assert usable(ledger, INSZ) == 25
-    assert [r.suspended for r in ledger.balance(OTHER_INSZ).rights] == [20]
+    assert [r.suspended for r in ledger.balance(OTHER_INSZ).rights] == [2000]  # hundredths
     opened = ledger.history(INSZ).entries[0]
     assert (opened.event, opened.on, opened.details["status"]) == (
         "AccountOpened",
@@ -114,7 +121,7 @@ def test_any_other_line_for_an_unknown_citizen_is_rejected_outside_employer_file
     path = write_csv(
         tmp_path / "vouchers.csv",
         [
-            grant(INSZ, "TV-1", 25_000, right="training-vouchers"),
+            grant(INSZ, "TV-1", 250, right="training-vouchers"),
         ],
     )
 

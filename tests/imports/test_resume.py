@@ -113,11 +113,11 @@ def test_a_chunk_that_meets_a_concurrent_write_is_redone_from_the_store(
 
     def meanwhile(_: object) -> None:  # another writer changes the account between chunks
         if other.history(insz).entries[-1].reference != "U-OTHER":
-            other.use_right(insz, "vov-hours", 20, START, "T", "P", "U-OTHER", EMPLOYER)
+            other.use_right(insz, "vov-hours", "20", START, "T", "P", "U-OTHER", EMPLOYER)
 
     summary, _ = run_import(importer, path, chunk_lines=1, after_chunk=meanwhile)
 
     assert (summary.applied, summary.rejected) == (2, 0)
-    assert {r.right: r.usable for r in other.balance(insz).rights} == {"vov-hours": 10}
+    assert {r.right: r.usable for r in other.balance(insz).rights} == {"vov-hours": 1000}
     importer.close()
     other.close()

@@ -118,9 +118,9 @@ def test_the_expiring_table_shows_the_last_usable_day_and_totals(projected: Stor
     )["rows"]
 
     assert "2025-11-02  2025-11-01  93.05.18-***.**" in shown
-    assert "training-vouchers: 25000 euro-cents in 1 lots of 1 citizens" in shown
+    assert "training-vouchers: 250 euro in 1 lots of 1 citizens" in shown
     assert [(r["right"], r["remaining"], r["unit"]) for r in rows] == [
-        ("training-vouchers", 25000, "euro-cents")
+        ("training-vouchers", 250, "euro")
     ]
 
 

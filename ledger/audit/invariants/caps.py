@@ -18,6 +18,7 @@ from ledger.audit.findings import Invariant
 from ledger.audit.invariants.rulebook import RuleBook
 from ledger.audit.invariants.state import WindowSum
 from ledger.audit.invariants.stream import StreamAudit
+from ledger.domain import amounts
 from ledger.domain.account import Account
 from ledger.domain.catalogue import CapCounts
 
@@ -31,16 +32,17 @@ def check_caps(stream: StreamAudit, event: CappedEvent, counts: CapCounts, book:
     if not caps:
         return
     movements = stream.account.movements.get(key)
+    unit = rule.unit.value
     for sum_key, cap in caps:
         start, end = book.window(cap, event.on)
         total = window_total(stream, sum_key, movements, start, end, event.on)
         if total > cap.limit:
             stream.find(
                 Invariant.CAPS_PER_PERIOD,
-                f"{counts.value} of {event.right} from {start} to {end} add up to {total} "
-                f"{rule.unit.value} ({cap.describe()}; {cap.basis})",
-                expected=f"at most {cap.limit}",
-                found=total,
+                f"{counts.value} of {event.right} from {start} to {end} add up to "
+                f"{amounts.text(total, unit)} {unit} ({cap.describe(unit)}; {cap.basis})",
+                expected=f"at most {amounts.text(cap.limit, unit)}",
+                found=amounts.text(total, unit),
             )
 
 
