@@ -63,6 +63,7 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
             "expires_on": iso(lot.expires_on),
             "state": lot.state,
             "rule_version": lot.rule_version,
+            "employer": lot.employer,
         }
         for lot in balance.lots
     ]

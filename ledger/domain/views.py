@@ -31,6 +31,7 @@ class LotView:
     expires_on: date | None
     state: str
     rule_version: str
+    employer: str | None = None  # the employment the lot is bound to
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list
                 expires_on=lot.expires_on,
                 state=lot.state,
                 rule_version=lot.rule_version,
+                employer=lot.employer,
             )
             for lot in sorted(open_lots, key=lambda x: (x.expires_on or date.max, x.lot_id))
         )

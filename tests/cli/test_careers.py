@@ -134,3 +134,79 @@ def test_the_career_read_is_written_to_the_access_log(employed: Llr) -> None:
         "employment list",
         "citizen called",
     )
+
+
+# ------------------------------------------------------------------ fractional amounts
+def test_amounts_are_typed_in_the_right_s_unit_with_its_decimals(employed: Llr) -> None:
+    grants = [
+        ("federal-training-days", "2.5", f"employer:{A}"),
+        ("vov-hours", "93.75", f"employer:{A}"),
+        ("training-vouchers", "250.00", "flemish-government"),
+    ]
+    for right, amount, source in grants:
+        employed.ok(
+            "grant", INSZ, right, amount, "--source", source, "--on", "2025-01-06",
+            "--ref", f"G-{right}",
+        )  # fmt: skip
+
+    balance = employed.json("balance", INSZ)
+    text = employed.ok("balance", INSZ).stdout
+
+    usable = {right: figures["usable"] for right, figures in balance["rights"].items()}
+    assert usable == {"federal-training-days": 2.5, "vov-hours": 93.75, "training-vouchers": 250}
+    assert isinstance(usable["training-vouchers"], int)
+    assert "federal-training-days: 2.5 days usable" in text
+    assert '"usable": 93.75' in employed.ok("balance", INSZ, "--json").stdout
+    [fed_lot] = balance["rights"]["federal-training-days"]["lots"]
+    assert (fed_lot["remaining"], fed_lot["employer"]) == (2.5, A)
+
+
+@pytest.mark.parametrize(
+    ("right", "amount", "words"),
+    [
+        ("federal-training-days", "2.555", "AMOUNT '2.555': days are counted to 0.01"),
+        ("training-vouchers", "10.001", "AMOUNT '10.001'"),
+        ("vov-hours", "1e3", "AMOUNT '1e3'"),
+    ],
+)
+def test_an_amount_finer_than_its_unit_is_refused_naming_the_precision(
+    employed: Llr, right: str, amount: str, words: str
+) -> None:
+    source = "flemish-government" if right == "training-vouchers" else f"employer:{A}"
+
+    message = employed.refused(
+        "grant", INSZ, right, amount, "--source", source, "--on", "2025-01-06", "--ref", "G"
+    )
+
+    assert words in message
+
+
+# ---------------------------------------------------------------------- late facts
+def test_a_late_fact_is_refused_naming_the_entries_then_recorded_with_review(
+    employed: Llr,
+) -> None:
+    employed.ok(
+        "grant", INSZ, "vov-hours", "40", "--source", f"employer:{A}", "--on", "2024-09-02",
+        "--ref", "VOV",
+    )  # fmt: skip
+    employed.ok(
+        "use", INSZ, "vov-hours", "10", "--on", "2024-10-01", "--training", "T",
+        "--provider", "P", "--ref", "U-1",
+    )  # fmt: skip
+    end = ("employment", "end", INSZ, "--employer", A, "--on", "2024-09-15", "--reason",
+           "resignation")  # fmt: skip
+
+    message = employed.refused(*end)
+    recorded = employed.json(*end, "--review")
+    cases = employed.json("review", "list")["cases"]
+    shown = employed.json("review", "show", cases[0]["case"])
+    closed = employed.ok("review", "close", cases[0]["case"], "--reason", "checked",
+                         LLR_ACTOR="staff:bert")  # fmt: skip
+
+    assert "event 3 (2024-10-01, RightUsed)" in message
+    assert recorded["events"] == ["EmploymentEnded", "RightForfeited", "ReviewOpened"]
+    assert [e["event_id"] for e in shown["entries"]] == [3] and shown["open"]
+    assert closed.stdout.startswith("applied: ReviewClosed")
+    assert employed.json("review", "list")["cases"] == []
+    late = [e["event"] for e in employed.history()["entries"] if e["late"]]
+    assert late == ["EmploymentEnded", "RightForfeited"]

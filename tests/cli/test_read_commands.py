@@ -14,6 +14,7 @@ LOT_KEYS = {
     "grant_ref",
     "source",
     "amount",
+    "employer",
     "remaining",
     "valid_from",
     "expires_on",

@@ -366,3 +366,51 @@ def test_a_line_refused_once_stays_refused_when_the_file_comes_again(
     assert "refused when this file was imported before" in rejects[0]["reason"]
     elsewhere = write_csv(tmp_path / "q4.csv", [use(INSZ, "U-1", 15, LATER)])
     assert run_import(ledger, elsewhere, EMPLOYER)[0].applied == 1  # a new file may send it
+
+
+# ---------------------------------------------------------------------- late lines
+@pytest.mark.parametrize("chunk_lines", [1, 2000])
+def test_a_late_quarterly_line_takes_its_place_in_any_chunk(
+    ledger: Ledger, tmp_path: Path, chunk_lines: int
+) -> None:
+    """Stored, in flight or in the chunk in hand: the late line folds whatever came first."""
+    path = write_csv(
+        tmp_path / "q4.csv",
+        [
+            grant(INSZ, "G-1", 40),
+            use(INSZ, "U-1", 10, LATER),
+            grant(INSZ, "F-Q3", 2, date(2024, 9, 20), right="federal-training-days"),
+        ],
+    )
+
+    summary, rejects = run_import(ledger, path, EMPLOYER, chunk_lines=chunk_lines)
+    again, _ = run_import(ledger, path, EMPLOYER, chunk_lines=chunk_lines)
+
+    assert (summary.applied, rejects, again.already_applied) == (3, [], 3)
+    entries = ledger.history(INSZ).entries
+    assert [(e.event, e.late) for e in entries][-2:] == [
+        ("RightGranted", True),
+        ("RightUsed", False),
+    ]
+
+
+def test_a_conflicting_late_line_is_rejected_unless_the_file_asks_for_a_review(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    run_import(
+        ledger,
+        write_csv(tmp_path / "q3.csv", [grant(INSZ, "G-1", 40), use(INSZ, "U-1", 10, LATER)]),
+    )
+    end = {
+        "kind": "employment-end", "insz": INSZ, "on": "2024-09-15", "reason": "resignation",
+        "reference": "EXIT-1",
+    }  # fmt: skip
+
+    refused, rejects = run_import(ledger, write_csv(tmp_path / "a.csv", [end]))
+    reviewed, _ = run_import(ledger, write_csv(tmp_path / "b.csv", [{**end, "review": "yes"}]))
+
+    assert (refused.rejected, rejects[0]["field"]) == (1, "(line)")
+    assert "event 3 (2024-10-01, RightUsed)" in rejects[0]["reason"]
+    assert reviewed.applied == 1
+    case = ledger.get_account(ledger.account_id_for(INSZ)).review_cases
+    assert [c.fact_on for c in case.values()] == [date(2024, 9, 15)]
