@@ -603,6 +603,14 @@ def test_an_employment_end_table_without_every_reason_is_refused(tmp_path: Path)
     assert "versions[0].employment_end.death" in message
 
 
-def test_an_employment_end_cannot_suspend(tmp_path: Path) -> None:
-    message = refusal(tmp_path, VALID + employment_end(resignation="suspend"))
-    assert "versions[0].employment_end.resignation" in message
+def test_an_employment_end_may_suspend_citing_its_basis(tmp_path: Path) -> None:
+    (tmp_path / "demo.toml").write_text(VALID + employment_end(retirement="suspend"), "utf-8")
+    rule = load_catalogue(tmp_path).rule("demo@2020-01-01")
+    assert rule.end_policy(EndReason.RETIREMENT).outcome is Outcome.SUSPEND
+
+    cited = 'retirement = { outcome = "suspend", legal_basis = "test basis: ends with the '
+    text = VALID + employment_end(retirement="suspend").replace(
+        cited + 'employment" }', 'retirement = { outcome = "suspend", legal_basis = "" }'
+    )
+    message = refusal(tmp_path, text)
+    assert "versions[0].employment_end.retirement.legal_basis" in message

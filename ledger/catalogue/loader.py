@@ -325,10 +325,8 @@ def _end_problems(ends: dict[EndReason, PolicyModel], at: str) -> Iterator[Catal
         policy = ends.get(reason)
         if policy is None:
             yield f"{at}.{reason}", "missing: every end reason needs a policy for a bound right"
-        elif policy.outcome is Outcome.SUSPEND:
-            yield f"{at}.{reason}", "an ended employment cannot resume: carry or forfeit"
-        elif policy.outcome is Outcome.FORFEIT and not policy.legal_basis.strip():
-            yield f"{at}.{reason}.legal_basis", "a forfeit must cite its legal basis"
+        elif policy.outcome is not Outcome.CARRY and not policy.legal_basis.strip():
+            yield f"{at}.{reason}.legal_basis", f"a {policy.outcome} must cite its legal basis"
 
 
 def _expiry_problems(expiry: ExpiryModel, start: date, at: str) -> Iterator[CatalogueProblem]:
