@@ -35,7 +35,12 @@ def test_init_applies_the_migrations_once(fresh: Store) -> None:
 
     assert "read models: applied 0001_read_models, 0002_sealed_personal_fields" in first
     assert again == "read models: up to date\n"
-    applied = ["0001_read_models", "0002_sealed_personal_fields", "0003_security_tables"]
+    applied = [
+        "0001_read_models",
+        "0002_sealed_personal_fields",
+        "0003_security_tables",
+        "0004_minor_units",
+    ]
     assert state == {"applied": applied, "pending": []}
 
 
