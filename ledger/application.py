@@ -181,8 +181,8 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         expires_on: date | None = None,
         review: bool = False,
     ) -> CommandOutcome:
-        """Grant a lot of a right to a citizen; ``amount`` in the right's unit (text such
-        as ``"2.5"``, an int or a Decimal: ``CommandBuilder``)."""
+        """Grant a lot of a right to a citizen; ``amount`` as text or a Decimal in the
+        right's unit (``"2.5"`` days), or an int of minor units (``AmountGiven``)."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.grant(right, amount, on, source, reference, expires_on)
         return self.run_command(insz, command, review)

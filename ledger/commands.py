@@ -36,7 +36,9 @@ from ledger.security.inputs import checked_optional, checked_text
 NO_ACCOUNT = "no account is open for this citizen; open one first"
 
 
-# An amount as callers give it: in the right's unit (see ``CommandBuilder``).
+# An amount as callers give it: text or a Decimal is in the right's unit ("2.5" days, as
+# people and files give it); an int is minor units already (250 = 2.5 days), as code that
+# computed it holds it (``CommandBuilder.minor_units``).
 AmountGiven = str | int | Decimal
 
 
