@@ -124,9 +124,18 @@ def _right_row(right: RightType, day: date) -> tuple[str, ...]:
 
 
 def _version_json(version: RuleVersion) -> dict[str, Any]:
+    ends = version.employment_end
     return {
         "id": version.id,
         "effective_from": iso(version.effective_from),
+        "content_hash": version.content_hash,
+        "corrects": version.corrects,
+        "employment_end": None
+        if ends is None
+        else {
+            reason.value: {"outcome": p.outcome.value, "legal_basis": p.legal_basis}
+            for reason, p in ends.items()
+        },
         "summary": version.summary,
         "sources": sorted(version.sources),
         "usable_in": sorted(version.usable_in),
@@ -157,7 +166,9 @@ def _version_json(version: RuleVersion) -> dict[str, Any]:
 
 def _version_text(version: RuleVersion) -> str:
     unit = version.unit.value
-    lines = [f"version {version.id} (from {version.effective_from})"]
+    corrects = f", corrects {version.corrects}" if version.corrects else ""
+    lines = [f"version {version.id} (from {version.effective_from}{corrects})"]
+    lines.append(f"  rule text hash: {version.content_hash}")
     lines += textwrap.wrap(version.summary, 96, initial_indent="  ", subsequent_indent="  ")
     lines.append(f"  sources: {', '.join(sorted(version.sources))}")
     lines.append(f"  usable when: {', '.join(sorted(version.usable_in))}")
@@ -167,6 +178,11 @@ def _version_text(version: RuleVersion) -> str:
     for status, policy in version.transitions.items():
         basis = f": {policy.legal_basis}" if policy.legal_basis else ""
         lines.append(f"    {status.value}: {policy.outcome.value}{basis}")
+    if version.employment_end is not None:
+        lines.append("  at the end of the employment it is bound to:")
+        for reason, policy in version.employment_end.items():
+            basis = f": {policy.legal_basis}" if policy.legal_basis else ""
+            lines.append(f"    {reason.value}: {policy.outcome.value}{basis}")
     lines += ["  references:"] + [f"    {ref}" for ref in version.references]
     return "\n".join(lines)
 

@@ -614,3 +614,50 @@ def test_an_employment_end_may_suspend_citing_its_basis(tmp_path: Path) -> None:
     )
     message = refusal(tmp_path, text)
     assert "versions[0].employment_end.retirement.legal_basis" in message
+
+
+# --- corrigenda: a version id never changes meaning ---------------------------------------
+def corrigendum(of: str = "demo@2020-01-01", limit: str = "8") -> str:
+    text = edit(version(), "limit = 10", f"limit = {limit}")
+    return edit(text, "summary =", f'corrects = "{of}"\nsummary =')
+
+
+def test_a_corrigendum_takes_over_for_new_entries_and_the_corrected_version_stays(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "demo.toml").write_text(HEADER + version() + corrigendum(), "utf-8")
+    right = load_catalogue(tmp_path).right("demo")
+
+    old, new = right.version("demo@2020-01-01"), right.version("demo@2020-01-01+c1")
+
+    assert [v.id for v in right.versions] == ["demo@2020-01-01", "demo@2020-01-01+c1"]
+    assert right.version_on(date(2020, 6, 1)) is new
+    assert (new.corrects, new.correction, new.caps[0].limit) == ("demo@2020-01-01", 1, 800)
+    assert old.caps[0].limit == 1000 and old.content_hash != new.content_hash
+
+
+def test_the_content_hash_follows_what_a_version_decides_not_its_documentation(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "demo.toml").write_text(VALID, "utf-8")
+    before = load_catalogue(tmp_path).rule("demo@2020-01-01").content_hash
+    (tmp_path / "demo.toml").write_text(edit(VALID, "A right for tests.", "Reworded."), "utf-8")
+    reworded = load_catalogue(tmp_path).rule("demo@2020-01-01").content_hash
+    (tmp_path / "demo.toml").write_text(edit(VALID, "limit = 10", "limit = 11"), "utf-8")
+    changed = load_catalogue(tmp_path).rule("demo@2020-01-01").content_hash
+
+    assert before == reworded != changed
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (HEADER + version() + corrigendum(of="demo@2019-01-01"), "is not a version of demo"),
+        (HEADER + version() + corrigendum() + corrigendum(), "is corrected twice"),
+        (HEADER + version("2021-01-01") + version("2020-01-01"), "strictly increasing"),
+    ],
+)
+def test_a_corrigendum_names_an_earlier_version_of_the_same_date_once(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    assert words in refusal(tmp_path, text)

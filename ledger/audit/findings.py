@@ -18,6 +18,7 @@ class Invariant(IntEnum):
     REPLAY_SNAPSHOT_PROJECTIONS = 6
     HISTORY_UNALTERED = 7
     REVIEW_CASE_OPEN = 8
+    RULE_TEXT_UNCHANGED = 9
 
     @property
     def title(self) -> str:
@@ -33,6 +34,7 @@ _TITLES = {
     Invariant.REPLAY_SNAPSHOT_PROJECTIONS: "replay = snapshot = projections",
     Invariant.HISTORY_UNALTERED: "stored history unaltered (tamper evidence)",
     Invariant.REVIEW_CASE_OPEN: "no late fact left in an open review case",
+    Invariant.RULE_TEXT_UNCHANGED: "a lot's rule text unchanged since its grant",
 }
 
 LEDGER_WIDE = "(ledger)"  # the citizen column of a finding about the whole store

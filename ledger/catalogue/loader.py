@@ -155,6 +155,8 @@ class VersionModel(_Model):
     transitions: Annotated[dict[Status, PolicyModel], AfterValidator(_with_later_statuses)]
     # Present for a right bound to the employment of the employer that grants it.
     employment_end: dict[EndReason, PolicyModel] | None = None
+    # A corrigendum: the id of the version (of the same date, listed before it) it corrects.
+    corrects: str | None = None
 
 
 class RightModel(_Model):
@@ -267,15 +269,30 @@ def _right_problems(right: RightModel, stem: str) -> Iterator[CatalogueProblem]:
     if right.code == SECTOR_FUNDS_FILE.removesuffix(".toml"):
         yield "code", f"{right.code!r} is reserved for the sector funds file"
     previous: date | None = None
+    ids: dict[str, date] = {}
+    version_ids = _ids_of(right)
     for index, version in enumerate(right.versions):
         at = f"versions[{index}]"
-        if previous is not None and version.effective_from <= previous:
+        if version.corrects is not None:
+            corrected = ids.get(version.corrects)
+            if corrected is None or corrected != version.effective_from:
+                yield (
+                    f"{at}.corrects",
+                    f"{version.corrects!r} is not a version of {right.code} listed before "
+                    f"with effective_from {version.effective_from}: a corrigendum corrects "
+                    "one of the same date",
+                )
+        elif previous is not None and version.effective_from <= previous:
             yield (
                 f"{at}.effective_from",
                 f"{version.effective_from} is not after {previous}: versions must be in "
-                "strictly increasing date order",
+                "strictly increasing date order (a corrigendum names what it corrects)",
             )
-        previous = version.effective_from
+        else:
+            previous = version.effective_from
+        if version_ids[index] in ids:
+            yield f"{at}.corrects", f"{version_ids[index]} is corrected twice: correct the latest"
+        ids[version_ids[index]] = version.effective_from
         yield from _version_problems(version, right.unit, at)
         for number, cap in enumerate(version.caps):
             if _limit_in_minor(cap.limit, right.unit) is None:
@@ -375,12 +392,38 @@ def _build_right(model: RightModel, limits_in_minor: bool = False) -> RightType:
         assert found is not None, "checked by _right_problems"
         return found
 
-    versions = tuple(_build_version(model.code, model.unit, v, minor) for v in model.versions)
+    built = [
+        _build_version(model.code, model.unit, v, minor, number)
+        for v, number in zip(model.versions, _corrections(model), strict=True)
+    ]
+    versions = tuple(sorted(built, key=lambda v: (v.effective_from, v.correction)))
     return RightType(code=model.code, name=model.name, unit=model.unit, versions=versions)
 
 
+def _corrections(model: RightModel) -> list[int]:
+    """Each version's number in its line of corrections: 0 for an original, one more than
+    the version it corrects for a corrigendum (an unknown one counts as an original: the
+    checks have named it)."""
+    numbers: list[int] = []
+    by_id: dict[str, int] = {}
+    for version in model.versions:
+        number = 0 if version.corrects is None else by_id.get(version.corrects, -1) + 1
+        numbers.append(number)
+        base = f"{model.code}@{version.effective_from.isoformat()}"
+        by_id[base if number == 0 else f"{base}+c{number}"] = number
+    return numbers
+
+
+def _ids_of(model: RightModel) -> list[str]:
+    ids = []
+    for version, number in zip(model.versions, _corrections(model), strict=True):
+        base = f"{model.code}@{version.effective_from.isoformat()}"
+        ids.append(base if number == 0 else f"{base}+c{number}")
+    return ids
+
+
 def _build_version(
-    code: str, unit: Unit, version: VersionModel, minor: Callable[[float], int]
+    code: str, unit: Unit, version: VersionModel, minor: Callable[[float], int], correction: int
 ) -> RuleVersion:
     transitions = {status: _build_policy(version.transitions[status]) for status in Status}
     return RuleVersion(
@@ -394,6 +437,8 @@ def _build_version(
         summary=version.summary,
         references=tuple(version.references),
         employment_end=_build_ends(version.employment_end),
+        corrects=version.corrects,
+        correction=correction,
     )
 
 

@@ -47,8 +47,8 @@ COMPILED_FILE = "compiled.json"
 # Bump on any change to the JSON shape below or to what the loader builds from a file:
 # every committed compiled form then stops matching until it is regenerated.
 # 2: statuses self-employed-side and student, employment_end; 3: caps in minor units, the
-# unit "euro" (was "euro-cents").
-FORMAT_VERSION = 3
+# unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction).
+FORMAT_VERSION = 4
 
 Json = dict[str, Any]
 
@@ -116,6 +116,8 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         summary=version["summary"],
         references=tuple(version["references"]),
         employment_end=_ends(version.get("employment_end")),
+        corrects=version["corrects"],
+        correction=version["correction"],
     )
 
 
@@ -184,6 +186,8 @@ def _version_json(version: RuleVersion) -> Json:
             reason.value: {"outcome": policy.outcome.value, "legal_basis": policy.legal_basis}
             for reason, policy in version.employment_end.items()
         },
+        "corrects": version.corrects,
+        "correction": version.correction,
     }  # fmt: skip
 
 

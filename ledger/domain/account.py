@@ -212,6 +212,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
         # field (read as None): they bind nothing and name no employment, so that an old
         # stream replays as its old snapshot loads.
         employer: str | None = None
+        # The content hash of the rule text granted under (``RuleVersion.content_hash``),
+        # which the audit checks the catalogue still has; None before hashes were kept.
+        rule_hash: str | None = None
 
         def apply(self, account: Account) -> None:
             if "employer" in self.__dict__ and self.source.startswith(EMPLOYER_PREFIX):

@@ -8,6 +8,8 @@ these objects from the files.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -107,6 +109,10 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("every month has a 28th")  # pragma: no cover
 
 
+def canonical_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def school_year_start(day: date) -> date:
     """The 1 September that opens the school year (1 Sep - 31 Aug) containing ``day``."""
     return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
@@ -194,11 +200,40 @@ class RuleVersion:
     # Set for a right bound to the employment whose employer granted it: the outcome per
     # end reason when that employment ends. None: the right follows the citizen.
     employment_end: Mapping[EndReason, TransitionPolicy] | None = None
+    # A corrigendum: the id of the version it corrects (same right and date), and its
+    # number in that version's line of corrections (1, 2...). An id never changes meaning:
+    # a wrong version is corrected by a new one, and both stay in the catalogue.
+    corrects: str | None = None
+    correction: int = 0
 
     # Cached (rules never change once loaded): every command asks for these.
     @cached_property
     def id(self) -> str:
-        return f"{self.right}@{self.effective_from.isoformat()}"
+        base = f"{self.right}@{self.effective_from.isoformat()}"
+        return base if self.correction == 0 else f"{base}+c{self.correction}"
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of what the version decides (unit, sources, expiry, caps, outcomes, and
+        what it corrects), as canonical JSON. A grant records it, and the audit checks that
+        the text a lot was granted under is still the text of its id. Summaries,
+        references and the citations of bases are documentation, not rule text."""
+        return hashlib.sha256(canonical_json(self.operative()).encode()).hexdigest()
+
+    def operative(self) -> dict[str, object]:
+        ends = self.employment_end
+        return {
+            "id": self.id,
+            "corrects": self.corrects,
+            "unit": self.unit.value,
+            "sources": sorted(self.sources),
+            "expiry": [self.expiry.kind.value, self.expiry.months, str(self.expiry.on)],
+            "caps": [[c.counts.value, c.period.value, c.limit, c.years] for c in self.caps],
+            "transitions": {s.value: p.outcome.value for s, p in self.transitions.items()},
+            "employment_end": None if ends is None else {
+                reason.value: policy.outcome.value for reason, policy in ends.items()
+            },
+        }  # fmt: skip
 
     @cached_property
     def usable_in(self) -> frozenset[Status]:
@@ -228,7 +263,7 @@ class RightType:
     code: str
     name: str
     unit: Unit
-    versions: tuple[RuleVersion, ...]  # ordered by effective_from
+    versions: tuple[RuleVersion, ...]  # ordered by effective_from, then correction
 
     def version_on(self, day: date) -> RuleVersion:
         in_force = [v for v in self.versions if v.effective_from <= day]

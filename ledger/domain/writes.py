@@ -86,6 +86,7 @@ class EntryCommands:
             batch=provenance.batch,
             line=provenance.line,
             employer=employer,
+            rule_hash=rule.content_hash,
         )
         if policy.outcome is Outcome.SUSPEND:
             label = status_label(statuses)

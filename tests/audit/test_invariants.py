@@ -312,3 +312,39 @@ def test_a_reversal_that_gives_back_more_than_its_entry_moved_is_named(
         "500",
         "999",
     )
+
+
+def test_a_lot_whose_rule_text_changed_since_its_grant_is_named(population: Ledger) -> None:
+    version = forge(
+        population,
+        BERT,
+        Account.RightGranted,
+        on=date(2025, 3, 3),
+        right="vov-hours",
+        lot="employer:0566988259/OLD-TEXT",
+        amount=100,
+        expires_on=date(2025, 9, 1),
+        rule_version="vov-hours@2021-09-01",
+        source=EMPLOYER,
+        reference="OLD-TEXT",
+        batch=None,
+        line=None,
+        employer=None,
+        rule_hash="0" * 64,  # the text it was granted under is not the catalogue's now
+    )
+
+    found = only_finding(population)
+
+    assert (found.invariant, found.version) == (Invariant.RULE_TEXT_UNCHANGED, version)
+    assert "without a corrigendum" in found.message
+
+
+def test_a_grant_records_the_hash_of_its_rule_text(population: Ledger) -> None:
+    grants = [
+        e for e in population.repository.event_store.get(population.account_id_for(BERT))
+        if isinstance(e, Account.RightGranted)
+    ]  # fmt: skip
+
+    assert grants and all(
+        g.rule_hash == population.catalogue.rule(g.rule_version).content_hash for g in grants
+    )

@@ -70,3 +70,15 @@ def test_catalogue_list_with_a_malformed_date_is_refused(no_store: Llr) -> None:
     message = no_store.refused("catalogue", "list", "--as-of", "01/09/2024")
 
     assert "--as-of '01/09/2024'" in message
+
+
+def test_catalogue_show_gives_each_version_s_rule_text_hash_and_what_it_corrects(
+    llr: Llr,
+) -> None:
+    shown = llr.json("catalogue", "show", "federal-training-days")
+
+    versions = shown["versions"]
+    assert [len(v["content_hash"]) for v in versions] == [64] * len(versions)
+    assert {v["corrects"] for v in versions} == {None}
+    assert versions[-1]["employment_end"]["resignation"]["outcome"] == "forfeit"
+    assert "rule text hash: " in llr.ok("catalogue", "show", "federal-training-days").stdout

@@ -110,6 +110,18 @@ class RuleChecks:
                 expected="more than 0",
                 found=event.amount,
             )
+        recorded = event.__dict__.get("rule_hash")
+        if recorded is not None:
+            now = self.book.catalogue.rule(event.rule_version).content_hash
+            if now != recorded:
+                stream.find(
+                    Invariant.RULE_TEXT_UNCHANGED,
+                    f"lot {event.lot} was granted under {event.rule_version}, whose rule text "
+                    "has changed since without a corrigendum (a correction is a new version "
+                    "that names the one it corrects)",
+                    expected=recorded[:16],
+                    found=now[:16],
+                )
         return False
 
     def expiry_before(self, stream: StreamAudit, event: Account.RightExpired) -> bool:
