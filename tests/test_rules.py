@@ -158,13 +158,26 @@ def test_career_vouchers_expire_after_72_months_then_on_1_january_2027(
     assert right.version_on(date(2027, 1, 1)).expiry.kind is ExpiryKind.NONE
 
 
-@pytest.mark.parametrize(("year", "days"), [(2022, 3), (2023, 4), (2024, 5), (2026, 5)])
-def test_federal_training_days_cap_per_calendar_year_grows_to_5(
-    catalogue: Catalogue, year: int, days: int
+def test_federal_training_days_had_no_individual_right_in_2022(catalogue: Catalogue) -> None:
+    # Corrigendum: the law of 3 Oct 2022 starts the individual right in 2023.
+    in_force = catalogue.right("federal-training-days").version_on(date(2022, 6, 1))
+    [cap] = in_force.caps
+    assert (in_force.id, in_force.corrects) == (
+        "federal-training-days@2022-01-01+c1",
+        "federal-training-days@2022-01-01",
+    )
+    assert (cap.counts, cap.period, cap.limit) == (CapCounts.GRANTS, CapPeriod.CALENDAR_YEAR, 0)
+    assert "werk.belgie.be" in cap.basis
+    assert catalogue.rule("federal-training-days@2022-01-01").caps[0].limit == 300  # kept
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2026])
+def test_federal_training_days_are_a_minimum_per_employer_not_a_ceiling(
+    catalogue: Catalogue, year: int
 ) -> None:
-    [cap] = catalogue.right("federal-training-days").version_on(date(year, 6, 1)).caps
-    expected = (CapCounts.GRANTS, CapPeriod.CALENDAR_YEAR, days * 100)  # hundredths of a day
-    assert (cap.counts, cap.period, cap.limit) == expected
+    in_force = catalogue.right("federal-training-days").version_on(date(year, 6, 1))
+    assert in_force.caps == () and in_force.corrects is not None
+    assert "minimum" in in_force.summary and "not a ceiling" in in_force.summary
 
 
 def test_federal_training_days_are_forfeited_when_the_employment_ends(

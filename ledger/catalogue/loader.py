@@ -28,6 +28,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    StrictBool,
     StringConstraints,
     ValidationError,
 )
@@ -157,6 +158,9 @@ class VersionModel(_Model):
     employment_end: dict[EndReason, PolicyModel] | None = None
     # A corrigendum: the id of the version (of the same date, listed before it) it corrects.
     corrects: str | None = None
+    # A transitional rule: lots granted before this version keep their own version's
+    # outcomes at later career changes (else the version in force that day decides).
+    earlier_lots_keep_their_version: StrictBool = False
 
 
 class RightModel(_Model):
@@ -439,6 +443,7 @@ def _build_version(
         employment_end=_build_ends(version.employment_end),
         corrects=version.corrects,
         correction=correction,
+        earlier_lots_keep_their_version=version.earlier_lots_keep_their_version,
     )
 
 

@@ -47,7 +47,8 @@ COMPILED_FILE = "compiled.json"
 # Bump on any change to the JSON shape below or to what the loader builds from a file:
 # every committed compiled form then stops matching until it is regenerated.
 # 2: statuses self-employed-side and student, employment_end; 3: caps in minor units, the
-# unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction).
+# unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
+# rules (earlier_lots_keep_their_version).
 FORMAT_VERSION = 4
 
 Json = dict[str, Any]
@@ -118,6 +119,7 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         employment_end=_ends(version.get("employment_end")),
         corrects=version["corrects"],
         correction=version["correction"],
+        earlier_lots_keep_their_version=version["earlier_lots_keep_their_version"],
     )
 
 
@@ -188,6 +190,7 @@ def _version_json(version: RuleVersion) -> Json:
         },
         "corrects": version.corrects,
         "correction": version.correction,
+        "earlier_lots_keep_their_version": version.earlier_lots_keep_their_version,
     }  # fmt: skip
 
 

@@ -208,7 +208,8 @@ def change_career(
         event_class, on=on, actor=provenance.actor, **provenance_fields(provenance), **fields
     )
     after = account.career.statuses_on(on)
-    for lot, rule, policy, cause in outcomes_of_change(account, catalogue, before, after, ended):
+    changes = outcomes_of_change(account, catalogue, before, after, ended, on)
+    for lot, rule, policy, cause in changes:
         trigger_outcome(account, lot, rule, policy, status_label(before), cause, on, provenance)
 
 
@@ -218,6 +219,7 @@ def outcomes_of_change(
     before: frozenset[Status],
     after: frozenset[Status],
     ended: Ended,
+    on: date,
 ) -> Iterator[tuple[Lot, RuleVersion, TransitionPolicy, str]]:
     """Each open lot the change touches, with its rule, its outcome and the status text
     the outcome names (the audit asks the same question of every career change)."""
@@ -225,7 +227,7 @@ def outcomes_of_change(
     for lot in account.lots.values():
         if not lot.is_open:
             continue
-        rule = catalogue.rule(lot.rule_version)
+        rule = catalogue.rule_of_the_day(lot.rule_version, on)  # the law of the day
         if lot.employer is not None and lot.employer in ended:
             reason = ended[lot.employer]
             if reason is not None and rule.employment_end is not None:

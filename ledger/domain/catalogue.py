@@ -205,6 +205,10 @@ class RuleVersion:
     # a wrong version is corrected by a new one, and both stay in the catalogue.
     corrects: str | None = None
     correction: int = 0
+    # The law of the day of a change: a lot's outcome at a career change comes from the
+    # version in force that day, unless that version says the lots granted before it keep
+    # their own version's outcomes (a transitional rule).
+    earlier_lots_keep_their_version: bool = False
 
     # Cached (rules never change once loaded): every command asks for these.
     @cached_property
@@ -233,6 +237,7 @@ class RuleVersion:
             "employment_end": None if ends is None else {
                 reason.value: policy.outcome.value for reason, policy in ends.items()
             },
+            "earlier_lots_keep_their_version": self.earlier_lots_keep_their_version,
         }  # fmt: skip
 
     @cached_property
@@ -305,3 +310,16 @@ class Catalogue:
         """The rule version a lot was granted under (``right@YYYY-MM-DD``)."""
         code = version_id.split("@", 1)[0]
         return self.right(code).version(version_id)
+
+    def rule_of_the_day(self, version_id: str, on: date) -> RuleVersion:
+        """The version whose outcomes apply, on ``on``, to a lot granted under
+        ``version_id``: the one in force that day, unless it lets lots granted before it
+        keep their own."""
+        granted = self.rule(version_id)
+        right = self.right(granted.right)
+        if on < right.versions[0].effective_from:
+            return granted
+        today = right.version_on(on)
+        if today.earlier_lots_keep_their_version and granted.effective_from < today.effective_from:
+            return granted
+        return today

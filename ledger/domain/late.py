@@ -211,7 +211,7 @@ class LaterCheck:
             {
                 lot.lot_id: (policy, rule, cause)
                 for lot, rule, policy, cause in outcomes_of_change(
-                    account, self.catalogue, before, after, ended
+                    account, self.catalogue, before, after, ended, event.on
                 )
             },
             status_label(before),

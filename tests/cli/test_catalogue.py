@@ -49,7 +49,8 @@ def test_catalogue_show_gives_policies_with_legal_basis_expiry_and_caps(no_store
     assert latest["transitions"]["jobseeker"]["outcome"] == "forfeit"
     assert latest["transitions"]["jobseeker"]["legal_basis"]
     assert latest["expiry"]["months"] == 60
-    assert latest["caps"][0]["limit"] == 5
+    assert latest["caps"] == []  # a minimum per employer, not a ceiling (a corrigendum)
+    assert right["versions"][-2]["caps"][0]["limit"] == 5  # the version it corrects
     assert latest["references"]
 
 
@@ -79,6 +80,7 @@ def test_catalogue_show_gives_each_version_s_rule_text_hash_and_what_it_corrects
 
     versions = shown["versions"]
     assert [len(v["content_hash"]) for v in versions] == [64] * len(versions)
-    assert {v["corrects"] for v in versions} == {None}
+    corrigenda = {v["id"]: v["corrects"] for v in versions if v["corrects"]}
+    assert corrigenda["federal-training-days@2022-01-01+c1"] == "federal-training-days@2022-01-01"
     assert versions[-1]["employment_end"]["resignation"]["outcome"] == "forfeit"
     assert "rule text hash: " in llr.ok("catalogue", "show", "federal-training-days").stdout

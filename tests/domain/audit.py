@@ -98,6 +98,7 @@ class CareerChangeCheck:
         ended: dict[str, str | None],
     ) -> None:
         self.catalogue = catalogue
+        self.on = event.on
         self.after = account.career.statuses_on(event.on)
         self.ended = ended
         self.owed = {
@@ -110,7 +111,7 @@ class CareerChangeCheck:
         self.forfeited: dict[str, int] = defaultdict(int)
 
     def expected(self, lot: Any) -> Any:
-        rule = self.catalogue.rule(lot.rule_version)
+        rule = self.catalogue.rule_of_the_day(lot.rule_version, self.on)
         reason = self.ended.get(lot.employer) if lot.employer is not None else None
         if reason is not None and rule.employment_end is not None:
             return rule.employment_end[EndReason(reason)]
@@ -197,7 +198,12 @@ def check_use(
     latest_drawn = max(_expiry_key(account.lots[lot].expires_on) for lot in taken)
     for lot in account.lots_of(event.right):
         left_after = lot.remaining - taken.get(lot.lot_id, 0)
-        if lot.lot_id in known and lot.is_usable_on(event.on) and left_after > 0:
+        drawable = (
+            lot.employer == event.employer
+            if event.employer is not None
+            else lot.employer is None or account.career.employment_with(lot.employer, event.on)
+        )
+        if lot.lot_id in known and drawable and lot.is_usable_on(event.on) and left_after > 0:
             # No unit that expires later was drawn while this earlier one was left.
             assert _expiry_key(lot.expires_on) >= latest_drawn, (lot, event)
 

@@ -33,7 +33,6 @@ from tests.domain.support import (
     CAREER,
     CATALOGUE,
     EMPLOYER,
-    FED_DAYS,
     FLANDERS,
     INSZ,
     TEST_RIGHT,
@@ -183,14 +182,14 @@ def test_a_grant_on_or_after_its_rules_fixed_end_date_is_refused() -> None:
 
 def test_a_grant_beyond_the_cap_of_its_period_is_refused() -> None:
     account = new_account()
-    grant(account, FED_DAYS, 450, date(2024, 1, 15), "d1")  # minor units: 4.5 days
+    grant(account, VOV, 24950, date(2024, 9, 2), "h1")  # minor units: 249.5 hours
 
     info = refused(
-        account, CapExceededError, lambda: grant(account, FED_DAYS, 51, date(2024, 12, 31), "d2")
+        account, CapExceededError, lambda: grant(account, VOV, 51, date(2025, 8, 31), "h2")
     )
 
-    assert "0.51 days of 'federal-training-days'" in str(info.value)
-    assert "grants at most 5 per calendar-year): 4.5 already" in str(info.value)
+    assert "0.51 hours of 'vov-hours'" in str(info.value)
+    assert "grants at most 250 per school-year): 249.5 already" in str(info.value)
 
 
 def test_a_grant_dated_before_the_latest_fact_is_refused() -> None:

@@ -64,7 +64,7 @@ def test_becoming_a_jobseeker_carries_suspends_or_forfeits_each_open_lot() -> No
     assert (vov.lot, vov.amount, vov.status) == (f"{EMPLOYER}/vov", 30, "jobseeker")
     assert "private-sector employment" in vov.legal_basis
     assert (fed.lot, fed.amount, fed.rule_version) == (
-        f"{EMPLOYER}/fed", 5, "federal-training-days@2024-01-01"
+        f"{EMPLOYER}/fed", 5, "federal-training-days@2024-01-01+c1"
     )  # fmt: skip
     assert "law of 3 Oct 2022" in fed.legal_basis
     assert (sector.lot, sector.amount) == (f"{CEVORA}/sector", 16)

@@ -114,7 +114,8 @@ def test_federal_days_are_forfeited_on_leaving_employment_citing_the_arbeidsdeal
     (forfeit,) = forfeits
     assert (forfeit.amount, forfeit.status, forfeit.on) == (3, "jobseeker", date(2025, 1, 6))
     assert "law of 3 Oct 2022" in forfeit.legal_basis
-    assert forfeit.rule_version == "federal-training-days@2024-01-01"
+    # The law of the day of the change: the version in force then (a corrigendum).
+    assert forfeit.rule_version == "federal-training-days@2024-01-01+c1"
     assert "law of 3 Oct 2022" in explanation.steps[-1].text
     totals = explanation.totals
     assert (totals["granted"], totals["used"], totals["forfeited"]) == (5, 2, 3)
@@ -218,31 +219,30 @@ def test_before_2025_two_career_vouchers_in_any_six_years() -> None:
 
 
 # The Arbeidsdeal: 3 days in 2022, 4 in 2023, 5 from 2024 (the 2024 rule is still in force).
+def test_there_were_no_federal_training_days_to_grant_in_2022() -> None:
+    career = Career(Status.EMPLOYEE, date(2022, 1, 3))
+
+    info = refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, FED_DAYS, 100, date(2022, 1, 15), "q1"),
+    )
+
+    assert "no individual right before 2023" in str(info.value)
+
+
 @pytest.mark.parametrize(
-    ("year", "limit", "rule"),
-    [
-        (2022, 3, "2022-01-01"),
-        (2023, 4, "2023-01-01"),
-        (2024, 5, "2024-01-01"),
-        (2025, 5, "2024-01-01"),
-    ],
+    ("year", "minimum", "rule"),
+    [(2023, 4, "2023-01-01+c1"), (2024, 5, "2024-01-01+c1"), (2025, 5, "2024-01-01+c1")],
 )
-def test_federal_training_days_are_capped_per_calendar_year(
-    year: int, limit: int, rule: str
+def test_federal_training_days_are_a_minimum_an_employer_may_exceed(
+    year: int, minimum: int, rule: str
 ) -> None:
     career = Career(Status.EMPLOYEE, date(year, 1, 3))
     # Minor units: hundredths of a day.
-    grant(career.account, FED_DAYS, limit * 100 - 50, date(year, 1, 15), "q1")
-    grant(career.account, FED_DAYS, 50, date(year, 4, 15), "q2")
+    grant(career.account, FED_DAYS, minimum * 100, date(year, 1, 15), "q1")
+    grant(career.account, FED_DAYS, 150, date(year, 12, 31), "more")  # more generous
     career.record()
 
-    refused(
-        career.account,
-        CapExceededError,
-        lambda: grant(career.account, FED_DAYS, 1, date(year, 12, 31), "q4"),
-    )
-    grant(career.account, FED_DAYS, 300, date(year + 1, 1, 2), "next-year")
-    career.record()
-
-    assert career.balance_on(date(year + 1, 1, 2), FED_DAYS) == (limit * 100 + 300, 0)
+    assert career.balance_on(date(year, 12, 31), FED_DAYS) == (minimum * 100 + 150, 0)
     assert career.account.lots[f"{EMPLOYER}/q1"].rule_version == f"{FED_DAYS}@{rule}"

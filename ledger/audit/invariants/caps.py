@@ -27,7 +27,14 @@ CappedEvent = Account.RightGranted | Account.RightUsed
 
 def check_caps(stream: StreamAudit, event: CappedEvent, counts: CapCounts, book: RuleBook) -> None:
     assert stream.account is not None
-    rule = book.version_on(event.right, event.on)
+    # A grant is checked against the version it was granted under (a corrigendum since
+    # does not make it a breach); a use, which names none, against the one of its day.
+    granted_under = event.__dict__.get("rule_version")
+    rule = (
+        book.catalogue.rule(granted_under)
+        if granted_under
+        else book.version_on(event.right, event.on)
+    )
     key, caps = book.caps_counting(event.right, rule, counts)
     if not caps:
         return

@@ -57,7 +57,7 @@ def open_career_transition(
     expected = {
         lot.lot_id: (policy.outcome, why)
         for lot, _, policy, why in outcomes_of_change(
-            account, catalogue, before.statuses, after, before.ended
+            account, catalogue, before.statuses, after, before.ended, event.on
         )
     }
     open_transition(stream, expected, status_label(after))
