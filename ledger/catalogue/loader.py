@@ -43,6 +43,7 @@ from ledger.domain.catalogue import (
     CapPeriod,
     Catalogue,
     EndReason,
+    Exclusion,
     ExpiryKind,
     ExpiryRule,
     Outcome,
@@ -56,6 +57,8 @@ from ledger.domain.catalogue import (
 from ledger.domain.errors import CatalogueError
 
 SECTOR_FUNDS_FILE = "sector-funds.toml"
+EXCLUSIONS_FILE = "exclusions.toml"
+NOT_RIGHT_FILES = (SECTOR_FUNDS_FILE, EXCLUSIONS_FILE)
 CODE_PATTERN = r"^[a-z0-9-]+$"
 JOINT_COMMITTEE_PATTERN = r"^[0-9]{3}(\.[0-9]{2})?$"
 
@@ -180,6 +183,15 @@ class FundsModel(_Model):
     funds: tuple[FundModel, ...]
 
 
+class ExclusionModel(_Model):
+    rights: Annotated[tuple[Code, ...], AfterValidator(_at_least_one)]
+    basis: Text
+
+
+class ExclusionsModel(_Model):
+    exclusive: tuple[ExclusionModel, ...]
+
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -193,14 +205,37 @@ def load_catalogue(directory: Traversable | None = None) -> Catalogue:
         raise CatalogueError(f"catalogue directory {folder} not found")
     rights = {}
     for path in rule_files(folder):
-        if path.name != SECTOR_FUNDS_FILE:
+        if path.name not in NOT_RIGHT_FILES:
             right = _load_right(path)
             rights[right.code] = right
     if not rights:
         raise CatalogueError(f"catalogue directory {folder} holds no right files (*.toml)")
     funds_path = folder.joinpath(SECTOR_FUNDS_FILE)
     funds = _load_funds(funds_path) if funds_path.is_file() else {}
-    return Catalogue(rights=MappingProxyType(rights), sector_funds=MappingProxyType(funds))
+    exclusions_path = folder.joinpath(EXCLUSIONS_FILE)
+    exclusions = _load_exclusions(exclusions_path, set(rights)) if exclusions_path.is_file() else ()
+    return Catalogue(
+        rights=MappingProxyType(rights),
+        sector_funds=MappingProxyType(funds),
+        exclusions=exclusions,
+    )
+
+
+def _load_exclusions(path: Traversable, rights: set[str]) -> tuple[Exclusion, ...]:
+    """``exclusions.toml``: groups of rights that cannot fund the same training."""
+    model = _validate(ExclusionsModel, _read_toml(path), path)
+    problems = [
+        (f"exclusive[{index}].rights", f"{code!r} is not a right of this catalogue")
+        for index, exclusion in enumerate(model.exclusive)
+        for code in exclusion.rights
+        if code not in rights
+    ] + [
+        (f"exclusive[{index}].rights", "names fewer than two different rights")
+        for index, exclusion in enumerate(model.exclusive)
+        if len(set(exclusion.rights)) < 2
+    ]
+    _raise_problems(path, iter(problems))
+    return tuple(Exclusion(frozenset(e.rights), e.basis) for e in model.exclusive)
 
 
 def _load_right(path: Traversable) -> RightType:
@@ -270,8 +305,8 @@ def _error_message(error: ErrorDetails) -> str:
 def _right_problems(right: RightModel, stem: str) -> Iterator[CatalogueProblem]:
     if right.code != stem:
         yield "code", f"{right.code!r} must equal the file name {stem!r}"
-    if right.code == SECTOR_FUNDS_FILE.removesuffix(".toml"):
-        yield "code", f"{right.code!r} is reserved for the sector funds file"
+    if right.code in (name.removesuffix(".toml") for name in NOT_RIGHT_FILES):
+        yield "code", f"{right.code!r} is reserved for the catalogue's own files"
     previous: date | None = None
     ids: dict[str, date] = {}
     version_ids = _ids_of(right)

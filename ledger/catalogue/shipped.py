@@ -31,6 +31,7 @@ from ledger.domain.catalogue import (
     CapPeriod,
     Catalogue,
     EndReason,
+    Exclusion,
     ExpiryKind,
     ExpiryRule,
     Outcome,
@@ -48,7 +49,7 @@ COMPILED_FILE = "compiled.json"
 # every committed compiled form then stops matching until it is regenerated.
 # 2: statuses self-employed-side and student, employment_end; 3: caps in minor units, the
 # unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
-# rules (earlier_lots_keep_their_version).
+# rules (earlier_lots_keep_their_version), exclusions.
 FORMAT_VERSION = 4
 
 Json = dict[str, Any]
@@ -92,7 +93,12 @@ def catalogue_from_json(compiled: Json) -> Catalogue:
         fund["code"]: SectorFund(fund["code"], fund["name"], tuple(fund["joint_committees"]))
         for fund in compiled["sector_funds"]
     }
-    return Catalogue(rights=MappingProxyType(rights), sector_funds=MappingProxyType(funds))
+    exclusions = tuple(
+        Exclusion(frozenset(e["rights"]), e["basis"]) for e in compiled.get("exclusions", [])
+    )
+    return Catalogue(
+        rights=MappingProxyType(rights), sector_funds=MappingProxyType(funds), exclusions=exclusions
+    )
 
 
 def _right(right: Json) -> RightType:
@@ -154,6 +160,9 @@ def catalogue_to_json(catalogue: Catalogue, stamp: str) -> Json:
         "sector_funds": [
             {"code": f.code, "name": f.name, "joint_committees": list(f.joint_committees)}
             for f in catalogue.sector_funds.values()
+        ],
+        "exclusions": [
+            {"rights": sorted(e.rights), "basis": e.basis} for e in catalogue.exclusions
         ],
     }
 

@@ -270,6 +270,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             account.entries[str(self.originator_version)] = Entry(
                 EntryKind.USE, on=self.on, draws=self.draws
             )
+            account.fundings.setdefault(self.training, []).append(
+                [self.originator_version, self.right, self.on]
+            )
             account.last_on = self.on
             account.references.remember(
                 self.source,
@@ -369,6 +372,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             entry = account.entries[str(self.entry)]
             totals = account.totals_for(self.right)
             apply_reversal(account.lots, totals, account.movements, entry, self)
+            if self.entry_event == "RightUsed":  # the training is no longer funded by it
+                for funded in account.fundings.values():
+                    funded[:] = [f for f in funded if f[0] != self.entry]
             for lot_id, _, _ in self.restores:
                 if lot_id in account.lots:  # units back in a lot that outlived its employment
                     account.unbind_if_employment_ended(lot_id, self.on)
@@ -447,6 +453,8 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
         self.references = References()
         self.reversal_requests: dict[str, ReversalRequest] = {}  # by event version
         self.review_cases: dict[str, ReviewCase] = {}  # by the ReviewOpened's version
+        # Per training id, the uses that funded it: [[event version, right, date]].
+        self.fundings: dict[str, list[list[Any]]] = {}
         self.references.remember(source, reference, self.opening)
 
     @staticmethod

@@ -285,6 +285,15 @@ class RightType:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """Rights that cannot fund the same training: a training a use of one has funded is
+    refused to the others."""
+
+    rights: frozenset[str]
+    basis: str
+
+
+@dataclass(frozen=True)
 class SectorFund:
     code: str
     name: str
@@ -295,6 +304,7 @@ class SectorFund:
 class Catalogue:
     rights: Mapping[str, RightType]
     sector_funds: Mapping[str, SectorFund] = field(default_factory=dict)
+    exclusions: tuple[Exclusion, ...] = ()
 
     def __post_init__(self) -> None:
         # Old events name a right, not its unit: the upcasters find the unit here.
@@ -310,6 +320,15 @@ class Catalogue:
         """The rule version a lot was granted under (``right@YYYY-MM-DD``)."""
         code = version_id.split("@", 1)[0]
         return self.right(code).version(version_id)
+
+    def excluded_by(self, right: str) -> list[tuple[str, str]]:
+        """The rights that cannot fund a training ``right`` funds, each with its basis."""
+        return [
+            (other, exclusion.basis)
+            for exclusion in self.exclusions
+            if right in exclusion.rights
+            for other in sorted(exclusion.rights - {right})
+        ]
 
     def rule_of_the_day(self, version_id: str, on: date) -> RuleVersion:
         """The version whose outcomes apply, on ``on``, to a lot granted under

@@ -120,3 +120,7 @@ class CareerFactError(LedgerError):
 
 class NoEmploymentError(LedgerError):
     """A grant or use that needs an employment the citizen does not have on that date."""
+
+
+class DoubleFundingError(LedgerError):
+    """A training already funded by a right that excludes this one."""

@@ -36,7 +36,7 @@ from ledger.domain.command import Provenance, Result
 from ledger.domain.effective import effective_order, fold
 from ledger.domain.errors import LedgerError
 from ledger.domain.lots import Lot
-from ledger.domain.refusals import check_caps
+from ledger.domain.refusals import check_caps, check_single_funding
 from ledger.domain.reversals import restored_state
 
 MAX_NAMED = 20  # conflicts a refusal names one by one; the rest are counted
@@ -287,6 +287,7 @@ class LaterCheck:
                 return reason
         try:
             check_caps(account.movements, rule, CapCounts.USES, event.on, event.amount)
+            check_single_funding(account.fundings, self.catalogue, event.right, event.training)
         except LedgerError as error:
             return str(error)
         return None

@@ -6,15 +6,16 @@ first and a refused command leaves the account exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ledger.domain import amounts
-from ledger.domain.catalogue import CapCounts, RuleVersion
+from ledger.domain.catalogue import CapCounts, Catalogue, RuleVersion
 from ledger.domain.errors import (
     AmountNotPositiveError,
     CapExceededError,
+    DoubleFundingError,
     EntryNotFoundError,
     ExpiryBeyondRuleError,
     InsufficientBalanceError,
@@ -133,3 +134,16 @@ def refuse_unknown_entry(version: int, last_version: int) -> NoReturn:
     raise EntryNotFoundError(
         f"event {version}: no event with that id on this account (it has {last_version})"
     )
+
+
+def check_single_funding(
+    fundings: Mapping[str, list[list[Any]]], catalogue: Catalogue, right: str, training: str
+) -> None:
+    """Refuse a use of ``right`` for a training a right it excludes has funded."""
+    for other, basis in catalogue.excluded_by(right):
+        for version, funded_by, on in fundings.get(training, ()):
+            if funded_by == other:
+                raise DoubleFundingError(
+                    f"training {training!r} is already funded by {other} (event {version}, "
+                    f"{on}): {right} and {other} cannot fund the same training ({basis})"
+                )

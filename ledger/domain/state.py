@@ -246,6 +246,7 @@ class AccountState(Protocol):
     references: References
     reversal_requests: dict[str, ReversalRequest]
     review_cases: dict[str, ReviewCase]
+    fundings: dict[str, list[list[Any]]]
 
     @property
     def version(self) -> int: ...

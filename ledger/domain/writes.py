@@ -25,6 +25,7 @@ from ledger.domain.refusals import (
     check_balance,
     check_caps,
     check_in_order,
+    check_single_funding,
     check_source,
     checked_expiry,
     require_reference,
@@ -124,6 +125,7 @@ class EntryCommands:
                 f"right {right!r} is not usable by a citizen who is {status_label(statuses)} "
                 f"on {on} (usable when: {allowed})"
             )
+        check_single_funding(self.fundings, catalogue, right, training)
         lots = drawable_lots(self, right, on, employer)
         check_balance(lots, right, amount, on, employer)
         check_caps(self.movements, rule, CapCounts.USES, on, amount)

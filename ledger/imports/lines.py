@@ -24,6 +24,7 @@ from ledger.domain.errors import (
     AmountNotPositiveError,
     CapExceededError,
     CareerFactError,
+    DoubleFundingError,
     ExpiryBeyondRuleError,
     InsufficientBalanceError,
     InvalidInputError,
@@ -65,6 +66,7 @@ FIELD_OF_ERROR: dict[type[LedgerError], str] = {
     StatusUnchangedError: "status",
     AccountNotFoundError: "insz",
     NoEmploymentError: "(line)",
+    DoubleFundingError: "training",
     CareerFactError: "(line)",
 }
 

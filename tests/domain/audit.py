@@ -260,9 +260,23 @@ def check_account(account: Account, events: list[Account.Event], catalogue: Cata
     """Every invariant the domain can check on one account and the stream that built it."""
     check_totals(account, events)
     check_lots(account, catalogue)
+    check_single_funding(events, catalogue)
     replayed = audit_stream(events, catalogue)  # invariants 2-4 and 7, and the lot fold
     assert live_state(replayed) == live_state(account)  # invariant 6
     assert account.head_hash == event_hash(events[-1])
+
+
+def check_single_funding(events: list[Account.Event], catalogue: Catalogue) -> None:
+    """No training is funded by two rights that exclude each other (net of reversals)."""
+    reversed_uses = {e.entry for e in events if isinstance(e, Account.EntryReversed)}
+    funded: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        if isinstance(event, Account.RightUsed) and event.originator_version not in reversed_uses:
+            funded[event.training].add(event.right)
+    for training, rights in funded.items():
+        for right in rights:
+            excluded = {other for other, _ in catalogue.excluded_by(right)}
+            assert not excluded & rights, (training, rights)
 
 
 def check_totals(account: Account, events: list[Account.Event]) -> None:

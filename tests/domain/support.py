@@ -98,10 +98,13 @@ def use(
     amount: int,
     on: date,
     ref: str,
-    training: str = "training-1",
+    training: str | None = None,
     provider: str = "provider-1",
     catalogue: Catalogue = CATALOGUE,
 ) -> Result:
+    # One training per use unless a test says otherwise: VOV hours and federal days may
+    # not fund the same training.
+    training = training or f"training-{ref}"
     return account.use(catalogue, right, amount, on, training, provider, by(None, ref))
 
 

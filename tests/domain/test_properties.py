@@ -24,6 +24,7 @@ from ledger.domain.catalogue import EndReason, Status
 from ledger.domain.command import Result
 from ledger.domain.effective import fold
 from ledger.domain.errors import (
+    DoubleFundingError,
     InsufficientBalanceError,
     LedgerError,
     OutOfOrderError,
@@ -139,19 +140,20 @@ class History:
         usable = self.usable_on(right, on)
         amount = mostly(draw, st.integers(1, max(usable, 1)), st.just(usable + 1))
         employer = mostly(draw, st.none(), st.sampled_from(EMPLOYERS).map(kbo))
+        training = draw(st.sampled_from(["t1", "t2"]))  # now and then one funded before
         over = amount > usable
 
         def command(delta: int = 0) -> Result:
             provenance = by(None, ref)
             return self.account.use(
-                CATALOGUE, right, amount + delta, on, "t", "p", provenance, employer
+                CATALOGUE, right, amount + delta, on, training, "p", provenance, employer
             )
 
         refusal = self.step(command)
         if refusal is None:
             self.applied.append(command)
         elif over and employer is None and self.usable_in_status(right, on):
-            assert isinstance(refusal, InsufficientBalanceError), refusal
+            assert isinstance(refusal, InsufficientBalanceError | DoubleFundingError), refusal
 
     def usable_in_status(self, right: str, on: date) -> bool:
         right_type = CATALOGUE.right(right)
