@@ -8,7 +8,7 @@ import pytest
 
 from ledger.application import Ledger
 from ledger.domain.errors import CapExceededError, DoubleFundingError
-from tests.builders import EMPLOYER, FED_DAYS, INSZ, VOV, employed_by, usable
+from tests.builders import EMPLOYER, FED_DAYS, FLANDERS, INSZ, VOV, employed_by, usable
 
 
 def employed_since_2022(ledger: Ledger) -> None:
@@ -57,3 +57,13 @@ def test_one_training_is_not_funded_by_vov_hours_and_federal_days_at_once(
     )
     again = ledger.use_right(INSZ, FED_DAYS, "1", date(2024, 10, 3), "OPL-1", "P", "U-FED")
     assert again.events == ("RightUsed",)
+
+
+def test_a_civil_servant_may_use_training_vouchers(ledger: Ledger) -> None:
+    ledger.open_account(INSZ, "civil-servant", date(2024, 9, 1))
+    ledger.grant_right(INSZ, "training-vouchers", "250", date(2024, 9, 2), FLANDERS, "TV")
+
+    used = ledger.use_right(INSZ, "training-vouchers", "100", date(2024, 10, 1), "T", "P", "U")
+
+    assert used.events == ("RightUsed",)
+    assert usable(ledger, "training-vouchers") == (15000, 0)  # cents
