@@ -139,7 +139,16 @@ def test_career_vouchers_go_from_two_per_six_years_to_one_per_lifetime_to_none(
         [(cap.counts, cap.period, cap.years, cap.limit) for cap in version.caps]
         for version in right.versions
     ]
+    assert [v.id for v in right.versions] == [
+        "career-vouchers@2020-01-01",
+        "career-vouchers@2025-01-01",
+        "career-vouchers@2025-01-01+c1",  # the reform was not in force yet: the old regime
+        "career-vouchers@2025-10-01",
+        "career-vouchers@2027-01-01",
+    ]
     assert limits == [
+        [(CapCounts.GRANTS, CapPeriod.ROLLING_YEARS, 6, 2)],
+        [(CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 1)],
         [(CapCounts.GRANTS, CapPeriod.ROLLING_YEARS, 6, 2)],
         [(CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 1)],
         [(CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 0)],

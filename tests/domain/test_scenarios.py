@@ -177,9 +177,9 @@ def test_training_vouchers_are_capped_at_500_euros_per_school_year() -> None:
     assert career.balance_on(date(2025, 9, 1), VOUCHERS) == (75000, 0)
 
 
-def test_from_2025_a_citizen_gets_one_career_voucher_in_a_lifetime() -> None:
-    career = Career(Status.EMPLOYEE, date(2025, 1, 6))
-    grant(career.account, CAREER, 1, date(2025, 2, 3), "vdab-1", source=FLANDERS)
+def test_from_the_autumn_2025_reform_a_citizen_gets_one_career_voucher_in_a_lifetime() -> None:
+    career = Career(Status.EMPLOYEE, date(2025, 10, 6))
+    grant(career.account, CAREER, 1, date(2025, 11, 3), "vdab-1", source=FLANDERS)
     career.record()
 
     refused(
@@ -190,10 +190,10 @@ def test_from_2025_a_citizen_gets_one_career_voucher_in_a_lifetime() -> None:
     career.record()
 
     (lot,) = career.account.lots.values()
-    assert (lot.rule_version, lot.expires_on) == ("career-vouchers@2025-01-01", date(2027, 1, 1))
+    assert (lot.rule_version, lot.expires_on) == ("career-vouchers@2025-10-01", date(2027, 1, 1))
 
 
-def test_the_2025_career_voucher_cap_counts_the_vouchers_granted_before_2025() -> None:
+def test_the_reform_s_career_voucher_cap_counts_the_vouchers_granted_before_it() -> None:
     career = Career(Status.SELF_EMPLOYED, date(2020, 3, 2))
     grant(career.account, CAREER, 1, date(2021, 5, 3), "vdab-2021", source=FLANDERS)
     career.record()
@@ -201,8 +201,19 @@ def test_the_2025_career_voucher_cap_counts_the_vouchers_granted_before_2025() -
     refused(
         career.account,
         CapExceededError,
-        lambda: grant(career.account, CAREER, 1, date(2025, 2, 3), "vdab-2025", source=FLANDERS),
+        lambda: grant(career.account, CAREER, 1, date(2025, 11, 3), "vdab-2025", source=FLANDERS),
     )
+
+
+def test_a_second_career_voucher_in_spring_2025_follows_the_old_regime() -> None:
+    # Corrigendum: the reform took effect in autumn 2025, not on 1 Jan 2025.
+    career = Career(Status.EMPLOYEE, date(2020, 3, 2))
+    grant(career.account, CAREER, 1, date(2021, 5, 3), "vdab-1", source=FLANDERS)
+    grant(career.account, CAREER, 1, date(2025, 4, 1), "vdab-2", source=FLANDERS)
+    career.record()
+
+    lot = career.account.lots[f"{FLANDERS}/vdab-2"]
+    assert (lot.rule_version, lot.expires_on) == ("career-vouchers@2025-01-01+c1", date(2027, 1, 1))
 
 
 def test_before_2025_two_career_vouchers_in_any_six_years() -> None:
