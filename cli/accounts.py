@@ -99,6 +99,11 @@ def open_account(
 @click.option("--on", "on", required=True, metavar="DATE", help="Valid from.")
 @click.option("--expires", metavar="DATE", help="First day not usable (default: the rule's).")
 @click.option("--ref", "reference", required=True, metavar="REF", help="The source's id.")
+@click.option(
+    "--track",
+    metavar="TRACK",
+    help="For a right with tracks: vov-hours own-choice (default) or employer.",
+)
 @review_option
 @json_option
 @pass_ledger_context
@@ -111,6 +116,7 @@ def grant(
     on: str,
     expires: str | None,
     reference: str,
+    track: str | None,
     review: bool,
     as_json: bool,
 ) -> None:
@@ -123,11 +129,15 @@ def grant(
     Example:
       llr grant 93051822361 vov-hours 125 --source employer:0566988259 \\
           --on 2024-09-01 --ref VOV-2024-001
+
+    A personal maximum (VOV: 125 h x the employment fraction in the reference month) is
+    computed from the employments on the account; a grant above it is refused, naming
+    the computation.
     """
     day, expires_on = parse_day(on, "--on"), parse_optional_day(expires, "--expires")
     # The amount as typed: the Ledger reads it in the right's unit, to its precision.
     outcome = obj.ledger.grant_right(
-        insz, right, amount, day, source, reference, expires_on, review=review
+        insz, right, amount, day, source, reference, expires_on, review=review, track=track
     )
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
@@ -147,6 +157,11 @@ def grant(
     metavar="KBO",
     help="Draw only on the lots of this employer's running employment.",
 )
+@click.option(
+    "--track",
+    metavar="TRACK",
+    help="For a right with tracks: vov-hours own-choice (default) or employer.",
+)
 @review_option
 @json_option
 @pass_ledger_context
@@ -161,13 +176,15 @@ def use(
     reference: str,
     source: str | None,
     employer: str | None,
+    track: str | None,
     review: bool,
     as_json: bool,
 ) -> None:
     """Record a use of AMOUNT of RIGHT, drawn from the lots that expire first.
 
     A right bound to an employment (federal training days, VOV hours) draws on the lots of
-    the employments running that day, or with --employer on that employer's only.
+    the employments running that day, or with --employer on that employer's only. A right
+    with tracks draws on its track's lots only (--track; VOV: own-choice by default).
 
     \b
     Example:
@@ -176,8 +193,9 @@ def use(
     """
     day = parse_day(on, "--on")
     outcome = obj.ledger.use_right(
-        insz, right, amount, day, training, provider, reference, source, employer, review
-    )
+        insz, right, amount, day, training, provider, reference, source, employer, review,
+        track,
+    )  # fmt: skip
     obj.refresh_read_models()
     echo_outcome(outcome, as_json)
 

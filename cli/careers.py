@@ -288,3 +288,44 @@ def career_text(report: CareerReport, shown: str) -> str:
         until = f"until {s.end}" if s.end else "running"
         lines.append(f"  {s.situation}  from {s.start} {until}")
     return "\n".join(lines)
+
+
+@click.command("fact")
+@click.argument("insz")
+@click.argument("kind")
+@click.argument("value", required=False)
+@click.option("--on", "on", required=True, metavar="DATE", help="The date the fact is about.")
+@click.option("--until", metavar="DATE", help="A POP only: the first day it no longer counts.")
+@click.option("--source", metavar="SRC", help="Who reports it.")
+@click.option("--ref", "reference", metavar="REF", help="The sender's id for this fact.")
+@json_option
+@pass_ledger_context
+def fact(
+    obj: LedgerContext,
+    insz: str,
+    kind: str,
+    value: str | None,
+    on: str,
+    until: str | None,
+    source: str | None,
+    reference: str | None,
+    as_json: bool,
+) -> None:
+    """Record an eligibility fact: education LEVEL, a pop, or work-experience YEARS.
+
+    The rules read them at a grant (a high-qualified worker's training vouchers need a
+    POP; career vouchers need 7 years of work experience) and `llr eligibility` shows
+    them. A fact changes no entry made before it.
+
+    \b
+    Examples:
+      llr fact 93051822361 education high --on 2024-06-30
+      llr fact 93051822361 pop --on 2024-03-01 --until 2026-03-01
+      llr fact 93051822361 work-experience 8 --on 2025-01-01
+    """
+    outcome = obj.ledger.record_fact(
+        insz, kind, value, parse_day(on, "--on"), parse_optional_day(until, "--until"),
+        source, reference,
+    )  # fmt: skip
+    obj.refresh_read_models()
+    echo_outcome(outcome, as_json)

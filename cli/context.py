@@ -38,6 +38,7 @@ COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "employment start": Action.WRITE_ACCOUNT, "employment end": Action.WRITE_ACCOUNT,
     "employment suspend": Action.WRITE_ACCOUNT, "employment list": Action.READ_ACCOUNT,
     "situation start": Action.WRITE_ACCOUNT, "situation end": Action.WRITE_ACCOUNT,
+    "fact": Action.WRITE_ACCOUNT, "eligibility": Action.READ_ACCOUNT,
     "approve": Action.APPROVE_CORRECTION,
     "review list": Action.READ_ACCOUNT, "review show": Action.READ_ACCOUNT,
     "review close": Action.APPROVE_CORRECTION,

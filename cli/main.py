@@ -50,6 +50,14 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
         "cli.db:db_group",
         "The read-model schema: ordered SQL migrations (ledger/store/migrations/<backend>/).",
     ),
+    "fact": Lazy(
+        "cli.careers:fact",
+        "Record an eligibility fact: education LEVEL, a pop, or work-experience YEARS.",
+    ),
+    "eligibility": Lazy(
+        "cli.eligibility:eligibility",
+        "Every right type: eligible or not on a date, the personal maximum, and why not.",
+    ),
     "employment": Lazy(
         "cli.careers:employment_group",
         "Employment relationships: start, end, suspend, list.",

@@ -15,6 +15,7 @@ from typing import Any
 from cli.output import iso, table, when_read
 from ledger.domain import amounts
 from ledger.domain.career import cause_text
+from ledger.domain.facts import fact_detail
 from ledger.domain.views import HistoryEntry, RightBalance
 from ledger.results import BalanceReport, HistoryReport
 
@@ -190,6 +191,7 @@ def what_happened(entry: HistoryEntry) -> str:
         f"{d.get('until')} ({d.get('reason')})",
         "SituationStarted": f"{d.get('situation')} begins -> {d.get('statuses')}",
         "SituationEnded": f"{d.get('situation')} ends -> {d.get('statuses')}",
+        "FactRecorded": fact_detail(d) if entry.event == "FactRecorded" else "",
     }
     return texts.get(entry.event, "")
 

@@ -180,11 +180,13 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         reference: str,
         expires_on: date | None = None,
         review: bool = False,
+        track: str | None = None,
     ) -> CommandOutcome:
         """Grant a lot of a right to a citizen; ``amount`` as text or a Decimal in the
-        right's unit (``"2.5"`` days), or an int of minor units (``AmountGiven``)."""
+        right's unit (``"2.5"`` days), or an int of minor units (``AmountGiven``); on
+        ``track`` for a right with tracks (default: its first)."""
         self.require(Action.WRITE_ACCOUNT)
-        command = self.commands.grant(right, amount, on, source, reference, expires_on)
+        command = self.commands.grant(right, amount, on, source, reference, expires_on, track=track)
         return self.run_command(insz, command, review)
 
     def use_right(
@@ -199,13 +201,16 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         source: str | None = None,
         employer: str | None = None,
         review: bool = False,
+        track: str | None = None,
     ) -> CommandOutcome:
         """Record a use, drawn from the lots that expire first (with ``employer``, from
-        that employer's lots only); ``amount`` as for ``grant_right``."""
+        that employer's lots only; with ``track``, from that track's); ``amount`` as for
+        ``grant_right``."""
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.use(
-            right, amount, on, training, provider, reference, source, employer=employer
-        )
+            right, amount, on, training, provider, reference, source, employer=employer,
+            track=track,
+        )  # fmt: skip
         return self.run_command(insz, command, review)
 
     def change_status(

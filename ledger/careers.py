@@ -13,8 +13,10 @@ from typing import Any, Protocol
 from ledger.commands import CommandBuilder
 from ledger.domain.account import Account
 from ledger.domain.career import Employment
+from ledger.domain.catalogue import Catalogue
 from ledger.domain.identifiers import Insz
-from ledger.results import CareerReport, CommandOutcome
+from ledger.domain.eligibility import eligibility_on
+from ledger.results import CareerReport, CommandOutcome, EligibilityReport
 from ledger.security.roles import Action
 
 
@@ -23,6 +25,8 @@ class Ledger(Protocol):
 
     commands: CommandBuilder
 
+    catalogue: Catalogue
+
     def require(self, action: Action, source: str | None = None) -> None: ...
     def run_command(self, insz: str, command: Any, review: bool = False) -> CommandOutcome: ...
     def authorise_read(self, insz: str, what: str, reason: str | None) -> Insz: ...
@@ -30,7 +34,23 @@ class Ledger(Protocol):
 
 
 class CareerMethods:
-    """``llr employment ...`` and ``llr situation ...`` on the Ledger."""
+    """``llr employment ...``, ``llr situation ...`` and ``llr fact ...`` on the Ledger."""
+
+    def record_fact(
+        self: Ledger,
+        insz: str,
+        kind: str,
+        value: str | None,
+        on: date,
+        until: date | None = None,
+        source: str | None = None,
+        reference: str | None = None,
+    ) -> CommandOutcome:
+        """An eligibility fact about ``on``: education level, a POP (until ``until``),
+        years of work experience. The grants after it read it."""
+        self.require(Action.WRITE_ACCOUNT)
+        command = self.commands.fact(kind, value, on, until, source, reference)
+        return self.run_command(insz, command)
 
     def start_employment(
         self: Ledger,
@@ -95,6 +115,22 @@ class CareerMethods:
         self.require(Action.WRITE_ACCOUNT)
         command = self.commands.situation(situation, on, starts, source, reference)
         return self.run_command(insz, command, review)
+
+    def eligibility(
+        self: Ledger, insz: str, on: date | None = None, reason: str | None = None
+    ) -> EligibilityReport:
+        """Every right type on ``on`` (default: the latest date on the account): eligible
+        or not, the personal maximum, what is used in the period, and why not; logged in
+        the access log."""
+        parsed = self.authorise_read(insz, "eligibility", reason)
+        account = self.account_at(parsed, None, None)
+        day = on or account.last_on
+        education = account.facts.education_on(day, account.education)
+        rights = eligibility_on(
+            self.catalogue, account.career, account.facts, account.education,
+            account.movements, day,
+        )  # fmt: skip
+        return EligibilityReport(parsed, day, education, tuple(rights))
 
     def career(
         self: Ledger,

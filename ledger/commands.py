@@ -22,7 +22,8 @@ from ledger.domain.amounts import parse_amount
 from ledger.domain.career import Employment, SuspensionReason
 from ledger.domain.catalogue import Catalogue, Education, EndReason, Status
 from ledger.domain.command import Provenance, Result
-from ledger.domain.errors import AccountNotFoundError
+from ledger.domain.errors import AccountNotFoundError, InvalidInputError
+from ledger.domain.facts import FactKind
 from ledger.domain.identifiers import parse_enterprise_number, parse_source
 from ledger.domain.late import run_late
 from ledger.parsing import (
@@ -49,11 +50,13 @@ class Grant:
     on: date
     expires_on: date | None
     provenance: Provenance
+    track: str | None = None  # the right's track (VOV: own-choice, employer)
 
     def run(self, account: Account, catalogue: Catalogue) -> Result:
         return account.grant(
-            catalogue, self.right, self.amount, self.on, self.expires_on, self.provenance
-        )
+            catalogue, self.right, self.amount, self.on, self.expires_on, self.provenance,
+            self.track,
+        )  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -65,6 +68,7 @@ class Use:
     provider: str
     provenance: Provenance
     employer: str | None = None  # draw only on this employer's lots
+    track: str | None = None  # draw only on this track's lots
 
     def run(self, account: Account, catalogue: Catalogue) -> Result:
         return account.use(
@@ -76,6 +80,7 @@ class Use:
             self.provider,
             self.provenance,
             self.employer,
+            self.track,
         )
 
 
@@ -149,9 +154,27 @@ class EndSituation:
         return account.end_situation(catalogue, self.situation, self.on, self.provenance)
 
 
+@dataclass(slots=True)
+class RecordFact:
+    kind: FactKind
+    value: str | None
+    fact_on: date
+    until: date | None
+    provenance: Provenance
+
+    @property
+    def on(self) -> date:
+        # Never late: a fact is recorded at the account's business time and changes no
+        # entry made before it (``ledger/domain/fact_writes.py``); nor does it open one.
+        return date.min
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        return account.record_fact(self.kind, self.value, self.fact_on, self.until, self.provenance)
+
+
 Command = (
     Grant | Use | ChangeStatus | StartEmployment | EndEmployment | SuspendEmployment
-    | StartSituation | EndSituation
+    | StartSituation | EndSituation | RecordFact
 )  # fmt: skip
 
 
@@ -212,10 +235,11 @@ class CommandBuilder:
         batch: str | None = None,
         line: int | None = None,
         amount_name: str = "AMOUNT",
+        track: str | None = None,
     ) -> Grant:
         minor = self.minor_units(right, amount, amount_name)
         provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
-        return Grant(right, minor, on, expires_on, provenance)
+        return Grant(right, minor, on, expires_on, provenance, checked_optional(track, "track"))
 
     def use(
         self,
@@ -230,12 +254,33 @@ class CommandBuilder:
         line: int | None = None,
         employer: str | None = None,
         amount_name: str = "AMOUNT",
+        track: str | None = None,
     ) -> Use:
         minor = self.minor_units(right, amount, amount_name)
         training, provider = checked_text(training, "training"), checked_text(provider, "provider")
         provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
         kbo = None if employer is None else parse_enterprise_number(employer).value
-        return Use(right, minor, on, training, provider, provenance, kbo)
+        the_track = checked_optional(track, "track")
+        return Use(right, minor, on, training, provider, provenance, kbo, the_track)
+
+    def fact(
+        self,
+        kind: str,
+        value: str | None,
+        on: date,
+        until: date | None = None,
+        source: str | None = None,
+        reference: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> RecordFact:
+        try:
+            the_kind = FactKind(kind.strip().lower())
+        except ValueError:
+            known = ", ".join(k.value for k in FactKind)
+            raise InvalidInputError(f"fact {kind!r}: expected one of {known}") from None
+        provenance = self.provenance(source, checked_optional(reference, "reference"), batch, line)
+        return RecordFact(the_kind, value, on, until, provenance)
 
     def status(
         self,
@@ -352,7 +397,7 @@ def run_in_batch(
                 aggregate_id, insz, status, command.on, None, provenance, employment
             )
             return Result.APPLIED
-        if not employer_opens:
+        if not employer_opens or isinstance(command, RecordFact):
             raise AccountNotFoundError(NO_ACCOUNT)
         line = command.provenance  # the opening carries no reference: the line's own does
         provenance = Provenance(line.actor, line.source, None, line.batch, line.line)

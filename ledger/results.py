@@ -8,6 +8,7 @@ from uuid import UUID
 
 from ledger.domain.career import Employment, Spell
 from ledger.domain.command import Result
+from ledger.domain.eligibility import RightEligibility
 from ledger.domain.identifiers import Insz
 from ledger.domain.views import HistoryEntry, RightBalance
 from ledger.security.access_log import AccessRecord
@@ -51,6 +52,17 @@ class ExpirySummary:
     accounts_checked: int
     accounts_changed: int
     lots_expired: int
+
+
+@dataclass(frozen=True)
+class EligibilityReport:
+    """Every right type on ``on``: eligible or not, the personal maximum and what counts
+    against it, and why not (``ledger/domain/eligibility.py``)."""
+
+    insz: Insz
+    on: date
+    education: str | None
+    rights: tuple[RightEligibility, ...]
 
 
 @dataclass(frozen=True)

@@ -42,13 +42,17 @@ from ledger.domain.catalogue import (
     CapCounts,
     CapPeriod,
     Catalogue,
+    Condition,
+    Education,
     EndReason,
     Exclusion,
     ExpiryKind,
     ExpiryRule,
     Outcome,
+    Requirement,
     RightType,
     RuleVersion,
+    Scale,
     SectorFund,
     Status,
     TransitionPolicy,
@@ -133,6 +137,19 @@ class CapModel(_Model):
     limit: Annotated[float, BeforeValidator(_int_as_float), Strict(), Field(ge=0)]
     basis: Text
     years: StrictInt | None = None
+    # Counts only this track's grants or uses (one of the version's ``tracks``).
+    track: Code | None = None
+    # A personal maximum: the limit times the citizen's fraction in the reference month.
+    scale: Scale | None = None
+    reference_month: Annotated[int, Strict(), Field(ge=1, le=12)] | None = None
+
+
+class ConditionModel(_Model):
+    kind: Requirement
+    basis: Text
+    at_least: Annotated[int, Strict(), Field(ge=1)] | None = None
+    within_years: Annotated[int, Strict(), Field(ge=1)] | None = None
+    for_education: tuple[Education, ...] = ()
 
 
 # Statuses added after catalogue files were first written, and the status whose policy
@@ -164,6 +181,9 @@ class VersionModel(_Model):
     # A transitional rule: lots granted before this version keep their own version's
     # outcomes at later career changes (else the version in force that day decides).
     earlier_lots_keep_their_version: StrictBool = False
+    # The tracks of the right in this version, the default first (VOV: own-choice, employer).
+    tracks: tuple[Code, ...] = ()
+    requires: tuple[ConditionModel, ...] = ()
 
 
 class RightModel(_Model):
@@ -361,6 +381,40 @@ def _version_problems(version: VersionModel, unit: Unit, at: str) -> Iterator[Ca
     yield from _expiry_problems(version.expiry, version.effective_from, f"{at}.expiry")
     for index, cap in enumerate(version.caps):
         yield from _cap_problems(cap, f"{at}.caps[{index}]")
+        if cap.track is not None and cap.track not in version.tracks:
+            yield (
+                f"{at}.caps[{index}].track",
+                f"{cap.track!r} is not one of the version's tracks "
+                f"({', '.join(version.tracks) or 'none'})",
+            )
+    if len(set(version.tracks)) != len(version.tracks):
+        yield f"{at}.tracks", "a track is listed twice"
+    for index, condition in enumerate(version.requires):
+        yield from _condition_problems(condition, f"{at}.requires[{index}]")
+
+
+# What each kind of condition needs: at_least (percent or years), within_years.
+_CONDITION_FIGURES = {
+    Requirement.EMPLOYMENT_FRACTION: ("at_least",),
+    Requirement.WORK_EXPERIENCE: ("at_least",),
+    Requirement.POP: ("within_years",),
+}
+
+
+def _condition_problems(condition: ConditionModel, at: str) -> Iterator[CatalogueProblem]:
+    needed = _CONDITION_FIGURES[condition.kind]
+    for figure in ("at_least", "within_years"):
+        given = getattr(condition, figure) is not None
+        if figure in needed and not given:
+            yield f"{at}.{figure}", f"a {condition.kind} condition needs {figure}"
+        elif figure not in needed and given:
+            yield f"{at}.{figure}", f"only {_takers(figure)} take {figure}"
+    if condition.kind is Requirement.EMPLOYMENT_FRACTION and (condition.at_least or 0) > 100:
+        yield f"{at}.at_least", f"{condition.at_least}: a fraction is at most 100 (percent)"
+
+
+def _takers(figure: str) -> str:
+    return " and ".join(kind.value for kind, needs in _CONDITION_FIGURES.items() if figure in needs)
 
 
 def _transition_problems(
@@ -406,6 +460,10 @@ def _cap_problems(cap: CapModel, at: str) -> Iterator[CatalogueProblem]:
             yield f"{at}.years", "rolling-years needs years >= 1"
     elif cap.years is not None:
         yield f"{at}.years", f"only rolling-years takes years, not {cap.period}"
+    if (cap.scale is None) != (cap.reference_month is None):
+        yield f"{at}.reference_month", "a scaled cap needs reference_month, and only it takes one"
+    elif cap.scale is not None and cap.period is not CapPeriod.SCHOOL_YEAR:
+        yield f"{at}.scale", f"a personal maximum is per school-year, not {cap.period}"
 
 
 def _fund_problems(funds: Sequence[FundModel]) -> Iterator[CatalogueProblem]:
@@ -479,6 +537,18 @@ def _build_version(
         corrects=version.corrects,
         correction=correction,
         earlier_lots_keep_their_version=version.earlier_lots_keep_their_version,
+        tracks=tuple(version.tracks),
+        requires=tuple(_build_condition(condition) for condition in version.requires),
+    )
+
+
+def _build_condition(condition: ConditionModel) -> Condition:
+    return Condition(
+        condition.kind,
+        condition.basis,
+        condition.at_least or 0,
+        condition.within_years or 0,
+        frozenset(level.value for level in condition.for_education),
     )
 
 
@@ -495,4 +565,7 @@ def _build_policy(policy: PolicyModel) -> TransitionPolicy:
 
 
 def _build_cap(cap: CapModel, limit: int) -> Cap:
-    return Cap(cap.counts, cap.period, limit, cap.basis, cap.years or 0)
+    return Cap(
+        cap.counts, cap.period, limit, cap.basis, cap.years or 0, cap.track, cap.scale,
+        cap.reference_month or 0,
+    )  # fmt: skip

@@ -30,13 +30,16 @@ from ledger.domain.catalogue import (
     CapCounts,
     CapPeriod,
     Catalogue,
+    Condition,
     EndReason,
     Exclusion,
     ExpiryKind,
     ExpiryRule,
     Outcome,
+    Requirement,
     RightType,
     RuleVersion,
+    Scale,
     SectorFund,
     Status,
     TransitionPolicy,
@@ -49,8 +52,9 @@ COMPILED_FILE = "compiled.json"
 # every committed compiled form then stops matching until it is regenerated.
 # 2: statuses self-employed-side and student, employment_end; 3: caps in minor units, the
 # unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
-# rules (earlier_lots_keep_their_version), exclusions.
-FORMAT_VERSION = 4
+# rules (earlier_lots_keep_their_version), exclusions; 5: tracks, caps per track and
+# personal maxima (scale, reference_month), requires.
+FORMAT_VERSION = 5
 
 Json = dict[str, Any]
 
@@ -126,6 +130,18 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         corrects=version["corrects"],
         correction=version["correction"],
         earlier_lots_keep_their_version=version["earlier_lots_keep_their_version"],
+        tracks=tuple(version["tracks"]),
+        requires=tuple(_condition(condition) for condition in version["requires"]),
+    )
+
+
+def _condition(condition: Json) -> Condition:
+    return Condition(
+        Requirement(condition["kind"]),
+        condition["basis"],
+        condition["at_least"],
+        condition["within_years"],
+        frozenset(condition["for_education"]),
     )
 
 
@@ -146,7 +162,11 @@ def _expiry(expiry: Json) -> ExpiryRule:
 
 def _cap(cap: Json) -> Cap:
     counts, period = CapCounts(cap["counts"]), CapPeriod(cap["period"])
-    return Cap(counts, period, cap["limit"], cap["basis"], cap["years"])
+    scale = None if cap["scale"] is None else Scale(cap["scale"])
+    return Cap(
+        counts, period, cap["limit"], cap["basis"], cap["years"], cap["track"], scale,
+        cap["reference_month"],
+    )  # fmt: skip
 
 
 # --- domain values -> JSON (what ``python -m ledger.catalogue.compile`` writes) ------------
@@ -200,7 +220,19 @@ def _version_json(version: RuleVersion) -> Json:
         "corrects": version.corrects,
         "correction": version.correction,
         "earlier_lots_keep_their_version": version.earlier_lots_keep_their_version,
+        "tracks": list(version.tracks),
+        "requires": [_condition_json(condition) for condition in version.requires],
     }  # fmt: skip
+
+
+def _condition_json(condition: Condition) -> Json:
+    return {
+        "kind": condition.kind.value,
+        "basis": condition.basis,
+        "at_least": condition.at_least,
+        "within_years": condition.within_years,
+        "for_education": sorted(condition.for_education),
+    }
 
 
 def _cap_json(cap: Cap) -> Json:
@@ -210,6 +242,9 @@ def _cap_json(cap: Cap) -> Json:
         "limit": cap.limit,
         "basis": cap.basis,
         "years": cap.years,
+        "track": cap.track,
+        "scale": cap.scale and cap.scale.value,
+        "reference_month": cap.reference_month,
     }
 
 

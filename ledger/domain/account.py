@@ -21,6 +21,8 @@ from ledger.domain.career_writes import CareerCommands
 from ledger.domain.catalogue import CapCounts, Education, Status
 from ledger.domain.chain import GENESIS
 from ledger.domain.command import Provenance
+from ledger.domain.fact_writes import FactCommands, fact_fingerprint
+from ledger.domain.facts import Fact, FactKind, Facts
 from ledger.domain.idempotency import (
     References,
     career_fingerprint,
@@ -59,7 +61,9 @@ class SnapshotTooOld(Exception):
     the account from its first event instead)."""
 
 
-class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, Aggregate):
+class Account(
+    EntryCommands, CareerCommands, FactCommands, ReversalCommands, ReviewCommands, Aggregate
+):
     """One citizen's account. Its commands are in the mixins: entries (grants, uses,
     expiry) in ``writes.py``, the career (employments, situations, the status shorthand)
     in ``career_writes.py``, corrections in ``reversals.py``."""
@@ -67,8 +71,8 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
     # Version 2: typed state (RightTotals, Entry, Movements, References, ReversalRequest)
     # instead of string-keyed dicts. Version 3: the career (employments and situations)
     # instead of one status. Version 4: amounts in minor units. Older snapshots go through
-    # upcast_v1_v2, upcast_v2_v3 and upcast_v3_v4.
-    class_version = 4
+    # upcast_v1_v2, upcast_v2_v3 and upcast_v3_v4. Version 5: eligibility facts (``facts``).
+    class_version = 5
 
     # ----------------------------------------------------------------- events
     class Event(ChainedEvent):
@@ -215,6 +219,8 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
         # The content hash of the rule text granted under (``RuleVersion.content_hash``),
         # which the audit checks the catalogue still has; None before hashes were kept.
         rule_hash: str | None = None
+        # The track of the right granted on; absent for rights without tracks.
+        track: str | None = None
 
         def apply(self, account: Account) -> None:
             if "employer" in self.__dict__ and self.source.startswith(EMPLOYER_PREFIX):
@@ -231,17 +237,18 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
                 rule_version=self.rule_version,
                 state=LotState.USABLE.value,
                 employer=self.employer,
+                track=self.track,
             )
             totals = account.totals_for(self.right)
             totals.granted += self.amount
             totals.usable += self.amount
-            account.movements.add(self.right, CapCounts.GRANTS, self.on, self.amount)
+            account.movements.add(self.right, CapCounts.GRANTS, self.on, self.amount, self.track)
             account.entries[str(self.originator_version)] = Entry(EntryKind.GRANT, lot=self.lot)
             account.last_on = self.on
             account.references.remember(
                 self.source,
                 self.reference,
-                grant_fingerprint(self.right, self.amount, self.on, self.expires_on),
+                grant_fingerprint(self.right, self.amount, self.on, self.expires_on, self.track),
             )
 
     class RightUsed(Event):
@@ -259,6 +266,7 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
         batch: str | None
         line: int | None
         employer: str | None = None  # drawn only on this employer's lots (None before them)
+        track: str | None = None  # drawn only on this track's lots (absent without tracks)
 
         def apply(self, account: Account) -> None:
             for lot_id, taken in self.draws:
@@ -266,9 +274,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             totals = account.totals_for(self.right)
             totals.used += self.amount
             totals.usable -= self.amount
-            account.movements.add(self.right, CapCounts.USES, self.on, self.amount)
+            account.movements.add(self.right, CapCounts.USES, self.on, self.amount, self.track)
             account.entries[str(self.originator_version)] = Entry(
-                EntryKind.USE, on=self.on, draws=self.draws
+                EntryKind.USE, on=self.on, draws=self.draws, track=self.track
             )
             account.fundings.setdefault(self.training, []).append(
                 [self.originator_version, self.right, self.on]
@@ -277,7 +285,9 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
             account.references.remember(
                 self.source,
                 self.reference,
-                use_fingerprint(self.right, self.amount, self.on, self.training, self.provider),
+                use_fingerprint(
+                    self.right, self.amount, self.on, self.training, self.provider, self.track
+                ),
             )
 
     class RightTransferred(Event):
@@ -400,6 +410,27 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
         def apply(self, account: Account) -> None:
             account.reversal_requests[str(self.request)].approved = True
 
+    class FactRecorded(Event):
+        """An eligibility fact about ``fact_on`` (education level, a POP, years of work
+        experience), recorded at the account's business time ``on``."""
+
+        kind: str
+        value: str
+        fact_on: date
+        until: date | None
+        source: str | None
+        reference: str | None
+        batch: str | None
+        line: int | None
+
+        def apply(self, account: Account) -> None:
+            account.facts.add(Fact(FactKind(self.kind), self.value, self.fact_on, self.until))
+            account.references.remember(
+                self.source,
+                self.reference,
+                fact_fingerprint(self.kind, self.value, self.fact_on, self.until),
+            )
+
     class ReviewOpened(Event):
         """A late fact (dated ``fact_on``) recorded although it makes later entries
         invalid: the case lists them (``late.Conflict`` rows)."""
@@ -455,6 +486,7 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
         self.review_cases: dict[str, ReviewCase] = {}  # by the ReviewOpened's version
         # Per training id, the uses that funded it: [[event version, right, date]].
         self.fundings: dict[str, list[list[Any]]] = {}
+        self.facts = Facts()  # eligibility facts, as recorded
         self.references.remember(source, reference, self.opening)
 
     @staticmethod
@@ -487,6 +519,11 @@ class Account(EntryCommands, CareerCommands, ReversalCommands, ReviewCommands, A
         its time (whole hours and days): the events, upcast one by one, say it in minor
         units."""
         raise SnapshotTooOld("a snapshot from before minor units: replay the events")
+
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """No fact was recorded before facts existed."""
+        state["facts"] = Facts()
 
     @classmethod
     def open(

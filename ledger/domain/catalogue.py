@@ -94,6 +94,25 @@ class CapCounts(StrEnum):
     USES = "uses"
 
 
+class Scale(StrEnum):
+    """What makes a cap a personal maximum: its limit times a fact of the citizen's."""
+
+    # The total fraction of the citizen's employments in the Flemish Region (at most 100%)
+    # in the cap's reference month.
+    EMPLOYMENT_FRACTION = "employment-fraction"
+
+
+class Requirement(StrEnum):
+    """A condition on the citizen a grant checks (``RuleVersion.requires``)."""
+
+    # Employed at least ``at_least`` percent on the day (all employments in Flanders).
+    EMPLOYMENT_FRACTION = "employment-fraction"
+    # A personal development plan (POP) made in the last ``within_years`` years.
+    POP = "pop"
+    # At least ``at_least`` years of work experience, as the last fact recorded says.
+    WORK_EXPERIENCE = "work-experience"
+
+
 SOURCE_KINDS = ("employer", "sector-fund", "flemish-government", "federal-government")
 
 
@@ -159,6 +178,22 @@ class Cap:
     limit: int
     basis: str
     years: int = 0  # only for rolling windows
+    # Counts only the entries of this track of the right (VOV: own-choice, employer).
+    track: str | None = None
+    # A personal maximum: ``limit`` x the citizen's fraction in ``reference_month`` (1-12)
+    # of the year the school year starts in (3: March before it; 9: its own September).
+    scale: Scale | None = None
+    reference_month: int = 0
+
+    def applies_to(self, track: str | None) -> bool:
+        """Whether an entry of ``track`` counts against this cap."""
+        return self.track is None or self.track == track
+
+    def operative(self) -> list[object]:
+        row: list[object] = [self.counts.value, self.period.value, self.limit, self.years]
+        if self.track is not None or self.scale is not None:  # older caps hash as before
+            row += [self.track, self.scale and self.scale.value, self.reference_month]
+        return row
 
     def window(self, day: date) -> tuple[date, date]:
         """The half-open window [start, end) the cap sums over for an entry on ``day``."""
@@ -181,7 +216,27 @@ class Cap:
             period = "a lifetime"
         else:
             period = f"per {self.period.value}"
-        return f"{self.counts.value} at most {limit} {period}"
+        track = f" on the {self.track} track" if self.track else ""
+        scaled = " x the employment fraction" if self.scale else ""
+        return f"{self.counts.value}{track} at most {limit}{scaled} {period}"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition a grant of the version checks: ``kind`` with its figures, and the
+    basis the refusal cites."""
+
+    kind: Requirement
+    basis: str
+    at_least: int = 0  # percent (employment fraction) or years (work experience)
+    within_years: int = 0  # a POP counts this many years after it was made
+    # Only citizens with one of these education levels must meet it; empty: everyone.
+    for_education: frozenset[str] = frozenset()
+
+    def operative(self) -> list[object]:
+        return [
+            self.kind.value, self.at_least, self.within_years, sorted(self.for_education)
+        ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -209,6 +264,12 @@ class RuleVersion:
     # version in force that day, unless that version says the lots granted before it keep
     # their own version's outcomes (a transitional rule).
     earlier_lots_keep_their_version: bool = False
+    # The tracks a grant or use of the right is on, each with its own caps (VOV: the
+    # worker's own choice and the employer's suggestion); the first is the default, and
+    # the one of lots granted before tracks were kept. Empty: the right has no tracks.
+    tracks: tuple[str, ...] = ()
+    # What the citizen must meet for a grant (checked from the facts on the account).
+    requires: tuple[Condition, ...] = ()
 
     # Cached (rules never change once loaded): every command asks for these.
     @cached_property
@@ -232,13 +293,27 @@ class RuleVersion:
             "unit": self.unit.value,
             "sources": sorted(self.sources),
             "expiry": [self.expiry.kind.value, self.expiry.months, str(self.expiry.on)],
-            "caps": [[c.counts.value, c.period.value, c.limit, c.years] for c in self.caps],
+            "caps": [cap.operative() for cap in self.caps],
             "transitions": {s.value: p.outcome.value for s, p in self.transitions.items()},
             "employment_end": None if ends is None else {
                 reason.value: policy.outcome.value for reason, policy in ends.items()
             },
             "earlier_lots_keep_their_version": self.earlier_lots_keep_their_version,
-        }  # fmt: skip
+        } | self.later_operative()  # fmt: skip
+
+    def later_operative(self) -> dict[str, object]:
+        """Fields added after hashes were first kept: hashed only when a version uses them,
+        so the versions written before keep the hash their lots recorded."""
+        found: dict[str, object] = {}
+        if self.tracks:
+            found["tracks"] = list(self.tracks)
+        if self.requires:
+            found["requires"] = [condition.operative() for condition in self.requires]
+        return found
+
+    @property
+    def default_track(self) -> str | None:
+        return self.tracks[0] if self.tracks else None
 
     @cached_property
     def usable_in(self) -> frozenset[Status]:

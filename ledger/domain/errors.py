@@ -74,6 +74,11 @@ class CapExceededError(LedgerError):
     """A grant or a use would exceed a cap per period from the catalogue."""
 
 
+class NotEligibleError(LedgerError):
+    """The citizen does not meet a condition of the rule version (a fact is missing or
+    says otherwise): no POP, too little work experience, too small an employment."""
+
+
 class ExpiryBeyondRuleError(LedgerError):
     """A grant asks for an expiry later than its rule allows, or not after its start."""
 

@@ -33,12 +33,22 @@ def career_fingerprint(kind: str, facts: list[object]) -> str:
     return fingerprint_of(kind, *facts)
 
 
-def grant_fingerprint(right: str, amount: int, on: date, expires_on: date | None) -> str:
-    return fingerprint_of("grant", right, amount, on, expires_on)
+# A track is part of an entry's content; entries without one keep the fingerprints they
+# had before rights had tracks.
+def grant_fingerprint(
+    right: str, amount: int, on: date, expires_on: date | None, track: str | None = None
+) -> str:
+    if track is None:
+        return fingerprint_of("grant", right, amount, on, expires_on)
+    return fingerprint_of("grant", right, amount, on, expires_on, track)
 
 
-def use_fingerprint(right: str, amount: int, on: date, training: str, provider: str) -> str:
-    return fingerprint_of("use", right, amount, on, training, provider)
+def use_fingerprint(
+    right: str, amount: int, on: date, training: str, provider: str, track: str | None = None
+) -> str:
+    if track is None:
+        return fingerprint_of("use", right, amount, on, training, provider)
+    return fingerprint_of("use", right, amount, on, training, provider, track)
 
 
 class References:

@@ -35,6 +35,12 @@ class Lot:
     state: str  # a LotState value; kept as text so snapshots round-trip unchanged
     # The employer (KBO) of the employment the lot is bound to; None: it follows the citizen.
     employer: str | None = None
+    # The track of the right it was granted on (VOV: own-choice, employer); None: the right
+    # had no tracks, and the lot counts as on the default one.
+    track: str | None = None
+
+    def is_on_track(self, track: str | None, default: str | None) -> bool:
+        return (self.track or default) == track
 
     @property
     def is_open(self) -> bool:

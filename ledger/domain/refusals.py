@@ -11,7 +11,9 @@ from datetime import date
 from typing import Any, NoReturn
 
 from ledger.domain import amounts
+from ledger.domain.career import Career
 from ledger.domain.catalogue import CapCounts, Catalogue, RuleVersion
+from ledger.domain.eligibility import cap_limit, unmet_conditions
 from ledger.domain.errors import (
     AmountNotPositiveError,
     CapExceededError,
@@ -20,10 +22,12 @@ from ledger.domain.errors import (
     ExpiryBeyondRuleError,
     InsufficientBalanceError,
     InvalidInputError,
+    NotEligibleError,
     NotReversibleError,
     OutOfOrderError,
     SourceNotAllowedError,
 )
+from ledger.domain.facts import Facts
 from ledger.domain.lots import Lot, LotState
 from ledger.domain.state import MovementKey, Movements
 
@@ -79,25 +83,64 @@ def checked_expiry(rule: RuleVersion, on: date, asked: date | None) -> date | No
 
 
 def check_caps(
-    movements: Movements, rule: RuleVersion, counts: CapCounts, on: date, amount: int
+    movements: Movements,
+    rule: RuleVersion,
+    counts: CapCounts,
+    on: date,
+    amount: int,
+    track: str | None = None,
+    career: Career | None = None,
 ) -> None:
-    moves = movements.get(MovementKey(rule.right, counts))
+    """Refuse an entry that would take a cap of its track over the limit; a personal
+    maximum is computed from ``career`` and named in the refusal."""
+    unit = rule.unit.value
     for cap in rule.caps:
-        if cap.counts is not counts:
+        if cap.counts is not counts or not cap.applies_to(track):
             continue
         start, end = cap.window(on)
-        so_far = sum(n for day, n in moves if start <= day < end)
-        if so_far + amount > cap.limit:
-            unit = rule.unit.value
+        key = MovementKey(rule.right, counts, cap.track)
+        so_far = movements.in_window(key, start, end, rule.default_track)
+        limit = cap_limit(cap, unit, career or Career(), on)
+        if so_far + amount > limit.limit:
+            personal = f"; personal maximum: {limit.computation}" if limit.computation else ""
             raise CapExceededError(
                 f"{amounts.text(amount, unit)} {unit} of {rule.right!r} on {on} exceeds the "
-                f"cap ({cap.describe(unit)}): {amounts.text(so_far, unit)} already from "
-                f"{start} to {end}; basis: {cap.basis}"
+                f"cap ({cap.describe(unit)}{personal}): {amounts.text(so_far, unit)} already "
+                f"from {start} to {end}; basis: {cap.basis}"
             )
 
 
+def check_track(rule: RuleVersion, track: str | None) -> str | None:
+    """The track an entry is on: the one given, else the version's default."""
+    if track is None:
+        return rule.default_track
+    if track not in rule.tracks:
+        known = ", ".join(rule.tracks) if rule.tracks else "none: give no --track"
+        raise InvalidInputError(
+            f"track {track!r}: {rule.id} has no such track (its tracks: {known})"
+        )
+    return track
+
+
+def check_requirements(
+    rule: RuleVersion, career: Career, facts: Facts, education: str | None, on: date
+) -> None:
+    """Refuse a grant to a citizen who does not meet the version's conditions on ``on``."""
+    unmet = unmet_conditions(rule.requires, career, facts, education, on)
+    if unmet:
+        reasons = "; ".join(f"{u.found} ({u.condition.basis})" for u in unmet)
+        raise NotEligibleError(
+            f"not eligible for {rule.right!r} on {on} under {rule.id}: {reasons}"
+        )
+
+
 def check_balance(
-    lots: Iterable[Lot], right: str, amount: int, on: date, employer: str | None = None
+    lots: Iterable[Lot],
+    right: str,
+    amount: int,
+    on: date,
+    employer: str | None = None,
+    track: str | None = None,
 ) -> None:
     lots = list(lots)
     usable = sum(lot.remaining for lot in lots if lot.is_usable_on(on))
@@ -108,6 +151,7 @@ def check_balance(
         shown = amounts.text_of
         extra = f" ({shown(right, suspended)} more are suspended)" if suspended else ""
         at = f" at employer {employer}" if employer else ""
+        at += f" on the {track} track" if track else ""
         raise InsufficientBalanceError(
             f"a use of {shown(right, amount)} of {right!r} on {on} exceeds the usable balance "
             f"of {shown(right, usable)}{at}{extra}"

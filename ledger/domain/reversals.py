@@ -190,7 +190,7 @@ def apply_reversal(
         if entry.kind is EntryKind.GRANT:
             totals.add(lot.state, -lot.remaining)
             totals.granted -= lot.amount
-            movements.add(lot.right, CapCounts.GRANTS, lot.valid_from, -lot.amount)
+            movements.add(lot.right, CapCounts.GRANTS, lot.valid_from, -lot.amount, lot.track)
             lot.remaining = 0
         elif entry.kind is EntryKind.USE:
             totals.used -= units
@@ -204,4 +204,4 @@ def apply_reversal(
         lot.state = state_after
     if entry.kind is EntryKind.USE:
         assert entry.on is not None
-        movements.add(event.right, CapCounts.USES, entry.on, -event.amount)
+        movements.add(event.right, CapCounts.USES, entry.on, -event.amount, entry.track)

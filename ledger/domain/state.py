@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, Protocol
 
 from ledger.domain.career import Career
 from ledger.domain.catalogue import CapCounts
+from ledger.domain.facts import Facts
 from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
 
@@ -68,6 +69,7 @@ class Entry:
     on: date | None = None
     draws: list[list[Any]] | None = None  # [[lot_id, units], ...] of a use
     reversed: bool = False
+    track: str | None = None  # the track of a use (its reversal takes it off that track)
 
     @classmethod
     def from_v1(cls, entry: dict[str, Any]) -> Entry:
@@ -116,9 +118,10 @@ class Entries(MutableMapping[str, Entry]):
         return f"Entries({self.by_version!r})"
 
     def as_rows(self) -> list[list[Any]]:
+        # A use on a track has an eighth item: the rows of the others read as before.
         return [
             [version, e.kind.value, e.lot, e.amount, e.on and e.on.isoformat(), e.draws,
-             e.reversed]
+             e.reversed] + ([e.track] if e.track else [])
             for version, e in self.by_version.items()
         ]  # fmt: skip
 
@@ -126,16 +129,21 @@ class Entries(MutableMapping[str, Entry]):
     def from_rows(cls, rows: list[list[Any]]) -> Entries:
         day = date.fromisoformat
         return cls({
-            version: Entry(_KIND_OF[kind], lot, amount, on and day(on), draws, reversed_)
-            for version, kind, lot, amount, on, draws, reversed_ in rows
+            row[0]: Entry(
+                _KIND_OF[row[1]], row[2], row[3], row[4] and day(row[4]), row[5], row[6],
+                row[7] if len(row) > 7 else None,
+            )
+            for row in rows
         })  # fmt: skip
 
 
 class MovementKey(NamedTuple):
-    """What a cap sums over: the grants or the uses of one right."""
+    """What a cap sums over: the grants or the uses of one right, of all its tracks (None)
+    or of one."""
 
     right: str
     counts: CapCounts
+    track: str | None = None
 
 
 class Movements:
@@ -147,13 +155,36 @@ class Movements:
     def __init__(self, by_key: dict[MovementKey, list[list[Any]]] | None = None) -> None:
         self.by_key: dict[MovementKey, list[list[Any]]] = {} if by_key is None else by_key
 
-    def add(self, right: str, counts: CapCounts, on: date, amount: int) -> None:
-        key = MovementKey(right, counts)
+    def add(
+        self, right: str, counts: CapCounts, on: date, amount: int, track: str | None = None
+    ) -> None:
+        """Add to the right's movements, and to its track's when the entry has one."""
+        self._add(MovementKey(right, counts), on, amount)
+        if track is not None:
+            self._add(MovementKey(right, counts, track), on, amount)
+
+    def _add(self, key: MovementKey, on: date, amount: int) -> None:
         found = self.by_key.get(key)
         if found is None:
             self.by_key[key] = [[on, amount]]
         else:
             found.append([on, amount])
+
+    def in_window(
+        self, key: MovementKey, start: date, end: date, default_track: str | None = None
+    ) -> int:
+        """What moved under ``key`` in [start, end). The default track also counts the
+        movements of no track (entries made before the right had tracks)."""
+        total = _window_sum(self.by_key.get(key, ()), start, end)
+        if key.track is not None and key.track == default_track:
+            everything = _window_sum(self.by_key.get(key._replace(track=None), ()), start, end)
+            tracked = sum(
+                _window_sum(moves, start, end)
+                for other, moves in self.by_key.items()
+                if other.track is not None and other[:2] == key[:2]
+            )
+            total += everything - tracked
+        return total
 
     def get(self, key: MovementKey) -> list[list[Any]]:
         """``[[date, amount], ...]`` in the order they happened; empty when none."""
@@ -168,11 +199,18 @@ class Movements:
         return f"Movements({self.by_key!r})"
 
     def as_rows(self) -> list[list[Any]]:
-        return [[key.right, key.counts.value, moves] for key, moves in self.by_key.items()]
+        # A track's row has a fourth item: rows of all tracks read as before.
+        return [
+            [key.right, key.counts.value, moves] + ([key.track] if key.track else [])
+            for key, moves in self.by_key.items()
+        ]
 
     @classmethod
     def from_rows(cls, rows: list[list[Any]]) -> Movements:
-        return cls({MovementKey(right, CapCounts(c)): moves for right, c, moves in rows})
+        return cls({
+            MovementKey(row[0], CapCounts(row[1]), row[3] if len(row) > 3 else None): row[2]
+            for row in rows
+        })  # fmt: skip
 
     @classmethod
     def from_v1(cls, movements: dict[str, list[list[Any]]]) -> Movements:
@@ -182,6 +220,10 @@ class Movements:
             right, counts = key.rsplit("|", 1)
             found[MovementKey(right, CapCounts(counts))] = moves
         return cls(found)
+
+
+def _window_sum(moves: Any, start: date, end: date) -> int:
+    return sum(amount for day, amount in moves if start <= day < end)
 
 
 @dataclass(slots=True)
@@ -247,6 +289,8 @@ class AccountState(Protocol):
     reversal_requests: dict[str, ReversalRequest]
     review_cases: dict[str, ReviewCase]
     fundings: dict[str, list[list[Any]]]
+    facts: Facts
+    education: str | None  # at opening; later levels are facts
 
     @property
     def version(self) -> int: ...
@@ -260,6 +304,8 @@ class AccountState(Protocol):
     # The Account's nested event classes (their topics are stored: they live in account.py).
     @property
     def StatusChanged(self) -> type[Any]: ...
+    @property
+    def FactRecorded(self) -> type[Any]: ...
     @property
     def ReviewOpened(self) -> type[Any]: ...
     @property

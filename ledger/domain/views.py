@@ -148,6 +148,10 @@ DETAIL_FIELDS = (
     "request",
     "reason",
     "restores",
+    "track",
+    "kind",
+    "value",
+    "fact_on",
 )
 
 

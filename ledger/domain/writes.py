@@ -25,8 +25,10 @@ from ledger.domain.refusals import (
     check_balance,
     check_caps,
     check_in_order,
+    check_requirements,
     check_single_funding,
     check_source,
+    check_track,
     checked_expiry,
     require_reference,
 )
@@ -44,17 +46,20 @@ class EntryCommands:
         on: date,
         expires_on: date | None,
         provenance: Provenance,
+        track: str | None = None,
     ) -> Result:
         source, reference = require_reference(
             provenance.source, provenance.reference, source_required=True
         )
         rule = catalogue.right(right).version_on(on)
         expiry = checked_expiry(rule, on, expires_on)
-        if is_exact_repeat(self, provenance, grant_fingerprint(right, amount, on, expiry)):
+        track = check_track(rule, track)
+        if is_exact_repeat(self, provenance, grant_fingerprint(right, amount, on, expiry, track)):
             return Result.EXISTS
         check_amount(amount)
         check_in_order(on, self.opened_on, self.last_on)
         check_source(rule, source)
+        check_requirements(rule, self.career, self.facts, self.education, on)
         lot_id = lot_id_for(source, reference)
         if lot_id in self.lots:
             # Two (source, reference) pairs can spell the same lot id ("a:1" + "x/y" and
@@ -71,7 +76,7 @@ class EntryCommands:
                 f"right {right!r} cannot be granted to a citizen who is "
                 f"{status_label(statuses)} on {on}: it would be forfeited ({policy.legal_basis})"
             )
-        check_caps(self.movements, rule, CapCounts.GRANTS, on, amount)
+        check_caps(self.movements, rule, CapCounts.GRANTS, on, amount, track, self.career)
         self.expire_due(on, provenance.actor)
         self.trigger_event(
             self.RightGranted,
@@ -88,6 +93,7 @@ class EntryCommands:
             line=provenance.line,
             employer=employer,
             rule_hash=rule.content_hash,
+            **on_track(track),
         )
         if policy.outcome is Outcome.SUSPEND:
             label = status_label(statuses)
@@ -104,15 +110,17 @@ class EntryCommands:
         provider: str,
         provenance: Provenance,
         employer: str | None = None,
+        track: str | None = None,
     ) -> Result:
         _, reference = require_reference(
             provenance.source, provenance.reference, source_required=False
         )
+        rule = catalogue.right(right).version_on(on)
+        track = check_track(rule, track)
         if is_exact_repeat(
-            self, provenance, use_fingerprint(right, amount, on, training, provider)
+            self, provenance, use_fingerprint(right, amount, on, training, provider, track)
         ):
             return Result.EXISTS
-        rule = catalogue.right(right).version_on(on)
         check_amount(amount)
         check_in_order(on, self.opened_on, self.last_on)
         for name, value in (("training", training), ("provider", provider)):
@@ -126,9 +134,13 @@ class EntryCommands:
                 f"on {on} (usable when: {allowed})"
             )
         check_single_funding(self.fundings, catalogue, right, training)
-        lots = drawable_lots(self, right, on, employer)
-        check_balance(lots, right, amount, on, employer)
-        check_caps(self.movements, rule, CapCounts.USES, on, amount)
+        lots = [
+            lot
+            for lot in drawable_lots(self, right, on, employer)
+            if lot.is_on_track(track, rule.default_track)
+        ]
+        check_balance(lots, right, amount, on, employer, track)
+        check_caps(self.movements, rule, CapCounts.USES, on, amount, track, self.career)
         draws = plan_draws(lots, amount, on)
         self.expire_due(on, provenance.actor)
         self.trigger_event(
@@ -145,6 +157,7 @@ class EntryCommands:
             batch=provenance.batch,
             line=provenance.line,
             employer=employer,
+            **on_track(track),
         )
         return Result.APPLIED
 
@@ -174,6 +187,12 @@ class EntryCommands:
                 rule_version=lot.rule_version,
             )
         return len(due)
+
+
+def on_track(track: str | None) -> dict[str, str]:
+    """The event field of an entry's track: none for a right without tracks, so that its
+    events are recorded as they were before tracks existed."""
+    return {} if track is None else {"track": track}
 
 
 def is_exact_repeat(account: AccountState, provenance: Provenance, fingerprint: str) -> bool:

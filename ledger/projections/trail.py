@@ -9,6 +9,7 @@ from typing import Any
 
 from ledger.domain.account import Account
 from ledger.domain.career import cause_text
+from ledger.domain.facts import fact_detail
 from ledger.projections.base import Context, Projection, View
 from ledger.projections.memos import IsoDayTexts
 from ledger.store.read_models.base import Store
@@ -21,7 +22,7 @@ EVENT_NAMES = (
     "AccountOpened", "StatusChanged", "RightGranted", "RightUsed", "RightTransferred",
     "RightSuspended", "RightForfeited", "RightExpired", "EntryReversed", "ReversalRequested",
     "ReversalApproved", "EmploymentStarted", "EmploymentEnded", "EmploymentSuspended",
-    "SituationStarted", "SituationEnded", "ReviewOpened", "ReviewClosed",
+    "SituationStarted", "SituationEnded", "ReviewOpened", "ReviewClosed", "FactRecorded",
 )  # fmt: skip
 
 
@@ -132,9 +133,15 @@ class TrailProjection(Projection[TrailView]):
         self.record(event, account_id, position, case, f"review case {case} closed: {event.reason}")
 
     @process.register
+    def _fact(self, event: Account.FactRecorded, account_id: str, position: int) -> None:
+        self.record(event, account_id, position, None, fact_detail(event.__dict__))
+
+    @process.register
     def _granted(self, event: Account.RightGranted, account_id: str, position: int) -> None:
         expires = "never" if event.expires_on is None else self.days[event.expires_on]
         detail = f"expires {expires}; rule {event.rule_version}"
+        if event.track is not None:
+            detail += f"; track {event.track}"
         self.record(event, account_id, position, event.lot, detail)
 
     @process.register

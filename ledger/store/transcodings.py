@@ -12,6 +12,7 @@ from typing import Any
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
 from ledger.domain.career import Career
+from ledger.domain.facts import Facts
 from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
 from ledger.domain.state import Entries, Movements, ReversalRequest, ReviewCase, RightTotals
@@ -122,6 +123,17 @@ class CareerAsRows(Transcoding):
         return Career.from_rows(data)
 
 
+class FactsAsRows(Transcoding):
+    type = Facts
+    name = "facts"
+
+    def encode(self, obj: Facts) -> list[list[Any]]:
+        return obj.as_rows()
+
+    def decode(self, data: list[list[Any]]) -> Facts:
+        return Facts.from_rows(data)
+
+
 def ledger_transcodings() -> tuple[Transcoding, ...]:
     """Every transcoding the ledger adds to the library's defaults."""
     return (
@@ -134,6 +146,7 @@ def ledger_transcodings() -> tuple[Transcoding, ...]:
         ReversalRequestAsList(),
         CareerAsRows(),
         ReviewCaseAsList(),
+        FactsAsRows(),
     )
 
 

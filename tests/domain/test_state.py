@@ -174,6 +174,6 @@ def test_a_snapshot_records_the_class_version_and_restores_the_same_account() ->
     snapshot = Snapshot.take(account)
     restored = mapper.to_domain_event(mapper.to_stored_event(snapshot)).mutate(None)
 
-    assert snapshot.state["class_version"] == Account.class_version == 4
+    assert snapshot.state["class_version"] == Account.class_version == 5
     assert isinstance(restored, Account)
     assert vars(restored) == vars(account)

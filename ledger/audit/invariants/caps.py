@@ -21,6 +21,7 @@ from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain import amounts
 from ledger.domain.account import Account
 from ledger.domain.catalogue import CapCounts
+from ledger.domain.eligibility import Limit, cap_limit
 
 CappedEvent = Account.RightGranted | Account.RightUsed
 
@@ -35,20 +36,26 @@ def check_caps(stream: StreamAudit, event: CappedEvent, counts: CapCounts, book:
         if granted_under
         else book.version_on(event.right, event.on)
     )
-    key, caps = book.caps_counting(event.right, rule, counts)
+    track = event.__dict__.get("track")
+    caps = book.caps_counting(event.right, rule, counts, track)
     if not caps:
         return
-    movements = stream.account.movements.get(key)
+    account = stream.account
     unit = rule.unit.value
-    for sum_key, cap in caps:
+    for sum_key, movement_key, cap in caps:
         start, end = book.window(cap, event.on)
+        movements = account.movements.get(movement_key)
         total = window_total(stream, sum_key, movements, start, end, event.on)
-        if total > cap.limit:
+        # A personal maximum, from the career the replay holds on the event's day.
+        limit = cap_limit(cap, unit, account.career, event.on) if cap.scale else Limit(cap.limit)
+        if total > limit.limit:
+            personal = f"; personal maximum: {limit.computation}" if limit.computation else ""
             stream.find(
                 Invariant.CAPS_PER_PERIOD,
                 f"{counts.value} of {event.right} from {start} to {end} add up to "
-                f"{amounts.text(total, unit)} {unit} ({cap.describe(unit)}; {cap.basis})",
-                expected=f"at most {amounts.text(cap.limit, unit)}",
+                f"{amounts.text(total, unit)} {unit} ({cap.describe(unit)}{personal}; "
+                f"{cap.basis})",
+                expected=f"at most {amounts.text(limit.limit, unit)}",
                 found=amounts.text(total, unit),
             )
 

@@ -10,7 +10,8 @@ from ledger.domain.catalogue import Cap, CapCounts, Catalogue, RuleVersion
 from ledger.domain.state import MovementKey
 
 # A cap as the audit sums it: where its running sum is kept in a stream, and the cap.
-KeyedCap = tuple[str, Cap]
+# A cap with the key of its running sum in a stream and the key of what it sums.
+KeyedCap = tuple[str, MovementKey, Cap]
 
 
 class RuleBook:
@@ -19,7 +20,7 @@ class RuleBook:
         self._on: dict[tuple[str, date], RuleVersion] = {}
         self._usable: dict[str, frozenset[str]] = {}
         self._window: dict[tuple[int, date], tuple[date, date]] = {}
-        self._caps: dict[tuple[str, str, CapCounts], tuple[MovementKey, tuple[KeyedCap, ...]]] = {}
+        self._caps: dict[tuple[str, str, CapCounts, str | None], tuple[KeyedCap, ...]] = {}
 
     def version_on(self, right: str, on: date) -> RuleVersion:
         """The rule of ``right`` in force on ``on`` (errors as the catalogue raises them)."""
@@ -44,17 +45,16 @@ class RuleBook:
         return window
 
     def caps_counting(
-        self, right: str, rule: RuleVersion, counts: CapCounts
-    ) -> tuple[MovementKey, tuple[KeyedCap, ...]]:
-        """The key under which ``Account.movements`` keeps what these caps sum, and the
-        rule's caps on ``counts``, each with the key of its running sum in a stream."""
-        found = self._caps.get((right, rule.id, counts))
+        self, right: str, rule: RuleVersion, counts: CapCounts, track: str | None
+    ) -> tuple[KeyedCap, ...]:
+        """The rule's caps on ``counts`` that an entry on ``track`` counts against, each
+        with the key of its running sum in a stream and the key under which
+        ``Account.movements`` keeps what it sums (its track's, or the right's)."""
+        found = self._caps.get((right, rule.id, counts, track))
         if found is None:
-            movements = MovementKey(right, counts)
-            caps = tuple(
-                (f"{right}|{counts.value}|{number}", cap)
+            found = self._caps[(right, rule.id, counts, track)] = tuple(
+                (f"{right}|{counts.value}|{number}", MovementKey(right, counts, cap.track), cap)
                 for number, cap in enumerate(rule.caps)
-                if cap.counts is counts
+                if cap.counts is counts and cap.applies_to(track)
             )
-            found = self._caps[(right, rule.id, counts)] = (movements, caps)
         return found

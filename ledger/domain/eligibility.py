@@ -1,0 +1,232 @@
+"""Whether a citizen qualifies for a right on a day, and their personal maximum: pure
+functions over the career and the facts on the account.
+
+A grant checks them (``refusals.check_caps``, ``refusals.check_requirements``) and
+``llr eligibility`` shows them; both read the same answers, so the explanation a citizen
+gets is the computation that refused them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ledger.domain import amounts
+from ledger.domain.career import Career, Region, status_label
+from ledger.domain.catalogue import (
+    Cap,
+    CapCounts,
+    Catalogue,
+    Condition,
+    Requirement,
+    RightType,
+    RuleVersion,
+    Scale,
+    school_year_start,
+)
+from ledger.domain.errors import NoRuleInForceError
+from ledger.domain.facts import Facts
+from ledger.domain.state import MovementKey, Movements
+
+FULL_TIME = 100  # employment fractions are kept in hundredths (80 = 0.8)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A cap's limit for one citizen on one day, with how it was computed (None: the
+    catalogue's limit as is)."""
+
+    limit: int
+    computation: str | None = None
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A condition the citizen does not meet, and the fact that is missing or contrary."""
+
+    condition: Condition
+    found: str
+
+
+def flemish_fraction(career: Career, day: date) -> int:
+    """The total fraction of the employments in the Flemish Region running on ``day``, in
+    hundredths, at most full time."""
+    total = sum(
+        employment.fte
+        for employment in career.running_employments(day)
+        if employment.region == Region.FLANDERS.value
+    )
+    return min(total, FULL_TIME)
+
+
+def fraction_in_month(career: Career, first: date) -> int:
+    """The highest fraction on any day of the month starting on ``first``: the days an
+    employment starts or ends are the only days it can change."""
+    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    days = {first}
+    for employment in career.employments:
+        for change in (employment.start, employment.end):
+            if change is not None and first <= change < after:
+                days.add(change)
+    return max(flemish_fraction(career, day) for day in days)
+
+
+def reference_day(cap: Cap, on: date) -> date:
+    """The first day of the cap's reference month for an entry on ``on``: that month of
+    the year its school year starts in (March 2023 and September 2023 for 2023-24)."""
+    return date(school_year_start(on).year, cap.reference_month, 1)
+
+
+def cap_limit(cap: Cap, unit: str, career: Career, on: date) -> Limit:
+    """The cap's limit for this citizen: for a personal maximum, the limit times the
+    employment fraction in the reference month (when no employment ran in that month, the
+    fraction on the day itself: someone hired later in the year)."""
+    if cap.scale is not Scale.EMPLOYMENT_FRACTION:
+        return Limit(cap.limit)
+    month = reference_day(cap, on)
+    fraction = fraction_in_month(career, month)
+    when = f"in {month:%Y-%m}"
+    if fraction == 0:
+        fraction, when = flemish_fraction(career, on), f"on {on} (none ran in {month:%Y-%m})"
+    limit = cap.limit * fraction // FULL_TIME  # minor units: exact to the hundredth
+    computation = (
+        f"{amounts.text(cap.limit, unit)} {unit} x {fraction}% (employment fraction in "
+        f"Flanders {when}) = {amounts.text(limit, unit)} {unit}"
+    )
+    return Limit(limit, computation)
+
+
+def unmet_conditions(
+    conditions: tuple[Condition, ...],
+    career: Career,
+    facts: Facts,
+    education_at_opening: str | None,
+    on: date,
+) -> list[Unmet]:
+    """The conditions not met on ``on``, each with what the account says instead."""
+    unmet = []
+    education = facts.education_on(on, education_at_opening)
+    for condition in conditions:
+        if condition.for_education and education not in condition.for_education:
+            continue  # the condition is for other education levels
+        found = _contrary_fact(condition, career, facts, education, on)
+        if found is not None:
+            unmet.append(Unmet(condition, found))
+    return unmet
+
+
+def _contrary_fact(
+    condition: Condition, career: Career, facts: Facts, education: str | None, on: date
+) -> str | None:
+    if condition.kind is Requirement.EMPLOYMENT_FRACTION:
+        fraction = flemish_fraction(career, on)
+        if fraction >= condition.at_least:
+            return None
+        return f"employed {fraction}% in Flanders on {on}, at least {condition.at_least}% needed"
+    if condition.kind is Requirement.WORK_EXPERIENCE:
+        fact = facts.work_experience_on(on)
+        if fact is None:
+            return f"no work-experience fact on or before {on}"
+        if int(fact.value) >= condition.at_least:
+            return None
+        return (
+            f"{fact.value} years of work experience (fact of {fact.on}), "
+            f"at least {condition.at_least} needed"
+        )
+    pop = facts.pop_on(on, condition.within_years)
+    if pop is not None:
+        return None
+    level = f"education {education}: " if condition.for_education else ""
+    return (
+        f"{level}no POP (personal development plan) made in the {condition.within_years} "
+        f"years up to {on}"
+    )
+
+
+# --- the why-not report (``llr eligibility``) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapRoom:
+    """One cap on a date: its limit for this citizen, what counts against it so far in
+    its window, and so the room left."""
+
+    counts: str  # grants or uses
+    track: str | None
+    start: date
+    end: date
+    limit: Limit
+    so_far: int
+
+    @property
+    def room(self) -> int:
+        return max(self.limit.limit - self.so_far, 0)
+
+
+@dataclass(frozen=True)
+class RightEligibility:
+    right: str
+    unit: str
+    version: str | None  # None: no version in force on the day
+    eligible: bool
+    reasons: tuple[str, ...]  # why not: the rule and the missing or contrary fact
+    caps: tuple[CapRoom, ...]
+    tracks: tuple[str, ...]
+
+
+def eligibility_on(
+    catalogue: Catalogue,
+    career: Career,
+    facts: Facts,
+    education_at_opening: str | None,
+    movements: Movements,
+    on: date,
+) -> list[RightEligibility]:
+    """Every right type of the catalogue on ``on``: eligible or not, and why."""
+    return [
+        _right_on(right, career, facts, education_at_opening, movements, on)
+        for right in catalogue.rights.values()
+    ]
+
+
+def _right_on(
+    right: RightType,
+    career: Career,
+    facts: Facts,
+    education: str | None,
+    movements: Movements,
+    on: date,
+) -> RightEligibility:
+    unit = right.unit.value
+    try:
+        rule = right.version_on(on)
+    except NoRuleInForceError as error:
+        return RightEligibility(right.code, unit, None, False, (str(error),), (), ())
+    reasons = [
+        f"{u.found} ({u.condition.basis})"
+        for u in unmet_conditions(rule.requires, career, facts, education, on)
+    ]
+    statuses = career.statuses_on(on)
+    if not rule.is_usable_in_any(statuses):
+        policy = rule.policy_for_all(statuses)
+        reasons.append(
+            f"not usable by a citizen who is {status_label(statuses)} "
+            f"({policy.outcome.value}: {policy.legal_basis})"
+        )
+    caps = tuple(_room(rule, cap, career, movements, on) for cap in rule.caps)
+    reasons += [
+        f"{rule.id} grants nothing: {cap.describe(unit)} ({cap.basis})"
+        for cap in rule.caps
+        if cap.counts is CapCounts.GRANTS and cap.limit == 0 and cap.track is None
+    ]
+    return RightEligibility(
+        right.code, unit, rule.id, not reasons, tuple(reasons), caps, rule.tracks
+    )
+
+
+def _room(rule: RuleVersion, cap: Cap, career: Career, movements: Movements, on: date) -> CapRoom:
+    start, end = cap.window(on)
+    key = MovementKey(rule.right, cap.counts, cap.track)
+    so_far = movements.in_window(key, start, end, rule.default_track)
+    limit = cap_limit(cap, rule.unit.value, career, on)
+    return CapRoom(cap.counts.value, cap.track, start, end, limit, so_far)
