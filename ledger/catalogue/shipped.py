@@ -35,6 +35,7 @@ from ledger.domain.catalogue import (
     ExpiryKind,
     ExpiryRule,
     Outcome,
+    PublicValue,
     RightType,
     RuleVersion,
     SectorFund,
@@ -49,8 +50,8 @@ COMPILED_FILE = "compiled.json"
 # every committed compiled form then stops matching until it is regenerated.
 # 2: statuses self-employed-side and student, employment_end; 3: caps in minor units, the
 # unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
-# rules (earlier_lots_keep_their_version), exclusions.
-FORMAT_VERSION = 4
+# rules (earlier_lots_keep_their_version), exclusions; 5: public values.
+FORMAT_VERSION = 5
 
 Json = dict[str, Any]
 
@@ -126,7 +127,12 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         corrects=version["corrects"],
         correction=version["correction"],
         earlier_lots_keep_their_version=version["earlier_lots_keep_their_version"],
+        public_value=_public_value(version["public_value"]),
     )
+
+
+def _public_value(value: Json | None) -> PublicValue | None:
+    return None if value is None else PublicValue(value["cents_per_unit"], value["basis"])
 
 
 def _ends(ends: Json | None) -> MappingProxyType[EndReason, TransitionPolicy] | None:
@@ -200,6 +206,10 @@ def _version_json(version: RuleVersion) -> Json:
         "corrects": version.corrects,
         "correction": version.correction,
         "earlier_lots_keep_their_version": version.earlier_lots_keep_their_version,
+        "public_value": None if version.public_value is None else {
+            "cents_per_unit": version.public_value.cents_per_unit,
+            "basis": version.public_value.basis,
+        },
     }  # fmt: skip
 
 
