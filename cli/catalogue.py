@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import click
@@ -130,6 +131,8 @@ def _version_json(version: RuleVersion) -> dict[str, Any]:
         "effective_from": iso(version.effective_from),
         "content_hash": version.content_hash,
         "corrects": version.corrects,
+        "earlier_lots_keep_their_version": version.earlier_lots_keep_their_version,
+        "public_value": _public_value_json(version),
         "employment_end": None
         if ends is None
         else {
@@ -164,16 +167,39 @@ def _version_json(version: RuleVersion) -> dict[str, Any]:
     }
 
 
+def _public_value_json(version: RuleVersion) -> dict[str, Any] | None:
+    value = version.public_value
+    if value is None:
+        return None
+    return {
+        "per_unit_eur": amounts.json_number(value.cents_per_unit, "euro"),
+        "basis": value.basis,
+    }
+
+
+def _public_value_text(version: RuleVersion) -> str:
+    """``EUR 21.30 per hour (basis: ...)``: what one unit costs the public purse."""
+    value = version.public_value
+    if value is None:
+        return "none known"
+    euros = Decimal(value.cents_per_unit).scaleb(-2)
+    one_unit = version.unit.value.removesuffix("s")
+    return f"EUR {euros:.2f} per {one_unit} (basis: {value.basis})"
+
+
 def _version_text(version: RuleVersion) -> str:
     unit = version.unit.value
     corrects = f", corrects {version.corrects}" if version.corrects else ""
     lines = [f"version {version.id} (from {version.effective_from}{corrects})"]
     lines.append(f"  rule text hash: {version.content_hash}")
+    if version.earlier_lots_keep_their_version:
+        lines.append("  lots granted before it keep their own version's outcomes")
     lines += textwrap.wrap(version.summary, 96, initial_indent="  ", subsequent_indent="  ")
     lines.append(f"  sources: {', '.join(sorted(version.sources))}")
     lines.append(f"  usable when: {', '.join(sorted(version.usable_in))}")
     lines.append(f"  expiry: {_expiry_text(version.expiry)}")
     lines += [f"  cap: {c.describe(unit)} ({unit}; basis: {c.basis})" for c in version.caps]
+    lines.append(f"  public value: {_public_value_text(version)}")
     lines.append("  on becoming:")
     for status, policy in version.transitions.items():
         basis = f": {policy.legal_basis}" if policy.legal_basis else ""

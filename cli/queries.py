@@ -16,11 +16,19 @@ from cli.output import echo_json
 from cli.parsing import parse_known_at, parse_optional_day, reading_options
 from cli.render import balance_json, balance_text, history_json, history_text
 from ledger.domain.identifiers import parse_insz
+from ledger.domain.values import public_value
 
 
 @click.command()
 @click.argument("insz")
 @reading_options
+@click.option(
+    "--value",
+    "with_value",
+    is_flag=True,
+    help="Also each right's public value in euros (by each lot's rule version) and the "
+    "totals: hours, days, euros, vouchers and euros of public value.",
+)
 @pass_ledger_context
 def balance(
     obj: LedgerContext,
@@ -29,20 +37,23 @@ def balance(
     known_at: str | None,
     reason: str | None,
     as_json: bool,
+    with_value: bool,
 ) -> None:
     """Usable and suspended balance per right type, with the open lots behind it.
 
     \b
     Example:
       llr balance 93051822361 --as-of 2024-12-31 --reason "citizen asked by phone"
+      llr balance 93051822361 --value --reason "citizen asked what their rights are worth"
     """
     day, moment = parse_optional_day(as_of, "--as-of"), parse_known_at(known_at)
     report = obj.ledger.balance(insz, day, moment, reason)
     shown = obj.shown(report.insz)
+    value = public_value(report.rights, obj.ledger.catalogue) if with_value else None
     if as_json:
-        echo_json(balance_json(report, shown))
+        echo_json(balance_json(report, shown, value))
     else:
-        click.echo(balance_text(report, shown))
+        click.echo(balance_text(report, shown, value))
 
 
 @click.command()

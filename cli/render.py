@@ -16,7 +16,8 @@ from cli.output import iso, table, when_read
 from ledger.domain import amounts
 from ledger.domain.career import cause_text
 from ledger.domain.facts import fact_detail
-from ledger.domain.views import HistoryEntry, RightBalance
+from ledger.domain.values import BalanceValue, LotValue, RightValue, Split, ValueTotals
+from ledger.domain.views import HistoryEntry, LotView, RightBalance
 from ledger.results import BalanceReport, HistoryReport
 
 LOT_HEADERS = (
@@ -39,16 +40,63 @@ HISTORY_HEADERS = (
     "what",
     "balance after",
 )
+VALUE_HEADERS = ("EUR per unit", "public value (EUR)")
 LONG_TEXT = 60  # cut longer texts in tables; the JSON output has them whole
 
 
-def balance_json(report: BalanceReport, shown: str) -> dict[str, Any]:
-    return {
+def balance_json(
+    report: BalanceReport, shown: str, value: BalanceValue | None = None
+) -> dict[str, Any]:
+    """The balance; with ``value`` (``--value``) each right gets a ``value`` object and the
+    document a ``totals`` object. Without it the shape is the one readers already know."""
+    rights = {r.right: _right_json(r) for r in report.rights}
+    document = {
         "insz": shown,
         "as_of": iso(report.as_of),
         "known_at": iso(report.known_at),
-        "rights": {r.right: _right_json(r) for r in report.rights},
+        "rights": rights,
     }
+    if value is None:
+        return document
+    for right in value.rights:
+        rights[right.right]["value"] = _right_value_json(right)
+    return document | {"totals": _totals_json(value.totals)}
+
+
+def _right_value_json(value: RightValue) -> dict[str, Any]:
+    cents = value.cents
+    return {
+        "usable_eur": None if cents is None else _euros(cents.usable),
+        "suspended_eur": None if cents is None else _euros(cents.suspended),
+        "without_value": _split_json(value.without_value, value.unit),
+        "lots": [
+            {
+                "lot": lot.lot,
+                "rule_version": lot.rule_version,
+                "per_unit_eur": None if lot.cents_per_unit is None else _euros(lot.cents_per_unit),
+                "eur": None if lot.cents is None else _euros(lot.cents),
+            }
+            for lot in value.lots
+        ],
+    }
+
+
+def _totals_json(totals: ValueTotals) -> dict[str, Any]:
+    return {unit: _split_json(split, unit) for unit, split in totals.by_unit.items()} | {
+        "public_value_eur": _split_json(totals.cents, "euro"),
+        "rights_without_value": list(totals.rights_without_value),
+    }
+
+
+def _split_json(split: Split, unit: str) -> dict[str, int | Decimal]:
+    return {
+        "usable": amounts.json_number(split.usable, unit),
+        "suspended": amounts.json_number(split.suspended, unit),
+    }
+
+
+def _euros(cents: int) -> int | Decimal:
+    return amounts.json_number(cents, "euro")
 
 
 def _right_json(balance: RightBalance) -> dict[str, Any]:
@@ -76,29 +124,81 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
     }
 
 
-def balance_text(report: BalanceReport, shown: str) -> str:
+def balance_text(report: BalanceReport, shown: str, value: BalanceValue | None = None) -> str:
+    """The balance per right with its open lots; with ``value`` (``--value``) the public
+    value of each right and lot, and the totals."""
     lines = [f"Balance of {shown}{when_read(report.as_of, report.known_at)}"]
     if not report.rights:
         lines.append("no rights granted yet")
+    values = {v.right: v for v in value.rights} if value is not None else {}
     for right in report.rights:
-        unit = right.unit
+        unit, worth = right.unit, values.get(right.right)
         usable, suspended = amounts.text(right.usable, unit), amounts.text(right.suspended, unit)
-        lines += ["", f"{right.right}: {usable} {unit} usable, {suspended} suspended"]
-        rows = [
-            (
-                lot.lot,
-                lot.source,
-                amounts.text(lot.amount, unit),
-                amounts.text(lot.remaining, unit),
-                lot.valid_from,
-                lot.expires_on,
-                lot.state,
-                lot.rule_version,
-            )
-            for lot in right.lots
-        ]
-        lines.append(table(LOT_HEADERS, rows, indent="  ") if rows else "  no open lots")
+        heading = f"{right.right}: {usable} {unit} usable, {suspended} suspended"
+        lines += ["", heading + ("" if worth is None else f"; {_worth_text(worth)}")]
+        rows = [_lot_row(lot, unit) for lot in right.lots]
+        headers: tuple[str, ...] = LOT_HEADERS
+        if worth is not None:
+            headers += VALUE_HEADERS
+            rows = [row + _lot_value_cells(lot) for row, lot in zip(rows, worth.lots, strict=True)]
+        lines.append(table(headers, rows, indent="  ") if rows else "  no open lots")
+    if value is not None:
+        lines += ["", *_totals_text(value.totals)]
     return "\n".join(lines)
+
+
+def _lot_row(lot: LotView, unit: str) -> tuple[Any, ...]:
+    return (
+        lot.lot,
+        lot.source,
+        amounts.text(lot.amount, unit),
+        amounts.text(lot.remaining, unit),
+        lot.valid_from,
+        lot.expires_on,
+        lot.state,
+        lot.rule_version,
+    )
+
+
+def _lot_value_cells(lot: LotValue) -> tuple[str | None, str | None]:
+    # Without thousands separators, so the table aligns them as numbers.
+    per_unit = None if lot.cents_per_unit is None else _eur_cell(lot.cents_per_unit)
+    return per_unit, None if lot.cents is None else _eur_cell(lot.cents)
+
+
+def _worth_text(value: RightValue) -> str:
+    unvalued, cents = value.without_value, value.cents
+    if cents is None:
+        return "no public value known"
+    worth = f"public value {_eur(cents.usable)} usable, {_eur(cents.suspended)} suspended"
+    if unvalued.usable or unvalued.suspended:
+        held = amounts.text(unvalued.usable + unvalued.suspended, value.unit)
+        worth += f" ({held} {value.unit} without one)"
+    return worth
+
+
+def _totals_text(totals: ValueTotals) -> list[str]:
+    rows = [
+        (unit, amounts.text(split.usable, unit), amounts.text(split.suspended, unit))
+        for unit, split in totals.by_unit.items()
+    ]
+    rows.append(
+        ("public value (EUR)", _eur_cell(totals.cents.usable), _eur_cell(totals.cents.suspended))
+    )
+    lines = ["Totals", table(("in", "usable", "suspended"), rows, indent="  ")]
+    if totals.rights_without_value:
+        missing = ", ".join(totals.rights_without_value)
+        lines.append(f"  not in the public value (no value known for their version): {missing}")
+    return lines
+
+
+def _eur(cents: int) -> str:
+    """``EUR 1,996.88``: whole cents as euros, always with two decimals."""
+    return f"EUR {Decimal(cents).scaleb(-2):,.2f}"
+
+
+def _eur_cell(cents: int) -> str:
+    return f"{Decimal(cents).scaleb(-2):.2f}"
 
 
 def history_json(report: HistoryReport, shown: str) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from ledger.commands import CommandBuilder
 from ledger.domain.account import Account
 from ledger.domain.career import Employment
 from ledger.domain.catalogue import Catalogue
-from ledger.domain.identifiers import Insz
 from ledger.domain.eligibility import eligibility_on
+from ledger.domain.identifiers import Insz
 from ledger.results import CareerReport, CommandOutcome, EligibilityReport
 from ledger.security.roles import Action
 

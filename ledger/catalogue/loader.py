@@ -49,6 +49,7 @@ from ledger.domain.catalogue import (
     ExpiryKind,
     ExpiryRule,
     Outcome,
+    PublicValue,
     Requirement,
     RightType,
     RuleVersion,
@@ -152,6 +153,13 @@ class ConditionModel(_Model):
     for_education: tuple[Education, ...] = ()
 
 
+class PublicValueModel(_Model):
+    # Euros of public money per ONE unit of the right: 21.30 per hour, 0.5 per euro (the
+    # public share of a voucher). Kept as whole cents per unit once built.
+    per_unit: Annotated[float, BeforeValidator(_int_as_float), Strict(), Field(allow_inf_nan=False)]
+    basis: Text
+
+
 # Statuses added after catalogue files were first written, and the status whose policy
 # they take when a file does not name them: a side activity as self-employment, a student
 # as someone inactive. A file that names them decides for itself.
@@ -184,6 +192,8 @@ class VersionModel(_Model):
     # The tracks of the right in this version, the default first (VOV: own-choice, employer).
     tracks: tuple[Code, ...] = ()
     requires: tuple[ConditionModel, ...] = ()
+    # What a unit is worth in public money, to compare rights; it decides no right.
+    public_value: PublicValueModel | None = None
 
 
 class RightModel(_Model):
@@ -392,6 +402,9 @@ def _version_problems(version: VersionModel, unit: Unit, at: str) -> Iterator[Ca
     for index, condition in enumerate(version.requires):
         yield from _condition_problems(condition, f"{at}.requires[{index}]")
 
+    if version.public_value is not None:
+        yield from _public_value_problems(version.public_value, f"{at}.public_value.per_unit")
+
 
 # What each kind of condition needs: at_least (percent or years), within_years.
 _CONDITION_FIGURES = {
@@ -466,6 +479,13 @@ def _cap_problems(cap: CapModel, at: str) -> Iterator[CatalogueProblem]:
         yield f"{at}.scale", f"a personal maximum is per school-year, not {cap.period}"
 
 
+def _public_value_problems(value: PublicValueModel, at: str) -> Iterator[CatalogueProblem]:
+    if value.per_unit < 0:
+        yield at, f"{value.per_unit!r}: a public value cannot be negative"
+    elif _cents(value.per_unit) is None:
+        yield at, f"{value.per_unit!r}: a public value is counted to the cent (at most 2 decimals)"
+
+
 def _fund_problems(funds: Sequence[FundModel]) -> Iterator[CatalogueProblem]:
     seen: set[str] = set()
     for index, fund in enumerate(funds):
@@ -480,6 +500,13 @@ def _fund_problems(funds: Sequence[FundModel]) -> Iterator[CatalogueProblem]:
 def _limit_in_minor(limit: float, unit: Unit) -> int | None:
     """A cap's limit in minor units, or None when it has more decimals than the unit."""
     scaled = Decimal(str(limit)) * amounts.minor_per_unit(unit)
+    return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
+def _cents(euros: float) -> int | None:
+    """Euros as whole cents, or None when they have more than 2 decimals (exact: the float
+    is read back as the decimal text TOML wrote)."""
+    scaled = Decimal(str(euros)) * 100
     return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
@@ -539,6 +566,7 @@ def _build_version(
         earlier_lots_keep_their_version=version.earlier_lots_keep_their_version,
         tracks=tuple(version.tracks),
         requires=tuple(_build_condition(condition) for condition in version.requires),
+        public_value=_build_public_value(version.public_value),
     )
 
 
@@ -550,6 +578,14 @@ def _build_condition(condition: ConditionModel) -> Condition:
         condition.within_years or 0,
         frozenset(level.value for level in condition.for_education),
     )
+
+
+def _build_public_value(value: PublicValueModel | None) -> PublicValue | None:
+    if value is None:
+        return None
+    cents = _cents(value.per_unit)
+    assert cents is not None, "checked by _public_value_problems"
+    return PublicValue(cents, value.basis)
 
 
 def _build_ends(

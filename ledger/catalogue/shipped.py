@@ -36,6 +36,7 @@ from ledger.domain.catalogue import (
     ExpiryKind,
     ExpiryRule,
     Outcome,
+    PublicValue,
     Requirement,
     RightType,
     RuleVersion,
@@ -52,9 +53,9 @@ COMPILED_FILE = "compiled.json"
 # every committed compiled form then stops matching until it is regenerated.
 # 2: statuses self-employed-side and student, employment_end; 3: caps in minor units, the
 # unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
-# rules (earlier_lots_keep_their_version), exclusions; 5: tracks, caps per track and
-# personal maxima (scale, reference_month), requires.
-FORMAT_VERSION = 5
+# rules (earlier_lots_keep_their_version), exclusions; 5: public values; 6: tracks, caps
+# per track and personal maxima (scale, reference_month), requires.
+FORMAT_VERSION = 6
 
 Json = dict[str, Any]
 
@@ -132,6 +133,7 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         earlier_lots_keep_their_version=version["earlier_lots_keep_their_version"],
         tracks=tuple(version["tracks"]),
         requires=tuple(_condition(condition) for condition in version["requires"]),
+        public_value=_public_value(version["public_value"]),
     )
 
 
@@ -143,6 +145,10 @@ def _condition(condition: Json) -> Condition:
         condition["within_years"],
         frozenset(condition["for_education"]),
     )
+
+
+def _public_value(value: Json | None) -> PublicValue | None:
+    return None if value is None else PublicValue(value["cents_per_unit"], value["basis"])
 
 
 def _ends(ends: Json | None) -> MappingProxyType[EndReason, TransitionPolicy] | None:
@@ -222,6 +228,10 @@ def _version_json(version: RuleVersion) -> Json:
         "earlier_lots_keep_their_version": version.earlier_lots_keep_their_version,
         "tracks": list(version.tracks),
         "requires": [_condition_json(condition) for condition in version.requires],
+        "public_value": None if version.public_value is None else {
+            "cents_per_unit": version.public_value.cents_per_unit,
+            "basis": version.public_value.basis,
+        },
     }  # fmt: skip
 
 

@@ -240,6 +240,17 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class PublicValue:
+    """What one unit of a right costs the public purse, to compare rights counted in
+    different units: whole euro cents per ONE unit of the right (2130 for EUR 21.30 per
+    hour; 50 for a euro right of which the public pays half). Cents per unit keep the
+    arithmetic in integers; the catalogue files write the euros (``per_unit = 21.30``)."""
+
+    cents_per_unit: int
+    basis: str
+
+
+@dataclass(frozen=True)
 class RuleVersion:
     """The rules of one right type from ``effective_from`` until the next version."""
 
@@ -270,6 +281,11 @@ class RuleVersion:
     tracks: tuple[str, ...] = ()
     # What the citizen must meet for a grant (checked from the facts on the account).
     requires: tuple[Condition, ...] = ()
+    # For comparison only: no grant, use or outcome depends on it. It is therefore left
+    # out of ``operative()`` and the content hash that grants record and the audit checks
+    # (invariant 9): a value found or corrected later is added in place, and no lot's rule
+    # text changes with it.
+    public_value: PublicValue | None = None
 
     # Cached (rules never change once loaded): every command asks for these.
     @cached_property
