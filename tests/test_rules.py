@@ -59,14 +59,18 @@ def test_every_shipped_version_has_a_summary_references_and_known_sources(
             assert all(cap.basis for cap in version.caps), version.id
 
 
-def test_vov_on_2025_10_01_follows_the_rules_of_2025_09_01(catalogue: Catalogue) -> None:
+def test_vov_on_2025_10_01_follows_the_corrigendum_of_2025_09_01(catalogue: Catalogue) -> None:
     version = catalogue.right("vov-hours").version_on(date(2025, 10, 1))
-    assert version.id == "vov-hours@2025-09-01"
+    assert version.id == "vov-hours@2025-09-01+c1"
     assert "80%" in version.summary and "14.91" in version.summary
+    assert version.tracks == ("own-choice",)
+    assert [c.at_least for c in version.requires] == [80]
 
 
-def test_vov_on_2024_10_01_follows_the_rules_of_2021(catalogue: Catalogue) -> None:
-    assert catalogue.right("vov-hours").version_on(date(2024, 10, 1)).id == "vov-hours@2021-09-01"
+def test_vov_on_2024_10_01_follows_the_rules_of_2024_with_one_track(catalogue: Catalogue) -> None:
+    version = catalogue.right("vov-hours").version_on(date(2024, 10, 1))
+    assert version.id == "vov-hours@2024-09-01"
+    assert version.tracks == ("own-choice",)
 
 
 def test_vov_has_no_rule_before_1_september_2019(catalogue: Catalogue) -> None:

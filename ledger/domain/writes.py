@@ -59,7 +59,6 @@ class EntryCommands:
         check_amount(amount)
         check_in_order(on, self.opened_on, self.last_on)
         check_source(rule, source)
-        check_requirements(rule, self.career, self.facts, self.education, on)
         lot_id = lot_id_for(source, reference)
         if lot_id in self.lots:
             # Two (source, reference) pairs can spell the same lot id ("a:1" + "x/y" and
@@ -76,6 +75,8 @@ class EntryCommands:
                 f"right {right!r} cannot be granted to a citizen who is "
                 f"{status_label(statuses)} on {on}: it would be forfeited ({policy.legal_basis})"
             )
+        # After the status: a right the status forfeits says so rather than what is missing.
+        check_requirements(rule, self.career, self.facts, self.education, on)
         check_caps(self.movements, rule, CapCounts.GRANTS, on, amount, track, self.career)
         self.expire_due(on, provenance.actor)
         self.trigger_event(

@@ -13,9 +13,11 @@ from datetime import date
 from typing import Any
 
 from ledger.domain.account import Account
+from ledger.domain.career import Career
 from ledger.domain.catalogue import CapCounts, Catalogue, EndReason, Outcome, Status
 from ledger.domain.chain import GENESIS, event_hash
 from ledger.domain.effective import apply_effective, effective_order
+from ledger.domain.eligibility import cap_limit
 from ledger.domain.lots import LotState
 from tests.domain.support import balanced, live_state
 
@@ -149,29 +151,40 @@ def ended_by(account: Account, event: Any) -> dict[str, str | None]:
 
 class CapCheck:
     """Invariant 5: the caps of the rule in force hold at every grant and use, counted from
-    the events (net of reversals) rather than from the aggregate's own movements."""
+    the events (net of reversals) rather than from the aggregate's own movements; a cap of
+    one track counts that track's entries (and, on the default track, those of no track);
+    a personal maximum is the limit for the career on the entry's day."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self.counted: dict[int, tuple[CapCounts, str, date, int]] = {}  # by event version
+        # by event version: (counts, right, day, amount, track)
+        self.counted: dict[int, tuple[CapCounts, str, date, int, str | None]] = {}
 
-    def apply(self, event: Any) -> None:
+    def apply(self, event: Any, career: Any) -> None:
         if isinstance(event, Account.RightGranted | Account.RightUsed):
             counts = CapCounts.GRANTS if isinstance(event, Account.RightGranted) else CapCounts.USES
-            self.check(counts, event.right, event.on, event.amount)
-            self.counted[event.originator_version] = (counts, event.right, event.on, event.amount)
+            track = event.__dict__.get("track")
+            self.check(counts, event.right, event.on, event.amount, track, career)
+            self.counted[event.originator_version] = (
+                counts, event.right, event.on, event.amount, track
+            )  # fmt: skip
         elif isinstance(event, Account.EntryReversed):
             self.counted.pop(event.entry, None)  # a forfeit counts toward no cap
 
-    def check(self, counts: CapCounts, right: str, on: date, amount: int) -> None:
-        for cap in self.catalogue.right(right).version_on(on).caps:
-            if cap.counts is counts:
+    def check(
+        self, counts: CapCounts, right: str, on: date, amount: int, track: str | None, career: Any
+    ) -> None:
+        rule = self.catalogue.right(right).version_on(on)
+        for cap in rule.caps:
+            if cap.counts is counts and cap.applies_to(track):
                 start, end = cap.window(on)
                 so_far = sum(
-                    n for c, r, day, n in self.counted.values()
+                    n for c, r, day, n, t in self.counted.values()
                     if c is counts and r == right and start <= day < end
+                    and (cap.track is None or (t or rule.default_track) == cap.track)
                 )  # fmt: skip
-                assert so_far + amount <= cap.limit, (right, on, amount, so_far, cap)
+                limit = cap_limit(cap, rule.unit.value, career, on).limit
+                assert so_far + amount <= limit, (right, on, amount, so_far, cap)
 
 
 def held(account: Account) -> dict[str, int]:
@@ -238,7 +251,7 @@ def audit_stream(events: list[Account.Event], catalogue: Catalogue) -> Account:
         elif change is not None:
             change.outcome(event, after_late)
         lots.apply(event)
-        caps.apply(event)
+        caps.apply(event, account.career if account is not None else Career())
         if isinstance(event, CAREER_EVENTS):
             before, ended = account.career.statuses_on(event.on), ended_by(account, event)
             apply_effective(account, event)

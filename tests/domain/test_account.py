@@ -36,6 +36,7 @@ from tests.domain.support import (
     FLANDERS,
     INSZ,
     TEST_RIGHT,
+    VOUCHERS,
     VOV,
     by,
     grant,
@@ -72,7 +73,7 @@ def test_a_grant_creates_a_usable_lot_with_the_expiry_and_version_of_its_rule() 
     assert isinstance(granted, Account.RightGranted)
     assert (granted.right, granted.amount, granted.lot) == (VOV, 100, f"{EMPLOYER}/g1")
     assert granted.expires_on == date(2025, 9, 1)
-    assert granted.rule_version == "vov-hours@2021-09-01"
+    assert granted.rule_version == "vov-hours@2024-09-01"
     lot = account.lots[f"{EMPLOYER}/g1"]
     assert (lot.remaining, lot.state, lot.valid_from) == (100, LotState.USABLE, SEP_2)
     assert account.totals[VOV].as_dict() == {
@@ -182,14 +183,15 @@ def test_a_grant_on_or_after_its_rules_fixed_end_date_is_refused() -> None:
 
 def test_a_grant_beyond_the_cap_of_its_period_is_refused() -> None:
     account = new_account()
-    grant(account, VOV, 24950, date(2024, 9, 2), "h1")  # minor units: 249.5 hours
+    grant(account, VOV, 12450, date(2024, 9, 2), "h1")  # minor units: 124.5 hours
 
     info = refused(
         account, CapExceededError, lambda: grant(account, VOV, 51, date(2025, 8, 31), "h2")
     )
 
     assert "0.51 hours of 'vov-hours'" in str(info.value)
-    assert "grants at most 250 per school-year): 249.5 already" in str(info.value)
+    assert "grants on the own-choice track at most 125" in str(info.value)
+    assert "): 124.5 already" in str(info.value)
 
 
 def test_a_grant_dated_before_the_latest_fact_is_refused() -> None:
@@ -223,14 +225,15 @@ def test_a_grant_without_a_source_or_a_reference_is_refused() -> None:
 def test_a_grant_in_a_status_that_suspends_the_right_creates_a_suspended_lot() -> None:
     account = new_account(Status.JOBSEEKER)
 
-    grant(account, VOV, 30, SEP_2, "g1", source=FLANDERS)
+    grant(account, VOUCHERS, 3000, SEP_2, "g1", source=FLANDERS)
 
     granted, suspended_ = account.collect_events()
     assert names([granted, suspended_]) == ["RightGranted", "RightSuspended"]
     assert isinstance(suspended_, Account.RightSuspended)
-    assert (suspended_.lot, suspended_.amount, suspended_.status) == (granted.lot, 30, "jobseeker")
-    assert "private-sector employment" in suspended_.legal_basis
-    assert account.totals[VOV].suspended == 30 and usable(account, VOV) == 0
+    assert (suspended_.lot, suspended_.amount) == (granted.lot, 3000)
+    assert suspended_.status == "jobseeker"
+    assert "unemployment benefit" in suspended_.legal_basis
+    assert account.totals[VOUCHERS].suspended == 3000 and usable(account, VOUCHERS) == 0
 
 
 def test_a_grant_in_a_status_that_forfeits_the_right_is_refused() -> None:

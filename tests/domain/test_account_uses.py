@@ -27,6 +27,7 @@ from tests.domain.support import (
     FED_DAYS,
     FLANDERS,
     TEST_RIGHT,
+    VOUCHERS,
     VOV,
     by,
     grant,
@@ -117,17 +118,19 @@ def test_a_use_reference_used_again_for_another_training_is_a_conflict() -> None
 
 def test_a_use_beyond_the_usable_balance_is_refused_and_names_that_balance() -> None:
     account = new_account(Status.JOBSEEKER)
-    grant(account, VOV, 10, SEP_2, "g1", source=FLANDERS)  # suspended while a jobseeker
+    grant(account, VOUCHERS, 1000, SEP_2, "g1", source=FLANDERS)  # suspended while a jobseeker
     account.change_status(CATALOGUE, Status.EMPLOYEE, date(2024, 9, 3), by())
-    grant(account, VOV, 3, date(2024, 9, 4), "g2")
+    grant(account, VOUCHERS, 300, date(2024, 9, 4), "g2", source=FLANDERS)
 
     info = refused(
-        account, InsufficientBalanceError, lambda: use(account, VOV, 14, date(2024, 10, 1), "u")
+        account,
+        InsufficientBalanceError,
+        lambda: use(account, VOUCHERS, 1400, date(2024, 10, 1), "u"),
     )
 
-    # Minor units inside, hours in the message: 0.13 usable, 0.10 suspended.
-    assert "a use of 0.14 of 'vov-hours'" in str(info.value)
-    assert "usable balance of 0.13" in str(info.value)
+    # Minor units inside (cents), euros in the message.
+    assert "a use of 14 of 'training-vouchers'" in str(info.value)
+    assert "usable balance of 13" in str(info.value)
 
 
 def test_a_use_in_a_status_where_the_right_is_not_usable_is_refused() -> None:
@@ -216,7 +219,7 @@ def test_expire_closes_every_open_lot_due_on_or_before_the_date() -> None:
     assert count == 1
     assert isinstance(expired, Account.RightExpired)
     assert (expired.lot, expired.amount, expired.on) == (f"{EMPLOYER}/vov", 6, date(2025, 9, 1))
-    assert (expired.actor, expired.rule_version) == ("batch:expiry", "vov-hours@2021-09-01")
+    assert (expired.actor, expired.rule_version) == ("batch:expiry", "vov-hours@2024-09-01")
     assert account.lots[f"{EMPLOYER}/vov"].state == LotState.EXPIRED
     assert account.totals[VOV].expired == 6 and usable(account, VOV) == 0
     assert usable(account, FED_DAYS) == 2
@@ -247,12 +250,13 @@ def test_expire_does_not_expire_the_same_lot_twice() -> None:
 
 def test_a_suspended_lot_expires_too() -> None:
     account = new_account(Status.JOBSEEKER)
-    grant(account, VOV, 10, SEP_2, "vov", source=FLANDERS)
+    grant(account, VOUCHERS, 1000, SEP_2, "cheque", source=FLANDERS)  # suspended
     account.collect_events()
 
-    account.expire(date(2025, 9, 1), ACTOR)
+    account.expire(date(2025, 11, 2), ACTOR)  # 14 months after the grant
 
-    assert account.totals[VOV].expired == 10 and account.totals[VOV].suspended == 0
+    assert account.totals[VOUCHERS].expired == 1000
+    assert account.totals[VOUCHERS].suspended == 0
 
 
 def test_a_command_first_expires_what_is_due_on_its_date() -> None:
@@ -265,7 +269,7 @@ def test_a_command_first_expires_what_is_due_on_its_date() -> None:
     expired, granted = account.collect_events()
     assert names([expired, granted]) == ["RightExpired", "RightGranted"]
     assert expired.lot == f"{EMPLOYER}/old" and expired.on == date(2025, 9, 1)
-    assert granted.rule_version == "vov-hours@2025-09-01"
+    assert granted.rule_version == "vov-hours@2025-09-01+c1"
     assert usable(account, VOV) == 20
 
 

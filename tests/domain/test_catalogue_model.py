@@ -140,12 +140,15 @@ def test_a_cap_describes_its_limit_and_period() -> None:
 @pytest.mark.parametrize(
     ("day", "version"),
     [
-        (date(2019, 9, 1), "vov-hours@2019-09-01"),
-        (date(2021, 8, 31), "vov-hours@2019-09-01"),
-        (date(2021, 9, 1), "vov-hours@2021-09-01"),
-        (date(2025, 8, 31), "vov-hours@2021-09-01"),
-        (date(2025, 9, 1), "vov-hours@2025-09-01"),
-        (date(2040, 1, 1), "vov-hours@2025-09-01"),
+        # A corrigendum of the same date is the version in force from that date.
+        (date(2019, 9, 1), "vov-hours@2019-09-01+c1"),
+        (date(2021, 8, 31), "vov-hours@2019-09-01+c1"),
+        (date(2021, 9, 1), "vov-hours@2021-09-01+c1"),
+        (date(2022, 9, 1), "vov-hours@2022-09-01"),
+        (date(2023, 9, 1), "vov-hours@2023-09-01"),
+        (date(2025, 8, 31), "vov-hours@2024-09-01"),
+        (date(2025, 9, 1), "vov-hours@2025-09-01+c1"),
+        (date(2040, 1, 1), "vov-hours@2025-09-01+c1"),
     ],
 )
 def test_the_version_in_force_is_the_latest_that_started_on_or_before_the_day(
@@ -162,7 +165,9 @@ def test_no_version_is_in_force_before_the_first_one() -> None:
 def test_a_version_is_found_again_by_its_id() -> None:
     right: RightType = CATALOGUE.right(VOV)
 
-    assert CATALOGUE.rule("vov-hours@2021-09-01") is right.versions[1]
+    # The corrected version stays in the catalogue beside its corrigendum.
+    assert CATALOGUE.rule("vov-hours@2021-09-01") is right.versions[2]
+    assert CATALOGUE.rule("vov-hours@2021-09-01+c1") is right.versions[3]
 
 
 def test_an_unknown_right_is_refused_and_the_known_ones_are_named() -> None:

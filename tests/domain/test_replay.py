@@ -16,6 +16,7 @@ from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, UUI
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Education, EndReason, Status
 from ledger.domain.chain import GENESIS, event_hash
+from ledger.domain.facts import FactKind
 from ledger.domain.state import EntryKind
 from ledger.domain.views import balances, effective_until, known_at, rebuild
 from ledger.store.transcodings import ledger_transcodings
@@ -43,6 +44,7 @@ ALL_EVENT_NAMES = {
     "AccountOpened", "StatusChanged", "RightGranted", "RightUsed", "RightTransferred",
     "RightSuspended", "RightForfeited", "RightExpired", "EntryReversed", "EmploymentStarted",
     "EmploymentSuspended", "EmploymentEnded", "SituationStarted", "SituationEnded",
+    "FactRecorded",
 }  # fmt: skip
 NEXT_EMPLOYER = "employer:0202239951"
 
@@ -56,6 +58,8 @@ def a_full_story() -> tuple[Account, list[Account.Event]]:
     )  # fmt: skip
     grant(account, FED_DAYS, 5, date(2024, 1, 15), "fed")
     grant(account, VOV, 40, date(2024, 9, 2), "vov")
+    # A high-qualified worker's vouchers need a personal development plan (POP).
+    account.record_fact(FactKind.POP, None, date(2023, 6, 1), None, by())
     grant(account, VOUCHERS, 30000, date(2024, 9, 2), "cheque", source=FLANDERS)
     grant(account, SECTOR, 16, date(2024, 9, 2), "sector", source=CEVORA)
     use(account, VOV, 10, date(2024, 10, 1), "u1")

@@ -133,15 +133,15 @@ def test_each_vov_lot_keeps_the_rule_version_it_was_granted_under() -> None:
 
     versions = {lot.reference: lot.rule_version for lot in career.account.lots.values()}
     assert versions == {
-        "2020-21": "vov-hours@2019-09-01",
-        "2024-25": "vov-hours@2021-09-01",
-        "2025-26": "vov-hours@2025-09-01",
+        "2020-21": "vov-hours@2019-09-01+c1",
+        "2024-25": "vov-hours@2024-09-01",
+        "2025-26": "vov-hours@2025-09-01+c1",
     }
     assert events == ["RightExpired", "RightGranted"]  # 2024-25 ends as 2025-26 starts
     assert career.balance_on(date(2025, 9, 1), VOV) == (80, 0)
 
 
-def test_the_vov_ceiling_was_125_hours_before_school_year_2021_22_and_250_after() -> None:
+def test_the_vov_ceiling_was_125_hours_and_125_more_on_the_employer_track_in_2021_22() -> None:
     career = Career(Status.EMPLOYEE, date(2020, 1, 6))
     grant(career.account, VOV, 12500, date(2020, 9, 1), "2020-21")  # minor units: 125 hours
     career.record()
@@ -151,9 +151,18 @@ def test_the_vov_ceiling_was_125_hours_before_school_year_2021_22_and_250_after(
         CapExceededError,
         lambda: grant(career.account, VOV, 1, date(2021, 8, 31), "2020-21-extra"),
     )
-    grant(career.account, VOV, 25000, date(2021, 9, 1), "2021-22")
+    grant(career.account, VOV, 12500, date(2021, 9, 1), "2021-22")
+    career.account.grant(
+        CATALOGUE, VOV, 12500, date(2021, 9, 1), None, by(EMPLOYER, "2021-22-employer"), "employer"
+    )
     career.record()
 
+    # Two caps of 125 h, not one of 250 h: the own-choice track is full on its own.
+    refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, VOV, 1, date(2021, 9, 2), "2021-22-extra"),
+    )
     assert career.balance_on(date(2021, 9, 1), VOV) == (25000, 0)
 
 
