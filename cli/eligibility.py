@@ -29,9 +29,7 @@ from ledger.results import EligibilityReport
 )
 @json_option
 @pass_ledger_context
-def eligibility(
-    obj: LedgerContext, insz: str, on: str | None, reason: str, as_json: bool
-) -> None:
+def eligibility(obj: LedgerContext, insz: str, on: str | None, reason: str, as_json: bool) -> None:
     """Every right type: eligible or not on a date, the personal maximum, what is used in
     the period, and, when not eligible, the rule and the missing or contrary fact.
 
