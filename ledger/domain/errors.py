@@ -74,6 +74,10 @@ class CapExceededError(LedgerError):
     """A grant or a use would exceed a cap per period from the catalogue."""
 
 
+class UnknownTrackError(InvalidInputError):
+    """A grant or use names a track its rule version does not have."""
+
+
 class NotEligibleError(LedgerError):
     """The citizen does not meet a condition of the rule version (a fact is missing or
     says otherwise): no POP, too little work experience, too small an employment."""

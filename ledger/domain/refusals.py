@@ -26,6 +26,7 @@ from ledger.domain.errors import (
     NotReversibleError,
     OutOfOrderError,
     SourceNotAllowedError,
+    UnknownTrackError,
 )
 from ledger.domain.facts import Facts
 from ledger.domain.lots import Lot, LotState
@@ -116,7 +117,7 @@ def check_track(rule: RuleVersion, track: str | None) -> str | None:
         return rule.default_track
     if track not in rule.tracks:
         known = ", ".join(rule.tracks) if rule.tracks else "none: give no --track"
-        raise InvalidInputError(
+        raise UnknownTrackError(
             f"track {track!r}: {rule.id} has no such track (its tracks: {known})"
         )
     return track

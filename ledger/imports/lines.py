@@ -31,19 +31,23 @@ from ledger.domain.errors import (
     LedgerError,
     NoEmploymentError,
     NoRuleInForceError,
+    NotEligibleError,
     NotUsableInStatusError,
     OutOfOrderError,
     ReferenceConflictError,
     SourceNotAllowedError,
     StatusUnchangedError,
     UnknownRightError,
+    UnknownTrackError,
 )
 from ledger.domain.identifiers import EMPLOYER, source_kind
 from ledger.imports.rows import (
+    FACT_ROWS,
     EmploymentEndRow,
     EmploymentStartRow,
     EmploymentSuspendRow,
     GrantRow,
+    PopRow,
     Row,
     SituationEndRow,
     SituationStartRow,
@@ -67,6 +71,8 @@ FIELD_OF_ERROR: dict[type[LedgerError], str] = {
     AccountNotFoundError: "insz",
     NoEmploymentError: "(line)",
     DoubleFundingError: "training",
+    NotEligibleError: "(line)",
+    UnknownTrackError: "track",
     CareerFactError: "(line)",
 }
 
@@ -116,6 +122,7 @@ def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Comm
             batch,
             line,
             amount_name="amount",
+            track=row.track,
         )
     if isinstance(row, UseRow):
         return commands.use(
@@ -130,7 +137,12 @@ def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Comm
             line,
             row.employer,
             amount_name="amount",
+            track=row.track,
         )
+    if isinstance(row, FACT_ROWS):
+        value = None if isinstance(row, PopRow) else row.value
+        until = row.until if isinstance(row, PopRow) else None
+        return commands.fact(row.kind, value, row.on, until, source, row.reference, batch, line)
     assert isinstance(row, StatusRow)
     return commands.status(row.status, row.on, source, row.reference, batch, line)
 

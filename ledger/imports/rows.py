@@ -23,6 +23,7 @@ from ledger.domain import amounts
 from ledger.domain.career import Region, SuspensionReason
 from ledger.domain.catalogue import EndReason, Status
 from ledger.domain.errors import InvalidInputError, LedgerError
+from ledger.domain.facts import FactKind, parse_fact_value
 from ledger.domain.identifiers import (
     Insz,
     parse_enterprise_number,
@@ -60,6 +61,8 @@ FIELDS = (
     "until",
     "situation",
     "review",
+    "track",
+    "value",
 )
 # The columns of a file of grants, uses and status lines (all a file had before
 # employments); the career lines add the ones after them.
@@ -67,7 +70,7 @@ ENTRY_FIELDS = FIELDS[: FIELDS.index("reference") + 1]
 REQUIRED_COLUMNS = ("kind", "insz", "on", "reference")
 KINDS = (
     "grant", "use", "status", "employment-start", "employment-end", "employment-suspend",
-    "situation-start", "situation-end",
+    "situation-start", "situation-end", "education", "pop", "work-experience",
 )  # fmt: skip
 LINE = "(line)"  # the field named in a rejection that concerns the whole line
 
@@ -186,6 +189,7 @@ Reference = Annotated[str, PlainValidator(_id_text("reference"))]
 Training = Annotated[str, PlainValidator(_id_text("training"))]
 Provider = Annotated[str, PlainValidator(_id_text("provider"))]
 StatusValue = Annotated[Status, PlainValidator(_status)]
+Track = Annotated[str, PlainValidator(_id_text("track"))]
 
 _ROW_CONFIG = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
@@ -231,6 +235,7 @@ class GrantRow(ValidRow):
     amount: Amount
     expires_on: Day | None = None
     reference: Reference
+    track: Track | None = None  # a right with tracks: VOV own-choice (default) or employer
 
 
 class UseRow(ValidRow):
@@ -243,6 +248,7 @@ class UseRow(ValidRow):
     provider: Provider
     reference: Reference
     employer: Employer | None = None  # draw only on this employer's lots
+    track: Track | None = None  # draw only on this track's lots
 
 
 class StatusRow(ValidRow):
@@ -300,9 +306,48 @@ class SituationEndRow(ValidRow):
     reference: Reference
 
 
+def _fact_value(kind: FactKind) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        return parse_fact_value(kind, _text(value))
+
+    return check
+
+
+class EducationRow(ValidRow):
+    """An eligibility fact (``llr fact INSZ education LEVEL``): ``value`` is the level."""
+
+    kind: Literal["education"]
+    insz: InszValue
+    on: Day
+    value: Annotated[str, PlainValidator(_fact_value(FactKind.EDUCATION))]
+    reference: Reference
+
+
+class PopRow(ValidRow):
+    """A personal development plan made on ``on`` (``llr fact INSZ pop``)."""
+
+    kind: Literal["pop"]
+    insz: InszValue
+    on: Day
+    until: Day | None = None
+    reference: Reference
+
+
+class WorkExperienceRow(ValidRow):
+    """Years of work experience on ``on`` (``llr fact INSZ work-experience YEARS``)."""
+
+    kind: Literal["work-experience"]
+    insz: InszValue
+    on: Day
+    value: Annotated[str, PlainValidator(_fact_value(FactKind.WORK_EXPERIENCE))]
+    reference: Reference
+
+
+FACT_ROWS = (EducationRow, PopRow, WorkExperienceRow)
+
 Row = (
     GrantRow | UseRow | StatusRow | EmploymentStartRow | EmploymentEndRow | EmploymentSuspendRow
-    | SituationStartRow | SituationEndRow
+    | SituationStartRow | SituationEndRow | EducationRow | PopRow | WorkExperienceRow
 )  # fmt: skip
 ROWS: TypeAdapter[Row] = TypeAdapter(Annotated[Row, Field(discriminator="kind")])
 _MODELS: dict[str, type[BaseModel]] = {
@@ -314,6 +359,9 @@ _MODELS: dict[str, type[BaseModel]] = {
     "employment-suspend": EmploymentSuspendRow,
     "situation-start": SituationStartRow,
     "situation-end": SituationEndRow,
+    "education": EducationRow,
+    "pop": PopRow,
+    "work-experience": WorkExperienceRow,
 }
 # What each kind of line has, and needs, as a rejects file names them.
 _FIELDS_OF = {kind: ", ".join(model.model_fields) for kind, model in _MODELS.items()}
