@@ -16,7 +16,15 @@ from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, iso, table
 from cli.parsing import json_option, parse_optional_day
 from ledger.domain import amounts
-from ledger.domain.catalogue import ExpiryKind, ExpiryRule, RightType, RuleVersion
+from ledger.domain.catalogue import (
+    Cap,
+    Condition,
+    ExpiryKind,
+    ExpiryRule,
+    Requirement,
+    RightType,
+    RuleVersion,
+)
 from ledger.domain.errors import NoRuleInForceError
 
 AS_OF_HELP = "Which version counts as in force (default: today)."
@@ -158,10 +166,24 @@ def _version_json(version: RuleVersion) -> dict[str, Any]:
                 "period": c.period.value,
                 "limit": amounts.json_number(c.limit, version.unit.value),
                 "years": c.years or None,
+                "track": c.track,
+                "scale": c.scale and c.scale.value,
+                "reference_month": c.reference_month or None,
                 "basis": c.basis,
                 "text": c.describe(version.unit.value),
             }
             for c in version.caps
+        ],
+        "tracks": list(version.tracks),
+        "requires": [
+            {
+                "kind": c.kind.value,
+                "at_least": c.at_least or None,
+                "within_years": c.within_years or None,
+                "for_education": sorted(c.for_education),
+                "basis": c.basis,
+            }
+            for c in version.requires
         ],
         "references": list(version.references),
     }
@@ -198,7 +220,10 @@ def _version_text(version: RuleVersion) -> str:
     lines.append(f"  sources: {', '.join(sorted(version.sources))}")
     lines.append(f"  usable when: {', '.join(sorted(version.usable_in))}")
     lines.append(f"  expiry: {_expiry_text(version.expiry)}")
-    lines += [f"  cap: {c.describe(unit)} ({unit}; basis: {c.basis})" for c in version.caps]
+    if version.tracks:
+        lines.append(f"  tracks: {', '.join(version.tracks)} (the first is the default)")
+    lines += [f"  cap: {_cap_text(c, unit)}" for c in version.caps]
+    lines += [f"  requires: {_condition_text(c)}" for c in version.requires]
     lines.append(f"  public value: {_public_value_text(version)}")
     lines.append("  on becoming:")
     for status, policy in version.transitions.items():
@@ -213,9 +238,29 @@ def _version_text(version: RuleVersion) -> str:
     return "\n".join(lines)
 
 
+def _cap_text(cap: Cap, unit: str) -> str:
+    month = f", reference month {cap.reference_month:02d}" if cap.scale else ""
+    return f"{cap.describe(unit)} ({unit}{month}; basis: {cap.basis})"
+
+
+def _condition_text(condition: Condition) -> str:
+    figures = {
+        Requirement.EMPLOYMENT_FRACTION: f"employed at least {condition.at_least}%",
+        Requirement.WORK_EXPERIENCE: f"at least {condition.at_least} years of work experience",
+        Requirement.POP: f"a POP made in the last {condition.within_years} years",
+    }
+    who = (
+        f" (education {', '.join(sorted(condition.for_education))})"
+        if condition.for_education
+        else ""
+    )
+    return f"{figures[condition.kind]}{who}; basis: {condition.basis}"
+
+
 def _expiry_text(expiry: ExpiryRule) -> str:
     if expiry.kind is ExpiryKind.MONTHS_AFTER_GRANT:
-        return f"{expiry.months} months after the grant"
+        latest = f", at the latest on {expiry.on}" if expiry.on else ""
+        return f"{expiry.months} months after the grant{latest}"
     if expiry.kind is ExpiryKind.FIXED_DATE:
         return f"on {expiry.on}"
     if expiry.kind is ExpiryKind.NONE:

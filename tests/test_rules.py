@@ -30,11 +30,12 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
-def test_the_shipped_catalogue_loads_with_the_five_rights_and_their_units(
+def test_the_shipped_catalogue_loads_with_the_six_rights_and_their_units(
     catalogue: Catalogue,
 ) -> None:
     units = {code: right.unit for code, right in catalogue.rights.items()}
     assert units == {
+        "career-credit": Unit.HOURS,
         "vov-hours": Unit.HOURS,
         "training-vouchers": Unit.EURO,
         "career-vouchers": Unit.VOUCHERS,
@@ -145,29 +146,42 @@ def test_career_vouchers_go_from_two_per_six_years_to_one_per_lifetime_to_none(
     ]
     assert [v.id for v in right.versions] == [
         "career-vouchers@2020-01-01",
+        "career-vouchers@2020-01-01+c1",  # a window of 6 years, not a validity
         "career-vouchers@2025-01-01",
         "career-vouchers@2025-01-01+c1",  # the reform was not in force yet: the old regime
+        "career-vouchers@2025-01-01+c2",  # and the old regime corrected as 2020-01-01+c1
         "career-vouchers@2025-10-01",
+        "career-vouchers@2025-10-01+c1",
         "career-vouchers@2027-01-01",
     ]
+    six_years, lifetime = (CapCounts.GRANTS, CapPeriod.ROLLING_YEARS, 6, 2), (
+        CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 1
+    )  # fmt: skip
     assert limits == [
-        [(CapCounts.GRANTS, CapPeriod.ROLLING_YEARS, 6, 2)],
-        [(CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 1)],
-        [(CapCounts.GRANTS, CapPeriod.ROLLING_YEARS, 6, 2)],
-        [(CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 1)],
+        [six_years], [six_years], [lifetime], [six_years], [six_years], [lifetime], [lifetime],
         [(CapCounts.GRANTS, CapPeriod.LIFETIME, 0, 0)],
+    ]  # fmt: skip
+    needs_seven_years = [v.id for v in right.versions if [c.at_least for c in v.requires] == [7]]
+    assert needs_seven_years == [
+        "career-vouchers@2020-01-01+c1",
+        "career-vouchers@2025-01-01+c2",
+        "career-vouchers@2025-10-01+c1",
     ]
     carried = {Status.EMPLOYEE, Status.SELF_EMPLOYED, Status.SELF_EMPLOYED_SIDE}
     assert all(v.usable_in == carried for v in right.versions)
 
 
-def test_career_vouchers_expire_after_72_months_then_on_1_january_2027(
+def test_career_vouchers_are_valid_3_months_and_at_the_latest_until_1_january_2027(
     catalogue: Catalogue,
 ) -> None:
     right = catalogue.right("career-vouchers")
-    grant_2021, grant_2026 = date(2021, 3, 1), date(2026, 6, 30)
-    assert right.version_on(grant_2021).expiry.expires_on(grant_2021) == date(2027, 3, 1)
+    grant_2021, grant_2026 = date(2021, 3, 1), date(2026, 11, 30)
+    assert right.version_on(grant_2021).expiry.expires_on(grant_2021) == date(2021, 6, 1)
     assert right.version_on(grant_2026).expiry.expires_on(grant_2026) == date(2027, 1, 1)
+    # Lots granted under the version first written keep its 72 months.
+    assert right.version("career-vouchers@2020-01-01").expiry.expires_on(grant_2021) == date(
+        2027, 3, 1
+    )
     assert right.version_on(date(2027, 1, 1)).expiry.kind is ExpiryKind.NONE
 
 
@@ -499,13 +513,23 @@ def test_a_fixed_date_expiry_must_fall_after_the_version_starts(tmp_path: Path) 
     assert "versions[0].expiry.on: 2020-01-01 is not after" in refusal(tmp_path, text)
 
 
+def test_months_after_grant_with_on_ends_at_the_latest_then(tmp_path: Path) -> None:
+    expiry = '{ kind = "months-after-grant", months = 3, on = 2021-01-01 }'
+    (tmp_path / "demo.toml").write_text(
+        edit(VALID, '{ kind = "end-of-school-year" }', expiry), encoding="utf-8"
+    )
+    rule = load_catalogue(tmp_path).right("demo").versions[0].expiry
+
+    assert rule.expires_on(date(2020, 6, 1)) == date(2020, 9, 1)
+    assert rule.expires_on(date(2020, 11, 15)) == date(2021, 1, 1)
+
+
 @pytest.mark.parametrize(
     ("expiry", "path"),
     [
         ('{ kind = "end-of-school-year", months = 12 }', "versions[0].expiry.months"),
         ('{ kind = "fixed-date", on = 2021-01-01, months = 12 }', "versions[0].expiry.months"),
         ('{ kind = "none", on = 2021-01-01 }', "versions[0].expiry.on"),
-        ('{ kind = "months-after-grant", months = 3, on = 2021-01-01 }', "versions[0].expiry.on"),
     ],
 )
 def test_an_expiry_refuses_the_fields_its_kind_does_not_use(

@@ -463,8 +463,11 @@ def _expiry_problems(expiry: ExpiryModel, start: date, at: str) -> Iterator[Cata
             yield f"{at}.on", "fixed-date needs on = YYYY-MM-DD"
         elif expiry.on <= start:
             yield f"{at}.on", f"{expiry.on} is not after the version's effective_from {start}"
+    elif expiry.kind is ExpiryKind.MONTHS_AFTER_GRANT and expiry.on is not None:
+        if expiry.on <= start:  # "at the latest on": the end of the scheme
+            yield f"{at}.on", f"{expiry.on} is not after the version's effective_from {start}"
     elif expiry.on is not None:
-        yield f"{at}.on", f"only fixed-date takes on, not {expiry.kind}"
+        yield f"{at}.on", f"only fixed-date and months-after-grant take on, not {expiry.kind}"
 
 
 def _cap_problems(cap: CapModel, at: str) -> Iterator[CatalogueProblem]:

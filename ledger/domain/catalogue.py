@@ -162,7 +162,9 @@ class ExpiryRule:
         if self.kind is ExpiryKind.END_OF_CALENDAR_YEAR:
             return date(valid_from.year + 1, 1, 1)
         if self.kind is ExpiryKind.MONTHS_AFTER_GRANT:
-            return add_months(valid_from, self.months)
+            after = add_months(valid_from, self.months)
+            # ``on`` with months: at the latest then (a scheme that ends on a fixed date).
+            return after if self.on is None else min(after, self.on)
         if self.kind is ExpiryKind.FIXED_DATE:
             return self.on
         return None

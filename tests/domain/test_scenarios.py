@@ -13,7 +13,8 @@ import pytest
 
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Status
-from ledger.domain.errors import CapExceededError
+from ledger.domain.errors import CapExceededError, NotEligibleError
+from ledger.domain.facts import FactKind
 from ledger.domain.views import balances, effective_until, explain, rebuild
 from tests.domain.audit import check_account
 from tests.domain.support import (
@@ -41,6 +42,10 @@ class Career:
         account_id = uuid5(NAMESPACE_URL, "/tests/scenarios")
         self.account = Account.open(account_id, INSZ, status, on, None, by())
         self.events: list[Account.Event] = list(self.account.collect_events())
+
+    def worked_years(self, years: int, on: date) -> None:
+        """A work-experience fact (career vouchers ask for 7 years from 2020)."""
+        self.account.record_fact(FactKind.WORK_EXPERIENCE, str(years), on, None, by())
 
     def record(self) -> list[str]:
         new = self.account.collect_events()
@@ -188,6 +193,7 @@ def test_training_vouchers_are_capped_at_500_euros_per_school_year() -> None:
 
 def test_from_the_autumn_2025_reform_a_citizen_gets_one_career_voucher_in_a_lifetime() -> None:
     career = Career(Status.EMPLOYEE, date(2025, 10, 6))
+    career.worked_years(9, date(2025, 10, 6))
     grant(career.account, CAREER, 1, date(2025, 11, 3), "vdab-1", source=FLANDERS)
     career.record()
 
@@ -199,11 +205,44 @@ def test_from_the_autumn_2025_reform_a_citizen_gets_one_career_voucher_in_a_life
     career.record()
 
     (lot,) = career.account.lots.values()
-    assert (lot.rule_version, lot.expires_on) == ("career-vouchers@2025-10-01", date(2027, 1, 1))
+    # Valid 3 months (carrieretest.be), at the latest until the loopbaankrediet starts.
+    assert (lot.rule_version, lot.expires_on) == ("career-vouchers@2025-10-01+c1", date(2026, 2, 3))
+
+
+def test_a_career_voucher_needs_seven_years_of_work_experience() -> None:
+    career = Career(Status.EMPLOYEE, date(2024, 3, 4))
+    career.worked_years(6, date(2024, 3, 4))
+    career.record()
+
+    info = refused(
+        career.account,
+        NotEligibleError,
+        lambda: grant(career.account, CAREER, 1, date(2024, 6, 3), "vdab-1", source=FLANDERS),
+    )
+    career.worked_years(7, date(2025, 3, 3))
+    grant(career.account, CAREER, 1, date(2025, 3, 3), "vdab-1", source=FLANDERS)
+    career.record()
+
+    assert "6 years of work experience (fact of 2024-03-04), at least 7 needed" in str(info.value)
+
+
+def test_open_career_vouchers_end_when_the_loopbaankrediet_starts() -> None:
+    career = Career(Status.EMPLOYEE, date(2026, 11, 2))
+    career.worked_years(10, date(2026, 11, 2))
+    grant(career.account, CAREER, 1, date(2026, 11, 16), "vdab-late", source=FLANDERS)
+    career.record()
+
+    assert career.account.lots[f"{FLANDERS}/vdab-late"].expires_on == date(2027, 1, 1)
+    refused(
+        career.account,
+        CapExceededError,
+        lambda: grant(career.account, CAREER, 1, date(2027, 1, 4), "vdab-2027", source=FLANDERS),
+    )
 
 
 def test_the_reform_s_career_voucher_cap_counts_the_vouchers_granted_before_it() -> None:
     career = Career(Status.SELF_EMPLOYED, date(2020, 3, 2))
+    career.worked_years(12, date(2020, 3, 2))
     grant(career.account, CAREER, 1, date(2021, 5, 3), "vdab-2021", source=FLANDERS)
     career.record()
 
@@ -217,16 +256,18 @@ def test_the_reform_s_career_voucher_cap_counts_the_vouchers_granted_before_it()
 def test_a_second_career_voucher_in_spring_2025_follows_the_old_regime() -> None:
     # Corrigendum: the reform took effect in autumn 2025, not on 1 Jan 2025.
     career = Career(Status.EMPLOYEE, date(2020, 3, 2))
+    career.worked_years(12, date(2020, 3, 2))
     grant(career.account, CAREER, 1, date(2021, 5, 3), "vdab-1", source=FLANDERS)
     grant(career.account, CAREER, 1, date(2025, 4, 1), "vdab-2", source=FLANDERS)
     career.record()
 
     lot = career.account.lots[f"{FLANDERS}/vdab-2"]
-    assert (lot.rule_version, lot.expires_on) == ("career-vouchers@2025-01-01+c1", date(2027, 1, 1))
+    assert (lot.rule_version, lot.expires_on) == ("career-vouchers@2025-01-01+c2", date(2025, 7, 1))
 
 
 def test_before_2025_two_career_vouchers_in_any_six_years() -> None:
     career = Career(Status.EMPLOYEE, date(2020, 3, 2))
+    career.worked_years(12, date(2020, 3, 2))
     grant(career.account, CAREER, 1, date(2020, 3, 2), "vdab-1", source=FLANDERS)
     grant(career.account, CAREER, 1, date(2021, 5, 3), "vdab-2", source=FLANDERS)
     career.record()
