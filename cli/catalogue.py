@@ -174,6 +174,12 @@ def _version_json(version: RuleVersion) -> dict[str, Any]:
             }
             for c in version.caps
         ],
+        "minimum_per_employment": None
+        if version.minimum_per_employment is None
+        else {
+            "limit": amounts.json_number(version.minimum_per_employment.limit, version.unit.value),
+            "basis": version.minimum_per_employment.basis,
+        },
         "tracks": list(version.tracks),
         "requires": [
             {
@@ -224,6 +230,13 @@ def _version_text(version: RuleVersion) -> str:
         lines.append(f"  tracks: {', '.join(version.tracks)} (the first is the default)")
     lines += [f"  cap: {_cap_text(c, unit)}" for c in version.caps]
     lines += [f"  requires: {_condition_text(c)}" for c in version.requires]
+    minimum = version.minimum_per_employment
+    if minimum is not None:
+        owed = amounts.text(minimum.limit, unit)
+        lines.append(
+            f"  minimum per employment: {owed} {unit} a calendar year for a full-time job, "
+            f"pro rata (basis: {minimum.basis})"
+        )
     lines.append(f"  public value: {_public_value_text(version)}")
     lines.append("  on becoming:")
     for status, policy in version.transitions.items():

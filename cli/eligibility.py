@@ -14,7 +14,7 @@ from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, iso
 from cli.parsing import json_option, parse_optional_day
 from ledger.domain import amounts
-from ledger.domain.eligibility import CapRoom, RightEligibility
+from ledger.domain.eligibility import CapRoom, MinimumOwed, RightEligibility
 from ledger.results import EligibilityReport
 
 
@@ -54,7 +54,17 @@ def eligibility_text(report: EligibilityReport, shown: str) -> str:
         if right.tracks:
             lines.append(f"  tracks: {', '.join(right.tracks)} (the first is the default)")
         lines += [f"  {_cap_text(cap, right.unit)}" for cap in right.caps]
+        lines += [f"  {_minimum_text(owed, right.unit)}" for owed in right.minimums]
     return "\n".join(lines)
+
+
+def _minimum_text(owed: MinimumOwed, unit: str) -> str:
+    employer = owed.employer or "the employer (not named)"
+    short = f", {amounts.text(owed.short, unit)} short" if owed.short else ""
+    return (
+        f"minimum owed by {employer} in {owed.year}: {owed.computation}; granted "
+        f"{amounts.text(owed.granted, unit)}{short}"
+    )
 
 
 def _cap_text(cap: CapRoom, unit: str) -> str:
@@ -100,5 +110,16 @@ def _right_json(right: RightEligibility) -> dict[str, Any]:
                 "left": amounts.json_number(cap.room, unit),
             }
             for cap in right.caps
+        ],
+        "minimums": [
+            {
+                "employer": owed.employer,
+                "year": owed.year,
+                "owed": amounts.json_number(owed.owed, unit),
+                "computation": owed.computation,
+                "granted": amounts.json_number(owed.granted, unit),
+                "short": amounts.json_number(owed.short, unit),
+            }
+            for owed in right.minimums
         ],
     }

@@ -128,7 +128,7 @@ class CareerMethods:
         education = account.facts.education_on(day, account.education)
         rights = eligibility_on(
             self.catalogue, account.career, account.facts, account.education,
-            account.movements, day,
+            account.movements, day, account.lots.values(),
         )  # fmt: skip
         return EligibilityReport(parsed, day, education, tuple(rights))
 

@@ -44,6 +44,7 @@ from ledger.domain.catalogue import (
     Catalogue,
     Condition,
     Education,
+    EmploymentMinimum,
     EndReason,
     Exclusion,
     ExpiryKind,
@@ -145,6 +146,12 @@ class CapModel(_Model):
     reference_month: Annotated[int, Strict(), Field(ge=1, le=12)] | None = None
 
 
+class MinimumModel(_Model):
+    # In the right's unit, for a full-time job all year.
+    limit: Annotated[float, BeforeValidator(_int_as_float), Strict(), Field(gt=0)]
+    basis: Text
+
+
 class ConditionModel(_Model):
     kind: Requirement
     basis: Text
@@ -192,6 +199,7 @@ class VersionModel(_Model):
     # The tracks of the right in this version, the default first (VOV: own-choice, employer).
     tracks: tuple[Code, ...] = ()
     requires: tuple[ConditionModel, ...] = ()
+    minimum_per_employment: MinimumModel | None = None
     # What a unit is worth in public money, to compare rights; it decides no right.
     public_value: PublicValueModel | None = None
 
@@ -363,6 +371,9 @@ def _right_problems(right: RightModel, stem: str) -> Iterator[CatalogueProblem]:
             yield f"{at}.corrects", f"{version_ids[index]} is corrected twice: correct the latest"
         ids[version_ids[index]] = version.effective_from
         yield from _version_problems(version, right.unit, at)
+        minimum = version.minimum_per_employment
+        if minimum is not None and _limit_in_minor(minimum.limit, right.unit) is None:
+            yield f"{at}.minimum_per_employment.limit", f"{minimum.limit!r}: too many decimals"
         for number, cap in enumerate(version.caps):
             if _limit_in_minor(cap.limit, right.unit) is None:
                 precision = (
@@ -569,8 +580,15 @@ def _build_version(
         earlier_lots_keep_their_version=version.earlier_lots_keep_their_version,
         tracks=tuple(version.tracks),
         requires=tuple(_build_condition(condition) for condition in version.requires),
+        minimum_per_employment=_build_minimum(version.minimum_per_employment, minor),
         public_value=_build_public_value(version.public_value),
     )
+
+
+def _build_minimum(
+    minimum: MinimumModel | None, minor: Callable[[float], int]
+) -> EmploymentMinimum | None:
+    return None if minimum is None else EmploymentMinimum(minor(minimum.limit), minimum.basis)
 
 
 def _build_condition(condition: ConditionModel) -> Condition:

@@ -31,6 +31,7 @@ from ledger.domain.catalogue import (
     CapPeriod,
     Catalogue,
     Condition,
+    EmploymentMinimum,
     EndReason,
     Exclusion,
     ExpiryKind,
@@ -54,8 +55,9 @@ COMPILED_FILE = "compiled.json"
 # 2: statuses self-employed-side and student, employment_end; 3: caps in minor units, the
 # unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
 # rules (earlier_lots_keep_their_version), exclusions; 5: public values; 6: tracks, caps
-# per track and personal maxima (scale, reference_month), requires.
-FORMAT_VERSION = 6
+# per track and personal maxima (scale, reference_month), requires; 7:
+# minimum_per_employment.
+FORMAT_VERSION = 7
 
 Json = dict[str, Any]
 
@@ -133,8 +135,13 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         earlier_lots_keep_their_version=version["earlier_lots_keep_their_version"],
         tracks=tuple(version["tracks"]),
         requires=tuple(_condition(condition) for condition in version["requires"]),
+        minimum_per_employment=_minimum(version["minimum_per_employment"]),
         public_value=_public_value(version["public_value"]),
     )
+
+
+def _minimum(minimum: Json | None) -> EmploymentMinimum | None:
+    return None if minimum is None else EmploymentMinimum(minimum["limit"], minimum["basis"])
 
 
 def _condition(condition: Json) -> Condition:
@@ -228,6 +235,10 @@ def _version_json(version: RuleVersion) -> Json:
         "earlier_lots_keep_their_version": version.earlier_lots_keep_their_version,
         "tracks": list(version.tracks),
         "requires": [_condition_json(condition) for condition in version.requires],
+        "minimum_per_employment": None if version.minimum_per_employment is None else {
+            "limit": version.minimum_per_employment.limit,
+            "basis": version.minimum_per_employment.basis,
+        },
         "public_value": None if version.public_value is None else {
             "cents_per_unit": version.public_value.cents_per_unit,
             "basis": version.public_value.basis,

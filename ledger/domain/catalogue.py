@@ -224,6 +224,16 @@ class Cap:
 
 
 @dataclass(frozen=True)
+class EmploymentMinimum:
+    """What each employer owes at least per calendar year (the federal training right):
+    ``limit`` for a full-time job all year, pro rata to its fraction and to the days it ran
+    in the year. An employer may grant more: it refuses nothing."""
+
+    limit: int  # minor units of the right
+    basis: str
+
+
+@dataclass(frozen=True)
 class Condition:
     """One condition a grant of the version checks: ``kind`` with its figures, and the
     basis the refusal cites."""
@@ -283,6 +293,10 @@ class RuleVersion:
     tracks: tuple[str, ...] = ()
     # What the citizen must meet for a grant (checked from the facts on the account).
     requires: tuple[Condition, ...] = ()
+    # A minimum each employment is owed per calendar year, shown by `llr eligibility`. It
+    # decides no grant, use or outcome (a grant above or below it is not refused), so it
+    # is left out of the content hash, like the public value.
+    minimum_per_employment: EmploymentMinimum | None = None
     # For comparison only: no grant, use or outcome depends on it. It is therefore left
     # out of ``operative()`` and the content hash that grants record and the audit checks
     # (invariant 9): a value found or corrected later is added in place, and no lot's rule

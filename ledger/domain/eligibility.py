@@ -8,6 +8,7 @@ gets is the computation that refused them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +27,7 @@ from ledger.domain.catalogue import (
 )
 from ledger.domain.errors import NoRuleInForceError
 from ledger.domain.facts import Facts
+from ledger.domain.lots import Lot, LotState
 from ledger.domain.state import MovementKey, Movements
 
 FULL_TIME = 100  # employment fractions are kept in hundredths (80 = 0.8)
@@ -164,6 +166,22 @@ class CapRoom:
 
 
 @dataclass(frozen=True)
+class MinimumOwed:
+    """What one employment is owed at least in a calendar year, and what its employer
+    granted in that year."""
+
+    employer: str
+    year: int
+    owed: int
+    computation: str
+    granted: int
+
+    @property
+    def short(self) -> int:
+        return max(self.owed - self.granted, 0)
+
+
+@dataclass(frozen=True)
 class RightEligibility:
     right: str
     unit: str
@@ -172,6 +190,7 @@ class RightEligibility:
     reasons: tuple[str, ...]  # why not: the rule and the missing or contrary fact
     caps: tuple[CapRoom, ...]
     tracks: tuple[str, ...]
+    minimums: tuple[MinimumOwed, ...] = ()
 
 
 def eligibility_on(
@@ -181,10 +200,12 @@ def eligibility_on(
     education_at_opening: str | None,
     movements: Movements,
     on: date,
+    lots: Iterable[Lot] = (),
 ) -> list[RightEligibility]:
     """Every right type of the catalogue on ``on``: eligible or not, and why."""
+    held = list(lots)
     return [
-        _right_on(right, career, facts, education_at_opening, movements, on)
+        _right_on(right, career, facts, education_at_opening, movements, on, held)
         for right in catalogue.rights.values()
     ]
 
@@ -196,6 +217,7 @@ def _right_on(
     education: str | None,
     movements: Movements,
     on: date,
+    lots: list[Lot],
 ) -> RightEligibility:
     unit = right.unit.value
     try:
@@ -219,9 +241,44 @@ def _right_on(
         for cap in rule.caps
         if cap.counts is CapCounts.GRANTS and cap.limit == 0 and cap.track is None
     ]
+    minimums = minimums_owed(rule, career, lots, on)
     return RightEligibility(
-        right.code, unit, rule.id, not reasons, tuple(reasons), caps, rule.tracks
+        right.code, unit, rule.id, not reasons, tuple(reasons), caps, rule.tracks, minimums
     )
+
+
+def minimums_owed(
+    rule: RuleVersion, career: Career, lots: Iterable[Lot], on: date
+) -> tuple[MinimumOwed, ...]:
+    """Per employment that ran in the calendar year of ``on``: the version's minimum, pro
+    rata to its fraction and to its days in the year (rounded down to the minor unit),
+    and what its employer granted of the right in that year."""
+    minimum = rule.minimum_per_employment
+    if minimum is None:
+        return ()
+    first, after = date(on.year, 1, 1), date(on.year + 1, 1, 1)
+    year_days = (after - first).days
+    unit = rule.unit.value
+    owed = []
+    for employment in career.employments:
+        days = (min(employment.end or after, after) - max(employment.start, first)).days
+        if days <= 0:
+            continue
+        amount = minimum.limit * employment.fte * days // (FULL_TIME * year_days)
+        computation = (
+            f"{amounts.text(minimum.limit, unit)} {unit} x {employment.fte}% x "
+            f"{days}/{year_days} days of {on.year} = {amounts.text(amount, unit)} {unit}"
+        )
+        granted = sum(
+            lot.amount
+            for lot in lots
+            if lot.right == rule.right
+            and lot.state != LotState.REVERSED
+            and lot.source == f"employer:{employment.employer}"
+            and first <= lot.valid_from < after
+        )
+        owed.append(MinimumOwed(employment.employer, on.year, amount, computation, granted))
+    return tuple(owed)
 
 
 def _room(rule: RuleVersion, cap: Cap, career: Career, movements: Movements, on: date) -> CapRoom:

@@ -172,3 +172,25 @@ def test_eligibility_says_why_not_and_the_personal_maximum(ledger: Ledger) -> No
     assert "no POP" in then[VOUCHERS].reasons[0]
     assert not later[VOV].eligible
     assert "at least 80% needed" in later[VOV].reasons[0]
+
+
+def test_the_federal_minimum_is_owed_per_employment_pro_rata_and_refuses_nothing(
+    ledger: Ledger,
+) -> None:
+    second = "employer:0403170701"
+    employee(ledger, fte="0.8", on=date(2023, 1, 2))
+    ledger.start_employment(INSZ, employed_by(second, date(2024, 7, 1), "0.2"))
+    ledger.grant_right(INSZ, "federal-training-days", "2", date(2024, 7, 1), EMPLOYER, "F-A")
+    # More than the minimum is the employer's right: not refused.
+    ledger.grant_right(INSZ, "federal-training-days", "3", date(2024, 7, 2), second, "F-B")
+
+    report = ledger.eligibility(INSZ, date(2024, 10, 1), "test")
+    federal = next(r for r in report.rights if r.right == "federal-training-days")
+    owed = {m.employer: m for m in federal.minimums}
+
+    first = owed[EMPLOYER.split(":")[1]]
+    assert first.computation == "5 days x 80% x 366/366 days of 2024 = 4 days"
+    assert (first.owed, first.granted, first.short) == (400, 200, 200)
+    later = owed[second.split(":")[1]]
+    assert later.computation == "5 days x 20% x 184/366 days of 2024 = 0.5 days"
+    assert (later.owed, later.granted, later.short) == (50, 300, 0)
