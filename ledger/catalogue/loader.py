@@ -200,6 +200,8 @@ class VersionModel(_Model):
     tracks: tuple[Code, ...] = ()
     requires: tuple[ConditionModel, ...] = ()
     minimum_per_employment: MinimumModel | None = None
+    # Only these sector funds (of sector-funds.toml) may grant it.
+    funds: tuple[Code, ...] = ()
     # What a unit is worth in public money, to compare rights; it decides no right.
     public_value: PublicValueModel | None = None
 
@@ -252,11 +254,25 @@ def load_catalogue(directory: Traversable | None = None) -> Catalogue:
     funds = _load_funds(funds_path) if funds_path.is_file() else {}
     exclusions_path = folder.joinpath(EXCLUSIONS_FILE)
     exclusions = _load_exclusions(exclusions_path, set(rights)) if exclusions_path.is_file() else ()
+    _check_funds_named(rights, funds)
     return Catalogue(
         rights=MappingProxyType(rights),
         sector_funds=MappingProxyType(funds),
         exclusions=exclusions,
     )
+
+
+def _check_funds_named(rights: dict[str, RightType], funds: dict[str, SectorFund]) -> None:
+    """A version's ``funds`` must be funds of ``sector-funds.toml``."""
+    for right in rights.values():
+        for index, version in enumerate(right.versions):
+            unknown = [code for code in version.funds if code not in funds]
+            if unknown:
+                raise CatalogueError(
+                    f"catalogue file {right.code}.toml: versions[{index}].funds: "
+                    f"{', '.join(unknown)} not in {SECTOR_FUNDS_FILE} "
+                    f"(known: {', '.join(sorted(funds)) or 'none'})"
+                )
 
 
 def _load_exclusions(path: Traversable, rights: set[str]) -> tuple[Exclusion, ...]:
@@ -581,6 +597,7 @@ def _build_version(
         tracks=tuple(version.tracks),
         requires=tuple(_build_condition(condition) for condition in version.requires),
         minimum_per_employment=_build_minimum(version.minimum_per_employment, minor),
+        funds=tuple(version.funds),
         public_value=_build_public_value(version.public_value),
     )
 

@@ -56,7 +56,7 @@ COMPILED_FILE = "compiled.json"
 # unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
 # rules (earlier_lots_keep_their_version), exclusions; 5: public values; 6: tracks, caps
 # per track and personal maxima (scale, reference_month), requires; 7:
-# minimum_per_employment.
+# minimum_per_employment, funds.
 FORMAT_VERSION = 7
 
 Json = dict[str, Any]
@@ -136,6 +136,7 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         tracks=tuple(version["tracks"]),
         requires=tuple(_condition(condition) for condition in version["requires"]),
         minimum_per_employment=_minimum(version["minimum_per_employment"]),
+        funds=tuple(version["funds"]),
         public_value=_public_value(version["public_value"]),
     )
 
@@ -235,6 +236,7 @@ def _version_json(version: RuleVersion) -> Json:
         "earlier_lots_keep_their_version": version.earlier_lots_keep_their_version,
         "tracks": list(version.tracks),
         "requires": [_condition_json(condition) for condition in version.requires],
+        "funds": list(version.funds),
         "minimum_per_employment": None if version.minimum_per_employment is None else {
             "limit": version.minimum_per_employment.limit,
             "basis": version.minimum_per_employment.basis,

@@ -297,6 +297,9 @@ class RuleVersion:
     # decides no grant, use or outcome (a grant above or below it is not refused), so it
     # is left out of the content hash, like the public value.
     minimum_per_employment: EmploymentMinimum | None = None
+    # The sector funds that may grant it (a scheme of one fund); empty: any fund whose
+    # joint committees the citizen works in.
+    funds: tuple[str, ...] = ()
     # For comparison only: no grant, use or outcome depends on it. It is therefore left
     # out of ``operative()`` and the content hash that grants record and the audit checks
     # (invariant 9): a value found or corrected later is added in place, and no lot's rule
@@ -341,6 +344,8 @@ class RuleVersion:
             found["tracks"] = list(self.tracks)
         if self.requires:
             found["requires"] = [condition.operative() for condition in self.requires]
+        if self.funds:
+            found["funds"] = list(self.funds)
         return found
 
     @property

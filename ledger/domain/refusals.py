@@ -52,11 +52,16 @@ def check_amount(amount: int) -> None:
 
 
 def check_source(rule: RuleVersion, source: str) -> None:
-    kind = source.split(":", 1)[0]
+    kind, _, party = source.partition(":")
     if kind not in rule.sources:
         raise SourceNotAllowedError(
             f"source {source!r} may not grant {rule.right!r} under {rule.id} "
             f"(allowed: {', '.join(sorted(rule.sources))})"
+        )
+    if rule.funds and kind == "sector-fund" and party.lower() not in rule.funds:
+        raise SourceNotAllowedError(
+            f"source {source!r} may not grant {rule.right!r} under {rule.id}: it is the "
+            f"scheme of {', '.join(rule.funds)}"
         )
 
 

@@ -12,7 +12,9 @@ from ledger.domain.errors import (
     CapExceededError,
     InsufficientBalanceError,
     InvalidInputError,
+    NoEmploymentError,
     NotEligibleError,
+    SourceNotAllowedError,
     UnknownTrackError,
 )
 from tests.builders import EMPLOYER, FLANDERS, INSZ, VOUCHERS, VOV, employed_by, usable
@@ -194,3 +196,28 @@ def test_the_federal_minimum_is_owed_per_employment_pro_rata_and_refuses_nothing
     later = owed[second.split(":")[1]]
     assert later.computation == "5 days x 20% x 184/366 days of 2024 = 0.5 days"
     assert (later.owed, later.granted, later.short) == (50, 300, 0)
+
+
+def test_the_mtech_career_account_is_granted_by_mtech_only_to_its_joint_committees(
+    ledger: Ledger,
+) -> None:
+    metal = "employer:0403170701"
+    employee(ledger, on=date(2023, 1, 2))  # PC 200: not the metal sector
+    scheme = "mtech-career-account"
+
+    with pytest.raises(NoEmploymentError, match="serves joint committees 111, 209"):
+        ledger.grant_right(INSZ, scheme, "1000", date(2024, 1, 8), "sector-fund:mtech-plus", "M1")
+    ledger.start_employment(INSZ, employed_by(metal, date(2024, 2, 1), "1", "209"))
+    with pytest.raises(SourceNotAllowedError, match="the scheme of mtech-plus"):
+        ledger.grant_right(INSZ, scheme, "1000", date(2024, 2, 5), "sector-fund:cevora", "C1")
+    with pytest.raises(CapExceededError, match="EUR 1,000 per calendar year"):
+        ledger.grant_right(
+            INSZ, scheme, "1000.01", date(2024, 2, 5), "sector-fund:mtech-plus", "M2"
+        )
+    granted = ledger.grant_right(
+        INSZ, scheme, "1000", date(2024, 2, 5), "sector-fund:mtech-plus", "M3"
+    )
+
+    lot = ledger.get_account(ledger.account_id_for(INSZ)).lots["sector-fund:mtech-plus/M3"]
+    assert granted.events == ("RightGranted",)
+    assert (lot.amount, lot.expires_on) == (100000, date(2025, 1, 1))  # cents; per year
