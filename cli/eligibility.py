@@ -14,7 +14,12 @@ from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, iso
 from cli.parsing import json_option, parse_optional_day
 from ledger.domain import amounts
-from ledger.domain.eligibility import CapRoom, MinimumOwed, RightEligibility
+from ledger.domain.eligibility import (
+    CapRoom,
+    MinimumOwed,
+    RightEligibility,
+    StatusEntitlement,
+)
 from ledger.results import EligibilityReport
 
 
@@ -55,7 +60,19 @@ def eligibility_text(report: EligibilityReport, shown: str) -> str:
             lines.append(f"  tracks: {', '.join(right.tracks)} (the first is the default)")
         lines += [f"  {_cap_text(cap, right.unit)}" for cap in right.caps]
         lines += [f"  {_minimum_text(owed, right.unit)}" for owed in right.minimums]
+    if report.status_rights:
+        lines.append("rights without a balance (held while a fact of the career holds):")
+        lines += [_status_text(status) for status in report.status_rights]
     return "\n".join(lines)
+
+
+def _status_text(status: StatusEntitlement) -> str:
+    if not status.entitled:
+        return f"{status.code}: not entitled ({status.fact})"
+    until = f" until {status.until}" if status.until else ""
+    return (
+        f"{status.code}: entitled from {status.since}{until} ({status.fact}); proof: {status.proof}"
+    )
 
 
 def _minimum_text(owed: MinimumOwed, unit: str) -> str:
@@ -87,6 +104,18 @@ def eligibility_json(report: EligibilityReport, shown: str) -> dict[str, Any]:
         "on": iso(report.on),
         "education": report.education,
         "rights": {right.right: _right_json(right) for right in report.rights},
+        "status_rights": {
+            s.code: {
+                "name": s.name,
+                "entitled": s.entitled,
+                "from": iso(s.since),
+                "until": iso(s.until),
+                "fact": s.fact,
+                "basis": s.basis,
+                "proof": s.proof,
+            }
+            for s in report.status_rights
+        },
     }
 
 

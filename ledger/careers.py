@@ -14,7 +14,7 @@ from ledger.commands import CommandBuilder
 from ledger.domain.account import Account
 from ledger.domain.career import Employment
 from ledger.domain.catalogue import Catalogue
-from ledger.domain.eligibility import eligibility_on
+from ledger.domain.eligibility import eligibility_on, status_entitlements
 from ledger.domain.identifiers import Insz
 from ledger.results import CareerReport, CommandOutcome, EligibilityReport
 from ledger.security.roles import Action
@@ -130,7 +130,8 @@ class CareerMethods:
             self.catalogue, account.career, account.facts, account.education,
             account.movements, day, account.lots.values(),
         )  # fmt: skip
-        return EligibilityReport(parsed, day, education, tuple(rights))
+        status_rights = status_entitlements(self.catalogue.status_rights, account.career, day)
+        return EligibilityReport(parsed, day, education, tuple(rights), tuple(status_rights))
 
     def career(
         self: Ledger,

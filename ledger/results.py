@@ -8,7 +8,7 @@ from uuid import UUID
 
 from ledger.domain.career import Employment, Spell
 from ledger.domain.command import Result
-from ledger.domain.eligibility import RightEligibility
+from ledger.domain.eligibility import RightEligibility, StatusEntitlement
 from ledger.domain.identifiers import Insz
 from ledger.domain.views import HistoryEntry, RightBalance
 from ledger.security.access_log import AccessRecord
@@ -63,6 +63,7 @@ class EligibilityReport:
     on: date
     education: str | None
     rights: tuple[RightEligibility, ...]
+    status_rights: tuple[StatusEntitlement, ...] = ()
 
 
 @dataclass(frozen=True)

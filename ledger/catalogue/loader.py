@@ -36,6 +36,7 @@ from pydantic_core import ErrorDetails
 
 from ledger.catalogue.shipped import SHIPPED_RULES, rule_files
 from ledger.domain import amounts
+from ledger.domain.career import SuspensionReason
 from ledger.domain.catalogue import (
     SOURCE_KINDS,
     Cap,
@@ -57,6 +58,7 @@ from ledger.domain.catalogue import (
     Scale,
     SectorFund,
     Status,
+    StatusRight,
     TransitionPolicy,
     Unit,
 )
@@ -64,7 +66,8 @@ from ledger.domain.errors import CatalogueError
 
 SECTOR_FUNDS_FILE = "sector-funds.toml"
 EXCLUSIONS_FILE = "exclusions.toml"
-NOT_RIGHT_FILES = (SECTOR_FUNDS_FILE, EXCLUSIONS_FILE)
+STATUS_RIGHTS_FILE = "status-rights.toml"
+NOT_RIGHT_FILES = (SECTOR_FUNDS_FILE, EXCLUSIONS_FILE, STATUS_RIGHTS_FILE)
 CODE_PATTERN = r"^[a-z0-9-]+$"
 JOINT_COMMITTEE_PATTERN = r"^[0-9]{3}(\.[0-9]{2})?$"
 
@@ -223,6 +226,20 @@ class FundsModel(_Model):
     funds: tuple[FundModel, ...]
 
 
+class StatusRightModel(_Model):
+    code: Code
+    name: Text
+    situations: tuple[Status, ...] = ()
+    suspensions: tuple[SuspensionReason, ...] = ()
+    basis: Text
+    proof: Text
+    references: Annotated[tuple[Text, ...], AfterValidator(_at_least_one)]
+
+
+class StatusRightsModel(_Model):
+    status_rights: tuple[StatusRightModel, ...]
+
+
 class ExclusionModel(_Model):
     rights: Annotated[tuple[Code, ...], AfterValidator(_at_least_one)]
     basis: Text
@@ -255,10 +272,36 @@ def load_catalogue(directory: Traversable | None = None) -> Catalogue:
     exclusions_path = folder.joinpath(EXCLUSIONS_FILE)
     exclusions = _load_exclusions(exclusions_path, set(rights)) if exclusions_path.is_file() else ()
     _check_funds_named(rights, funds)
+    status_path = folder.joinpath(STATUS_RIGHTS_FILE)
+    status_rights = _load_status_rights(status_path) if status_path.is_file() else ()
     return Catalogue(
         rights=MappingProxyType(rights),
         sector_funds=MappingProxyType(funds),
         exclusions=exclusions,
+        status_rights=status_rights,
+    )
+
+
+def _load_status_rights(path: Traversable) -> tuple[StatusRight, ...]:
+    """``status-rights.toml``: rights without a balance, held while a career fact holds."""
+    model = _validate(StatusRightsModel, _read_toml(path), path)
+    problems = [
+        (f"status_rights[{index}]", "names no situation and no suspension: it would never hold")
+        for index, right in enumerate(model.status_rights)
+        if not right.situations and not right.suspensions
+    ]
+    _raise_problems(path, iter(problems))
+    return tuple(
+        StatusRight(
+            r.code,
+            r.name,
+            tuple(s.value for s in r.situations),
+            tuple(s.value for s in r.suspensions),
+            r.basis,
+            r.proof,
+            tuple(r.references),
+        )
+        for r in model.status_rights
     )
 
 

@@ -44,6 +44,7 @@ from ledger.domain.catalogue import (
     Scale,
     SectorFund,
     Status,
+    StatusRight,
     TransitionPolicy,
     Unit,
 )
@@ -56,7 +57,7 @@ COMPILED_FILE = "compiled.json"
 # unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
 # rules (earlier_lots_keep_their_version), exclusions; 5: public values; 6: tracks, caps
 # per track and personal maxima (scale, reference_month), requires; 7:
-# minimum_per_employment, funds.
+# minimum_per_employment, funds, status_rights.
 FORMAT_VERSION = 7
 
 Json = dict[str, Any]
@@ -103,8 +104,23 @@ def catalogue_from_json(compiled: Json) -> Catalogue:
     exclusions = tuple(
         Exclusion(frozenset(e["rights"]), e["basis"]) for e in compiled.get("exclusions", [])
     )
+    status_rights = tuple(
+        StatusRight(
+            r["code"],
+            r["name"],
+            tuple(r["situations"]),
+            tuple(r["suspensions"]),
+            r["basis"],
+            r["proof"],
+            tuple(r["references"]),
+        )
+        for r in compiled.get("status_rights", [])
+    )
     return Catalogue(
-        rights=MappingProxyType(rights), sector_funds=MappingProxyType(funds), exclusions=exclusions
+        rights=MappingProxyType(rights),
+        sector_funds=MappingProxyType(funds),
+        exclusions=exclusions,
+        status_rights=status_rights,
     )
 
 
@@ -198,7 +214,15 @@ def catalogue_to_json(catalogue: Catalogue, stamp: str) -> Json:
         "exclusions": [
             {"rights": sorted(e.rights), "basis": e.basis} for e in catalogue.exclusions
         ],
-    }
+        "status_rights": [
+            {
+                "code": r.code, "name": r.name, "situations": list(r.situations),
+                "suspensions": list(r.suspensions), "basis": r.basis, "proof": r.proof,
+                "references": list(r.references),
+            }
+            for r in catalogue.status_rights
+        ],
+    }  # fmt: skip
 
 
 def _right_json(right: RightType) -> Json:

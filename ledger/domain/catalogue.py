@@ -406,6 +406,21 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class StatusRight:
+    """A right without a balance: the citizen is entitled while a fact of the career holds
+    (a situation running, an employment suspended for a reason), e.g. the tuition
+    exemption in adult education for a jobseeker. Nothing is granted or used."""
+
+    code: str
+    name: str
+    situations: tuple[str, ...]  # entitled while one of these situations runs
+    suspensions: tuple[str, ...]  # or while an employment is suspended for one of these
+    basis: str
+    proof: str  # how the entitlement is proven where it is claimed
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SectorFund:
     code: str
     name: str
@@ -417,6 +432,7 @@ class Catalogue:
     rights: Mapping[str, RightType]
     sector_funds: Mapping[str, SectorFund] = field(default_factory=dict)
     exclusions: tuple[Exclusion, ...] = ()
+    status_rights: tuple[StatusRight, ...] = ()
 
     def __post_init__(self) -> None:
         # Old events name a right, not its unit: the upcasters find the unit here.

@@ -23,6 +23,7 @@ from ledger.domain.catalogue import (
     RightType,
     RuleVersion,
     Scale,
+    StatusRight,
     school_year_start,
 )
 from ledger.domain.errors import NoRuleInForceError
@@ -146,6 +147,55 @@ def _contrary_fact(
 
 
 # --- the why-not report (``llr eligibility``) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusEntitlement:
+    """A status right (``catalogue.StatusRight``) on a day: entitled from/until (None:
+    open-ended) by a fact of the career, or not."""
+
+    code: str
+    name: str
+    entitled: bool
+    since: date | None
+    until: date | None
+    fact: str  # the fact that entitles, or what would
+    basis: str
+    proof: str
+
+
+def status_entitlements(
+    rights: Iterable[StatusRight], career: Career, on: date
+) -> list[StatusEntitlement]:
+    return [_entitlement(right, career, on) for right in rights]
+
+
+def _entitlement(right: StatusRight, career: Career, on: date) -> StatusEntitlement:
+    for spell in career.spells:
+        if spell.situation in right.situations and spell.runs_on(on):
+            fact = f"situation {spell.situation} since {spell.start}"
+            return _entitled(right, spell.start, spell.end, fact)
+    for employment in career.employments:
+        reason = employment.suspended_on(on) if employment.runs_on(on) else None
+        if reason in right.suspensions:
+            start, until = next(
+                (s, u) for s, u, r in employment.suspensions if r == reason and s <= on < u
+            )
+            fact = f"employment with {employment.employer or 'an employer'} suspended for {reason}"
+            return _entitled(right, start, until, fact)
+    wanted = [f"situation {s}" for s in right.situations] + [
+        f"an employment suspended for {s}" for s in right.suspensions
+    ]
+    fact = f"none of: {', '.join(wanted)} on {on}"
+    return StatusEntitlement(
+        right.code, right.name, False, None, None, fact, right.basis, right.proof
+    )
+
+
+def _entitled(right: StatusRight, since: date, until: date | None, fact: str) -> StatusEntitlement:
+    return StatusEntitlement(
+        right.code, right.name, True, since, until, fact, right.basis, right.proof
+    )
 
 
 @dataclass(frozen=True)

@@ -221,3 +221,27 @@ def test_the_mtech_career_account_is_granted_by_mtech_only_to_its_joint_committe
     lot = ledger.get_account(ledger.account_id_for(INSZ)).lots["sector-fund:mtech-plus/M3"]
     assert granted.events == ("RightGranted",)
     assert (lot.amount, lot.expires_on) == (100000, date(2025, 1, 1))  # cents; per year
+
+
+def test_the_overview_shows_rights_without_a_balance_with_the_fact_that_entitles(
+    ledger: Ledger,
+) -> None:
+    employee(ledger, on=date(2023, 1, 2))
+    kbo = EMPLOYER.split(":")[1]
+    ledger.suspend_employment(INSZ, kbo, date(2024, 2, 1), date(2024, 8, 1), "time-credit")
+    ledger.end_employment(INSZ, kbo, date(2024, 9, 2), "dismissal")
+    ledger.change_situation(INSZ, "jobseeker", date(2024, 9, 2), True)
+
+    in_spring = {s.code: s for s in ledger.eligibility(INSZ, date(2024, 3, 1), "t").status_rights}
+    in_autumn = {s.code: s for s in ledger.eligibility(INSZ, date(2024, 10, 1), "t").status_rights}
+
+    credit = in_spring["flemish-training-credit"]
+    assert (credit.entitled, credit.since, credit.until) == (
+        True, date(2024, 2, 1), date(2024, 8, 1)
+    )  # fmt: skip
+    assert not in_spring["adult-education-tuition-exemption"].entitled
+    exemption = in_autumn["adult-education-tuition-exemption"]
+    assert (exemption.entitled, exemption.since, exemption.until) == (True, date(2024, 9, 2), None)
+    assert exemption.fact == "situation jobseeker since 2024-09-02"
+    assert "art. 109" in exemption.basis and "CVO-attest" in exemption.proof
+    assert not in_autumn["flemish-training-credit"].entitled
