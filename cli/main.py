@@ -56,7 +56,8 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
     ),
     "eligibility": Lazy(
         "cli.eligibility:eligibility",
-        "Every right type: eligible or not on a date, the personal maximum, and why not.",
+        "Every right type: eligible or not on a date, the personal maximum, what is used "
+        "in the period, and, when not eligible, the rule and the missing or contrary fact.",
     ),
     "employment": Lazy(
         "cli.careers:employment_group",

@@ -30,7 +30,7 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
-def test_the_shipped_catalogue_loads_with_the_six_rights_and_their_units(
+def test_the_shipped_catalogue_loads_with_the_seven_rights_and_their_units(
     catalogue: Catalogue,
 ) -> None:
     units = {code: right.unit for code, right in catalogue.rights.items()}
@@ -40,6 +40,7 @@ def test_the_shipped_catalogue_loads_with_the_six_rights_and_their_units(
         "training-vouchers": Unit.EURO,
         "career-vouchers": Unit.VOUCHERS,
         "federal-training-days": Unit.DAYS,
+        "mtech-career-account": Unit.EURO,
         "sector-training-hours": Unit.HOURS,
     }
 
