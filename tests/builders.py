@@ -17,6 +17,7 @@ from ledger.domain.career import Employment
 from ledger.domain.catalogue import Education, Status
 from ledger.domain.command import Provenance
 from ledger.domain.errors import AccountNotFoundError
+from ledger.domain.facts import FactKind
 from ledger.domain.identifiers import parse_insz
 from ledger.parsing import employment_of
 from ledger.results import CommandOutcome, HistoryReport
@@ -133,7 +134,9 @@ def script_history(ledger: Ledger) -> dict[str, int]:
     LOW (education low): grants of three rights, a use, a move to jobseeker (the training
     leave and vouchers are suspended, the federal days forfeited), back to employee (both
     carried), a use and its reversal, the expiry of the training leave, and the reversal
-    of the forfeit. HIGH (education high): a grant and a use that came in an import batch.
+    of the forfeit. HIGH (education high): a POP made on the opening day (without one, a
+    high-qualified citizen gets no training vouchers from 2019-09-01+c2), then a grant and
+    a use that came in an import batch.
     """
     ledger.open_account(LOW, "employee", date(2024, 9, 1), "low")
     ledger.grant_right(LOW, VOV, 100, date(2024, 9, 2), EMPLOYER, "G1")
@@ -149,6 +152,7 @@ def script_history(ledger: Ledger) -> dict[str, int]:
     ledger.reverse_entry(LOW, forfeit, "kept by the employer's plan", date(2025, 9, 2))
 
     ledger.open_account(HIGH, "employee", date(2024, 9, 1), "high")
+    ledger.record_fact(HIGH, "pop", None, date(2024, 9, 1))
     ledger.on_account(HIGH, lambda a: a.grant(
         ledger.catalogue, VOV, 100, date(2024, 9, 2), None,
         imported("import:B-2024", EMPLOYER, "G1", "B-2024", 7),
@@ -167,12 +171,17 @@ def crowd(ledger: Ledger, citizens: int, start: int = 0) -> None:
 
 
 def citizen(ledger: Ledger, insz: str) -> Account:
-    """One crowd citizen: two school years of VOV hours and vouchers, then self-employed."""
+    """One crowd citizen: two school years of VOV hours and vouchers, then self-employed.
+
+    A high-qualified citizen gets training vouchers only with a POP made in the 6 years
+    before the grant (training-vouchers@2020-09-01): theirs is made on the opening day."""
     cat, staff = ledger.catalogue, Provenance("test:staff")
+    education = [Education.LOW, Education.MEDIUM, Education.HIGH][int(insz[5]) % 3]
     account = Account.open(
-        ledger.account_id_for(insz), insz, Status.EMPLOYEE, date(2024, 9, 1),
-        [Education.LOW, Education.MEDIUM, Education.HIGH][int(insz[5]) % 3], staff,
+        ledger.account_id_for(insz), insz, Status.EMPLOYEE, date(2024, 9, 1), education, staff,
     )  # fmt: skip
+    if education is Education.HIGH:
+        account.record_fact(FactKind.POP, None, date(2024, 9, 1), None, staff)
     for year in (2024, 2025):
         day = date(year, 9, 2)
         account.grant(cat, VOV, 60, day, None, imported("t", EMPLOYER, f"G{year}", f"b{year}", 3))

@@ -141,15 +141,20 @@ def test_an_employee_may_also_be_self_employed_on_the_side_and_keeps_what_either
 ) -> None:
     open_employee(ledger)
     ledger.grant_right(INSZ, "training-vouchers", 25000, START, "flemish-government", "TV")
+    ledger.grant_right(INSZ, "sector-training-hours", 8, START, FUND, "S-1")
 
     side = ledger.change_situation(INSZ, "self-employed-side", date(2024, 10, 1), starts=True)
     ended = ledger.end_employment(INSZ, A, MOVE, "resignation")
 
-    # The employment goes on; the lot that follows the citizen is carried into both.
-    assert side.events == ("SituationStarted", "RightTransferred")
-    assert ended.events == ("EmploymentEnded", "RightSuspended")  # vouchers: side only
+    # The employment goes on; the lots that follow the citizen are carried into both.
+    assert side.events == ("SituationStarted", "RightTransferred", "RightTransferred")
+    # With the side job only: the vouchers are carried (a worker with a self-employed side
+    # job qualifies, training-vouchers@2020-09-01), the sector fund's hours suspended (they
+    # follow employment in its joint committee).
+    assert ended.events == ("EmploymentEnded", "RightTransferred", "RightSuspended")
     assert ledger.career(INSZ, reason="test").statuses == ("self-employed-side",)
-    assert usable(ledger, "training-vouchers") == (0, 25000)
+    assert usable(ledger, "training-vouchers", as_of=MOVE) == (25000, 0)
+    assert usable(ledger, "sector-training-hours", as_of=MOVE) == (0, 8)
 
 
 def test_a_suspended_contract_stays_an_employment_and_its_lots_stay_usable(

@@ -82,11 +82,17 @@ def test_a_late_grant_gets_the_outcome_of_a_later_career_change_recorded_with_it
         INSZ, "training-vouchers", 25000, date(2024, 10, 1), "flemish-government", "TV-1"
     )
 
-    # Carried into employee + side activity, then suspended as side activity only.
-    assert late.events == ("RightGranted", "RightTransferred", "RightSuspended")
-    assert usable(ledger, "training-vouchers") == (0, 25000)
+    # Carried into employee + side activity, then carried into the side activity only (a
+    # worker with a self-employed side job qualifies, training-vouchers@2020-09-01).
+    assert late.events == ("RightGranted", "RightTransferred", "RightTransferred")
+    assert usable(ledger, "training-vouchers", as_of=date(2025, 1, 6)) == (25000, 0)
+    transfers = [e.details for e in ledger.history(INSZ).entries if e.event == "RightTransferred"]
+    assert [(t["from_status"], t["to_status"]) for t in transfers] == [
+        ("employee", "employee+self-employed-side"),
+        ("employee+self-employed-side", "self-employed-side"),
+    ]
     late_ones = [(name, on) for _, name, on, is_late in entries(ledger) if is_late]
-    assert late_ones == [  # the suspension is dated on the latest day: not late
+    assert late_ones == [  # the second transfer is dated on the latest day: not late
         ("RightGranted", date(2024, 10, 1)),
         ("RightTransferred", date(2024, 11, 1)),
     ]

@@ -51,7 +51,7 @@ def test_balance_json_value_gives_a_value_per_right_and_the_totals(holder: Llr) 
     assert vov["lots"] == [
         {
             "lot": f"{EMPLOYER}/VOV-1",
-            "rule_version": "vov-hours@2021-09-01",
+            "rule_version": "vov-hours@2024-09-01",
             "per_unit_eur": 21.3,
             "eur": 1996.88,
         }

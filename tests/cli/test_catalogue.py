@@ -28,7 +28,7 @@ def test_catalogue_list_names_every_right_type_and_the_sector_funds(no_store: Ll
         "federal-training-days",
         "sector-training-hours",
     } <= codes
-    assert vov["in_force"] == "vov-hours@2021-09-01"
+    assert vov["in_force"] == "vov-hours@2024-09-01"
     assert "cevora" in {fund["code"] for fund in listing["sector_funds"]}
 
 

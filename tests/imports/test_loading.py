@@ -42,7 +42,8 @@ def test_bulk_loading_matches_the_repository_with_and_without_snapshots(
     ledger: Ledger, tmp_path: Path
 ) -> None:
     busy, quiet = insz_of(1), insz_of(2)
-    rows = [grant(busy, "G-1", 250), grant(quiet, "G-2", 40)]
+    # 125 hours: the personal maximum of a full-time employee (vov-hours@2024-09-01).
+    rows = [grant(busy, "G-1", 125), grant(quiet, "G-2", 40)]
     rows += [use(busy, f"U-{n}", 1) for n in range(SNAPSHOT_INTERVAL + 10)]  # crosses it
     run_import(ledger, write_csv(tmp_path / "q3.csv", rows))
     ids = [ledger.account_id_for(i) for i in (busy, quiet)] + [uuid.uuid4()]

@@ -105,7 +105,7 @@ def test_the_trail_has_one_row_per_event_with_its_provenance(projected: Store) -
     assert {e: events.count(e) for e in set(events)} == {
         "AccountOpened": 2, "RightGranted": 4, "RightUsed": 3, "StatusChanged": 2,
         "RightSuspended": 2, "RightForfeited": 1, "RightTransferred": 2, "EntryReversed": 2,
-        "RightExpired": 1,
+        "RightExpired": 1, "FactRecorded": 1,
     }  # fmt: skip
     imported = [r[1:] for r in trail if r[7] == "B-2024"]
     assert imported == [
