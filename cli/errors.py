@@ -36,6 +36,10 @@ def store_message(error: PersistenceError, settings: Settings) -> str:
     if "does not exist" in reason and "relation" in reason:
         return not_initialised_message(settings)
     where = settings.describe_database()
+    if "pipeline aborted" in reason and settings.backend.is_server:
+        from ledger.store.errors import write_refused_after_abort
+
+        reason = write_refused_after_abort(settings.store_env()) or reason
     if "permission denied" in reason or "refused: the table is append-only" in reason:
         return (
             f"the database at {where} refused this to your database user: {reason} "
