@@ -61,6 +61,7 @@ from ledger.domain.catalogue import (
     StatusRight,
     TransitionPolicy,
     Unit,
+    version_id,
 )
 from ledger.domain.errors import CatalogueError
 
@@ -606,17 +607,15 @@ def _corrections(model: RightModel) -> list[int]:
     for version in model.versions:
         number = 0 if version.corrects is None else by_id.get(version.corrects, -1) + 1
         numbers.append(number)
-        base = f"{model.code}@{version.effective_from.isoformat()}"
-        by_id[base if number == 0 else f"{base}+c{number}"] = number
+        by_id[version_id(model.code, version.effective_from, number)] = number
     return numbers
 
 
 def _ids_of(model: RightModel) -> list[str]:
-    ids = []
-    for version, number in zip(model.versions, _corrections(model), strict=True):
-        base = f"{model.code}@{version.effective_from.isoformat()}"
-        ids.append(base if number == 0 else f"{base}+c{number}")
-    return ids
+    return [
+        version_id(model.code, version.effective_from, number)
+        for version, number in zip(model.versions, _corrections(model), strict=True)
+    ]
 
 
 def _build_version(

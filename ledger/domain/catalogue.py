@@ -132,6 +132,12 @@ def canonical_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def version_id(right: str, effective_from: date, correction: int = 0) -> str:
+    """``right@YYYY-MM-DD``, and ``+cN`` for the Nth corrigendum in its line."""
+    base = f"{right}@{effective_from.isoformat()}"
+    return base if correction == 0 else f"{base}+c{correction}"
+
+
 def school_year_start(day: date) -> date:
     """The 1 September that opens the school year (1 Sep - 31 Aug) containing ``day``."""
     return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
@@ -309,8 +315,7 @@ class RuleVersion:
     # Cached (rules never change once loaded): every command asks for these.
     @cached_property
     def id(self) -> str:
-        base = f"{self.right}@{self.effective_from.isoformat()}"
-        return base if self.correction == 0 else f"{base}+c{self.correction}"
+        return version_id(self.right, self.effective_from, self.correction)
 
     @cached_property
     def content_hash(self) -> str:
