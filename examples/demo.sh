@@ -48,6 +48,10 @@ step "one citizen: balance, and how the VOV hours derive"
 LLR_ROLE=backoffice llr balance 93051822361 --as-of 2025-06-01 --reason "demo"
 LLR_ROLE=backoffice llr explain 93051822361 vov-hours --reason "demo"
 
+step "what the rights are worth, and what the citizen can call on (and why not)"
+LLR_ROLE=backoffice llr balance 93051822361 --value --as-of 2025-06-01 --reason "demo"
+LLR_ROLE=backoffice llr eligibility 93051822361 --on 2025-06-01 --reason "demo"
+
 step "take-up by education level: are people with low qualifications reached?"
 LLR_ROLE=auditor llr report take-up
 

@@ -255,7 +255,7 @@ def eligibility_on(
     """Every right type of the catalogue on ``on``: eligible or not, and why."""
     held = list(lots)
     return [
-        _right_on(right, career, facts, education_at_opening, movements, on, held)
+        _right_on(right, career, facts, education_at_opening, movements, on, held, catalogue)
         for right in catalogue.rights.values()
     ]
 
@@ -268,6 +268,7 @@ def _right_on(
     movements: Movements,
     on: date,
     lots: list[Lot],
+    catalogue: Catalogue,
 ) -> RightEligibility:
     unit = right.unit.value
     try:
@@ -285,6 +286,7 @@ def _right_on(
             f"not usable by a citizen who is {status_label(statuses)} "
             f"({policy.outcome.value}: {policy.legal_basis})"
         )
+    reasons += _no_fund_serves(rule, catalogue, career, on)
     caps = tuple(_room(rule, cap, career, movements, on) for cap in rule.caps)
     reasons += [
         f"{rule.id} grants nothing: {cap.describe(unit)} ({cap.basis})"
@@ -295,6 +297,23 @@ def _right_on(
     return RightEligibility(
         right.code, unit, rule.id, not reasons, tuple(reasons), caps, rule.tracks, minimums
     )
+
+
+def _no_fund_serves(rule: RuleVersion, catalogue: Catalogue, career: Career, on: date) -> list[str]:
+    """For a right only sector funds grant: why none of its funds may grant it that day."""
+    if rule.sources != {"sector-fund"}:
+        return []
+    funds = [
+        f for code, f in catalogue.sector_funds.items() if not rule.funds or code in rule.funds
+    ]
+    committees = sorted({jc for fund in funds for jc in fund.joint_committees})
+    if set(committees) & career.joint_committees_on(on):
+        return []
+    held = ", ".join(sorted(career.joint_committees_on(on))) or "none"
+    return [
+        f"no running employment in joint committee {', '.join(committees)} on {on} "
+        f"(the citizen's: {held}); only {', '.join(f.code for f in funds)} may grant it"
+    ]
 
 
 def minimums_owed(

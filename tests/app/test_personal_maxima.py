@@ -207,7 +207,11 @@ def test_the_mtech_career_account_is_granted_by_mtech_only_to_its_joint_committe
 
     with pytest.raises(NoEmploymentError, match="serves joint committees 111, 209"):
         ledger.grant_right(INSZ, scheme, "1000", date(2024, 1, 8), "sector-fund:mtech-plus", "M1")
+    before = {r.right: r for r in ledger.eligibility(INSZ, date(2024, 1, 8), "t").rights}
+    assert "no running employment in joint committee 111, 209" in before[scheme].reasons[0]
     ledger.start_employment(INSZ, employed_by(metal, date(2024, 2, 1), "1", "209"))
+    after = {r.right: r for r in ledger.eligibility(INSZ, date(2024, 2, 5), "t").rights}
+    assert after[scheme].eligible
     with pytest.raises(SourceNotAllowedError, match="the scheme of mtech-plus"):
         ledger.grant_right(INSZ, scheme, "1000", date(2024, 2, 5), "sector-fund:cevora", "C1")
     with pytest.raises(CapExceededError, match="EUR 1,000 per calendar year"):
