@@ -180,6 +180,9 @@ def _version_json(version: RuleVersion) -> dict[str, Any]:
             "limit": amounts.json_number(version.minimum_per_employment.limit, version.unit.value),
             "basis": version.minimum_per_employment.basis,
         },
+        "figures": {
+            f.name: {"value": f.value, "unit": f.unit, "basis": f.basis} for f in version.figures
+        },
         "tracks": list(version.tracks),
         "requires": [
             {
@@ -230,6 +233,10 @@ def _version_text(version: RuleVersion) -> str:
         lines.append(f"  tracks: {', '.join(version.tracks)} (the first is the default)")
     lines += [f"  cap: {_cap_text(c, unit)}" for c in version.caps]
     lines += [f"  requires: {_condition_text(c)}" for c in version.requires]
+    lines += [
+        f"  figure {f.name}: {f.value} {f.unit} (shown, not enforced; basis: {f.basis})"
+        for f in version.figures
+    ]
     minimum = version.minimum_per_employment
     if minimum is not None:
         owed = amounts.text(minimum.limit, unit)

@@ -712,3 +712,19 @@ def test_a_corrigendum_names_an_earlier_version_of_the_same_date_once(
     tmp_path: Path, text: str, words: str
 ) -> None:
     assert words in refusal(tmp_path, text)
+
+
+def test_a_figure_is_kept_as_the_source_writes_it_and_a_wrong_one_is_refused(
+    tmp_path: Path,
+) -> None:
+    figure = 'figures.salary-ceiling = { value = 3641.5, unit = "EUR", basis = "[S] x" }\n'
+    (tmp_path / "demo.toml").write_text(
+        edit(VALID, "[[versions.caps]]", figure + "\n[[versions.caps]]"), encoding="utf-8"
+    )
+    (kept,) = load_catalogue(tmp_path).right("demo").versions[0].figures
+
+    assert (kept.name, kept.value, kept.unit) == ("salary-ceiling", "3641.5", "EUR")
+    wrong = edit(
+        VALID, "[[versions.caps]]", figure.replace("3641.5", '"a lot"') + "\n[[versions.caps]]"
+    )
+    assert "versions[0].figures.salary-ceiling.value" in refusal(tmp_path, wrong)

@@ -50,6 +50,7 @@ from ledger.domain.catalogue import (
     Exclusion,
     ExpiryKind,
     ExpiryRule,
+    Figure,
     Outcome,
     PublicValue,
     Requirement,
@@ -150,6 +151,14 @@ class CapModel(_Model):
     reference_month: Annotated[int, Strict(), Field(ge=1, le=12)] | None = None
 
 
+class FigureModel(_Model):
+    value: Annotated[
+        Decimal, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)
+    ]
+    unit: Text
+    basis: Text
+
+
 class MinimumModel(_Model):
     # In the right's unit, for a full-time job all year.
     limit: Annotated[float, BeforeValidator(_int_as_float), Strict(), Field(gt=0)]
@@ -206,6 +215,8 @@ class VersionModel(_Model):
     minimum_per_employment: MinimumModel | None = None
     # Only these sector funds (of sector-funds.toml) may grant it.
     funds: tuple[Code, ...] = ()
+    # Figures of the scheme the ledger shows but does not enforce, by name.
+    figures: dict[Code, FigureModel] = {}
     # What a unit is worth in public money, to compare rights; it decides no right.
     public_value: PublicValueModel | None = None
 
@@ -640,6 +651,9 @@ def _build_version(
         requires=tuple(_build_condition(condition) for condition in version.requires),
         minimum_per_employment=_build_minimum(version.minimum_per_employment, minor),
         funds=tuple(version.funds),
+        figures=tuple(
+            Figure(name, str(f.value), f.unit, f.basis) for name, f in version.figures.items()
+        ),
         public_value=_build_public_value(version.public_value),
     )
 

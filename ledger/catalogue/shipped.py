@@ -36,6 +36,7 @@ from ledger.domain.catalogue import (
     Exclusion,
     ExpiryKind,
     ExpiryRule,
+    Figure,
     Outcome,
     PublicValue,
     Requirement,
@@ -57,7 +58,7 @@ COMPILED_FILE = "compiled.json"
 # unit "euro" (was "euro-cents"); 4: corrigenda (corrects, correction) and transitional
 # rules (earlier_lots_keep_their_version), exclusions; 5: public values; 6: tracks, caps
 # per track and personal maxima (scale, reference_month), requires; 7:
-# minimum_per_employment, funds, status_rights.
+# minimum_per_employment, funds, status_rights, figures.
 FORMAT_VERSION = 7
 
 Json = dict[str, Any]
@@ -153,6 +154,7 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         requires=tuple(_condition(condition) for condition in version["requires"]),
         minimum_per_employment=_minimum(version["minimum_per_employment"]),
         funds=tuple(version["funds"]),
+        figures=tuple(Figure(*row) for row in version["figures"]),
         public_value=_public_value(version["public_value"]),
     )
 
@@ -261,6 +263,7 @@ def _version_json(version: RuleVersion) -> Json:
         "tracks": list(version.tracks),
         "requires": [_condition_json(condition) for condition in version.requires],
         "funds": list(version.funds),
+        "figures": [[f.name, f.value, f.unit, f.basis] for f in version.figures],
         "minimum_per_employment": None if version.minimum_per_employment is None else {
             "limit": version.minimum_per_employment.limit,
             "basis": version.minimum_per_employment.basis,

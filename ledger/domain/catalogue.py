@@ -269,6 +269,18 @@ class PublicValue:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A dated figure of the scheme the ledger shows but does not enforce (VOV's salary
+    ceiling limits the employer's reimbursement, not the worker's hours): text as the
+    source writes it, so nothing is rounded."""
+
+    name: str
+    value: str
+    unit: str
+    basis: str
+
+
+@dataclass(frozen=True)
 class RuleVersion:
     """The rules of one right type from ``effective_from`` until the next version."""
 
@@ -306,6 +318,8 @@ class RuleVersion:
     # The sector funds that may grant it (a scheme of one fund); empty: any fund whose
     # joint committees the citizen works in.
     funds: tuple[str, ...] = ()
+    # Figures of the scheme as data (shown by `llr catalogue show`, outside the hash).
+    figures: tuple[Figure, ...] = ()
     # For comparison only: no grant, use or outcome depends on it. It is therefore left
     # out of ``operative()`` and the content hash that grants record and the audit checks
     # (invariant 9): a value found or corrected later is added in place, and no lot's rule
