@@ -40,7 +40,24 @@ class Limit:
     catalogue's limit as is)."""
 
     limit: int
-    computation: str | None = None
+    # For a personal maximum: what it was computed from (the text is only built when a
+    # refusal or a report shows it: every grant and use computes the limit).
+    base: int = 0
+    fraction: int = 0
+    month: date | None = None
+    on: date | None = None
+    unit: str = ""
+
+    @property
+    def computation(self) -> str | None:
+        if self.month is None:
+            return None
+        unit, month = self.unit, f"{self.month:%Y-%m}"
+        when = f"in {month}" if self.on is None else f"on {self.on} (none ran in {month})"
+        return (
+            f"{amounts.text(self.base, unit)} {unit} x {self.fraction}% (employment fraction "
+            f"in Flanders {when}) = {amounts.text(self.limit, unit)} {unit}"
+        )
 
 
 @dataclass(frozen=True)
@@ -87,16 +104,11 @@ def cap_limit(cap: Cap, unit: str, career: Career, on: date) -> Limit:
     if cap.scale is not Scale.EMPLOYMENT_FRACTION:
         return Limit(cap.limit)
     month = reference_day(cap, on)
-    fraction = fraction_in_month(career, month)
-    when = f"in {month:%Y-%m}"
+    fraction, day = fraction_in_month(career, month), None
     if fraction == 0:
-        fraction, when = flemish_fraction(career, on), f"on {on} (none ran in {month:%Y-%m})"
+        fraction, day = flemish_fraction(career, on), on
     limit = cap.limit * fraction // FULL_TIME  # minor units: exact to the hundredth
-    computation = (
-        f"{amounts.text(cap.limit, unit)} {unit} x {fraction}% (employment fraction in "
-        f"Flanders {when}) = {amounts.text(limit, unit)} {unit}"
-    )
-    return Limit(limit, computation)
+    return Limit(limit, cap.limit, fraction, month, day, unit)
 
 
 def unmet_conditions(
