@@ -249,3 +249,32 @@ def test_the_overview_shows_rights_without_a_balance_with_the_fact_that_entitles
     assert exemption.fact == "situation jobseeker since 2024-09-02"
     assert "art. 109" in exemption.basis and "CVO-attest" in exemption.proof
     assert not in_autumn["flemish-training-credit"].entitled
+
+
+def test_vouchers_bought_from_september_2020_follow_the_regime_of_that_date(
+    ledger: Ledger,
+) -> None:
+    employee(ledger, on=date(2019, 9, 2))
+    ledger.grant_right(INSZ, VOUCHERS, "250", date(2020, 8, 31), FLANDERS, "TV-2019-20")
+    ledger.grant_right(INSZ, VOUCHERS, "250", date(2020, 9, 1), FLANDERS, "TV-2020-21")
+
+    lots = ledger.get_account(ledger.account_id_for(INSZ)).lots
+    assert lots[f"{FLANDERS}/TV-2019-20"].rule_version == "training-vouchers@2019-09-01+c2"
+    assert lots[f"{FLANDERS}/TV-2020-21"].rule_version == "training-vouchers@2020-09-01"
+    version = ledger.catalogue.rule("training-vouchers@2020-09-01")
+    assert "for a named training" in version.summary and "refunded" in version.summary
+
+
+def test_the_loopbaankrediet_gives_six_hours_in_six_years_after_seven_years_of_work(
+    ledger: Ledger,
+) -> None:
+    employee(ledger, on=date(2026, 6, 1))
+    with pytest.raises(NotEligibleError, match="no work-experience fact"):
+        ledger.grant_right(INSZ, "career-credit", "6", date(2027, 1, 4), FLANDERS, "LK-1")
+    ledger.record_fact(INSZ, "work-experience", "9", date(2026, 12, 1))
+
+    ledger.grant_right(INSZ, "career-credit", "6", date(2027, 1, 4), FLANDERS, "LK-1")
+    with pytest.raises(CapExceededError, match="any 6 years"):
+        ledger.grant_right(INSZ, "career-credit", "1", date(2031, 1, 6), FLANDERS, "LK-2")
+    with pytest.raises(CapExceededError, match="a lifetime"):
+        ledger.grant_right(INSZ, "career-vouchers", "1", date(2027, 1, 4), FLANDERS, "CV-1")
