@@ -36,7 +36,7 @@ from ledger.domain.command import Provenance, Result
 from ledger.domain.effective import effective_order, fold
 from ledger.domain.errors import LedgerError
 from ledger.domain.lots import Lot
-from ledger.domain.refusals import check_caps, check_single_funding
+from ledger.domain.refusals import check_caps, check_requirements, check_single_funding
 from ledger.domain.reversals import restored_state
 
 MAX_NAMED = 20  # conflicts a refusal names one by one; the rest are counted
@@ -266,7 +266,11 @@ class LaterCheck:
         rule = self.catalogue.rule(event.rule_version)
         try:
             check_grantor(account, self.catalogue, event.source, rule, event.on)
-            check_caps(account.movements, rule, CapCounts.GRANTS, event.on, event.amount)
+            check_requirements(rule, account.career, account.facts, account.education, event.on)
+            check_caps(
+                account.movements, rule, CapCounts.GRANTS, event.on, event.amount,
+                event.track, account.career,
+            )  # fmt: skip
         except LedgerError as error:
             return str(error)
         statuses = account.career.statuses_on(event.on)
@@ -286,7 +290,10 @@ class LaterCheck:
             if reason is not None:
                 return reason
         try:
-            check_caps(account.movements, rule, CapCounts.USES, event.on, event.amount)
+            check_caps(
+                account.movements, rule, CapCounts.USES, event.on, event.amount, event.track,
+                account.career,
+            )  # fmt: skip
             check_single_funding(account.fundings, self.catalogue, event.right, event.training)
         except LedgerError as error:
             return str(error)

@@ -94,8 +94,8 @@ def check_caps(
     counts: CapCounts,
     on: date,
     amount: int,
-    track: str | None = None,
-    career: Career | None = None,
+    track: str | None,
+    career: Career,
 ) -> None:
     """Refuse an entry that would take a cap of its track over the limit; a personal
     maximum is computed from ``career`` and named in the refusal."""
@@ -106,7 +106,7 @@ def check_caps(
         start, end = cap.window(on)
         key = MovementKey(rule.right, counts, cap.track)
         so_far = movements.in_window(key, start, end, rule.default_track)
-        limit = cap_limit(cap, unit, career or Career(), on)
+        limit = cap_limit(cap, unit, career, on)
         if so_far + amount > limit.limit:
             personal = f"; personal maximum: {limit.computation}" if limit.computation else ""
             raise CapExceededError(

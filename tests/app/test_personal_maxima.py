@@ -17,6 +17,7 @@ from ledger.domain.errors import (
     SourceNotAllowedError,
     UnknownTrackError,
 )
+from ledger.domain.late import LateFactConflictError
 from tests.builders import EMPLOYER, FLANDERS, INSZ, VOUCHERS, VOV, employed_by, usable
 
 
@@ -278,3 +279,29 @@ def test_the_loopbaankrediet_gives_six_hours_in_six_years_after_seven_years_of_w
         ledger.grant_right(INSZ, "career-credit", "1", date(2031, 1, 6), FLANDERS, "LK-2")
     with pytest.raises(CapExceededError, match="a lifetime"):
         ledger.grant_right(INSZ, "career-vouchers", "1", date(2027, 1, 4), FLANDERS, "CV-1")
+
+
+def test_a_late_grant_that_takes_a_later_one_over_its_track_maximum_is_refused(
+    ledger: Ledger,
+) -> None:
+    employee(ledger, on=date(2023, 1, 2))
+    vov(ledger, "100", date(2024, 10, 1), "VOV-OCT")
+
+    with pytest.raises(LateFactConflictError) as refused:
+        vov(ledger, "50", date(2024, 9, 5), "VOV-SEP-LATE")
+
+    assert "event 2 (2024-10-01, RightGranted)" in str(refused.value)
+    assert "grants on the own-choice track at most 125" in str(refused.value)
+    assert usable(ledger, VOV, as_of=date(2024, 10, 1)) == (10000, 0)
+
+
+def test_a_late_fact_that_leaves_a_later_vov_grant_below_50_percent_is_refused(
+    ledger: Ledger,
+) -> None:
+    second = "employer:0403170701"
+    employee(ledger, on=date(2023, 1, 2))
+    ledger.start_employment(INSZ, employed_by(second, date(2024, 9, 2), "0.3"))
+    ledger.grant_right(INSZ, VOV, "20", date(2024, 10, 1), second, "VOV-B")
+
+    with pytest.raises(LateFactConflictError, match="employed 30% in Flanders on 2024-10-01"):
+        ledger.end_employment(INSZ, EMPLOYER.split(":")[1], date(2024, 9, 16), "resignation")
