@@ -28,6 +28,7 @@ from ledger.domain.catalogue import (
 )
 from ledger.domain.errors import NoRuleInForceError
 from ledger.domain.facts import Facts
+from ledger.domain.identifiers import EMPLOYER, SECTOR_FUND
 from ledger.domain.lots import Lot, LotState
 from ledger.domain.state import MovementKey, Movements
 
@@ -66,6 +67,10 @@ class Unmet:
 
     condition: Condition
     found: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.found} ({self.condition.basis})"
 
 
 def flemish_fraction(career: Career, day: date) -> int:
@@ -119,6 +124,8 @@ def unmet_conditions(
     on: date,
 ) -> list[Unmet]:
     """The conditions not met on ``on``, each with what the account says instead."""
+    if not conditions:  # most versions have none, and every grant asks
+        return []
     unmet = []
     education = facts.education_on(on, education_at_opening)
     for condition in conditions:
@@ -287,10 +294,7 @@ def _right_on(
         rule = right.version_on(on)
     except NoRuleInForceError as error:
         return RightEligibility(right.code, unit, None, False, (str(error),), (), ())
-    reasons = [
-        f"{u.found} ({u.condition.basis})"
-        for u in unmet_conditions(rule.requires, career, facts, education, on)
-    ]
+    reasons = [u.text for u in unmet_conditions(rule.requires, career, facts, education, on)]
     statuses = career.statuses_on(on)
     if not rule.is_usable_in_any(statuses):
         policy = rule.policy_for_all(statuses)
@@ -299,7 +303,7 @@ def _right_on(
             f"({policy.outcome.value}: {policy.legal_basis})"
         )
     reasons += _no_fund_serves(rule, catalogue, career, on)
-    caps = tuple(_room(rule, cap, career, movements, on) for cap in rule.caps)
+    caps = tuple(cap_room(rule, cap, career, movements, on) for cap in rule.caps)
     reasons += [
         f"{rule.id} grants nothing: {cap.describe(unit)} ({cap.basis})"
         for cap in rule.caps
@@ -313,7 +317,7 @@ def _right_on(
 
 def _no_fund_serves(rule: RuleVersion, catalogue: Catalogue, career: Career, on: date) -> list[str]:
     """For a right only sector funds grant: why none of its funds may grant it that day."""
-    if rule.sources != {"sector-fund"}:
+    if rule.sources != {SECTOR_FUND}:
         return []
     funds = [
         f for code, f in catalogue.sector_funds.items() if not rule.funds or code in rule.funds
@@ -355,14 +359,17 @@ def minimums_owed(
             for lot in lots
             if lot.right == rule.right
             and lot.state != LotState.REVERSED
-            and lot.source == f"employer:{employment.employer}"
+            and lot.source == f"{EMPLOYER}:{employment.employer}"
             and first <= lot.valid_from < after
         )
         owed.append(MinimumOwed(employment.employer, on.year, amount, computation, granted))
     return tuple(owed)
 
 
-def _room(rule: RuleVersion, cap: Cap, career: Career, movements: Movements, on: date) -> CapRoom:
+def cap_room(
+    rule: RuleVersion, cap: Cap, career: Career, movements: Movements, on: date
+) -> CapRoom:
+    """The cap on ``on``: its window, its limit for this career, what counts against it."""
     start, end = cap.window(on)
     key = MovementKey(rule.right, cap.counts, cap.track)
     so_far = movements.in_window(key, start, end, rule.default_track)

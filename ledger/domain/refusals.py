@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 from ledger.domain import amounts
 from ledger.domain.career import Career
 from ledger.domain.catalogue import CapCounts, Catalogue, RuleVersion
-from ledger.domain.eligibility import cap_limit, unmet_conditions
+from ledger.domain.eligibility import cap_room, unmet_conditions
 from ledger.domain.errors import (
     AmountNotPositiveError,
     CapExceededError,
@@ -29,8 +29,9 @@ from ledger.domain.errors import (
     UnknownTrackError,
 )
 from ledger.domain.facts import Facts
+from ledger.domain.identifiers import SECTOR_FUND
 from ledger.domain.lots import Lot, LotState
-from ledger.domain.state import MovementKey, Movements
+from ledger.domain.state import Movements
 
 
 def check_in_order(on: date, opened_on: date, last_on: date) -> None:
@@ -58,7 +59,7 @@ def check_source(rule: RuleVersion, source: str) -> None:
             f"source {source!r} may not grant {rule.right!r} under {rule.id} "
             f"(allowed: {', '.join(sorted(rule.sources))})"
         )
-    if rule.funds and kind == "sector-fund" and party.lower() not in rule.funds:
+    if rule.funds and kind == SECTOR_FUND and party.lower() not in rule.funds:
         raise SourceNotAllowedError(
             f"source {source!r} may not grant {rule.right!r} under {rule.id}: it is the "
             f"scheme of {', '.join(rule.funds)}"
@@ -103,16 +104,14 @@ def check_caps(
     for cap in rule.caps:
         if cap.counts is not counts or not cap.applies_to(track):
             continue
-        start, end = cap.window(on)
-        key = MovementKey(rule.right, counts, cap.track)
-        so_far = movements.in_window(key, start, end, rule.default_track)
-        limit = cap_limit(cap, unit, career, on)
-        if so_far + amount > limit.limit:
-            personal = f"; personal maximum: {limit.computation}" if limit.computation else ""
+        room = cap_room(rule, cap, career, movements, on)
+        if room.so_far + amount > room.limit.limit:
+            computation = room.limit.computation
+            personal = f"; personal maximum: {computation}" if computation else ""
             raise CapExceededError(
                 f"{amounts.text(amount, unit)} {unit} of {rule.right!r} on {on} exceeds the "
-                f"cap ({cap.describe(unit)}{personal}): {amounts.text(so_far, unit)} already "
-                f"from {start} to {end}; basis: {cap.basis}"
+                f"cap ({cap.describe(unit)}{personal}): {amounts.text(room.so_far, unit)} "
+                f"already from {room.start} to {room.end}; basis: {cap.basis}"
             )
 
 
@@ -134,7 +133,7 @@ def check_requirements(
     """Refuse a grant to a citizen who does not meet the version's conditions on ``on``."""
     unmet = unmet_conditions(rule.requires, career, facts, education, on)
     if unmet:
-        reasons = "; ".join(f"{u.found} ({u.condition.basis})" for u in unmet)
+        reasons = "; ".join(u.text for u in unmet)
         raise NotEligibleError(
             f"not eligible for {rule.right!r} on {on} under {rule.id}: {reasons}"
         )
