@@ -10,10 +10,10 @@ window...), each grant recording the content hash of its version. The tests in
 still match (no version was edited in place), the balances are the same, and the store
 audits clean and takes new writes under today's rules.
 
-Rerun only to write a new fixture, with the code of the commit that should write it on the
-path, for example from a worktree of 8324fd4::
+Rerun only to write a new fixture, from a checkout of the commit that should write it
+(8324fd4 for this one), with this file copied into its ``tests/compat/``::
 
-    PYTHONPATH=/path/to/worktree python tests/compat/make_rules_store.py OUT_DIR
+    python -m tests.compat.make_rules_store OUT_DIR
 """
 
 from __future__ import annotations
@@ -28,25 +28,14 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from ledger.application import Ledger
-from ledger.config import load_settings
 from ledger.parsing import employment_of
+from tests.compat.answers import environment, open_ledger
 
-ID_KEY = "compat-id-key-not-secret"
-ACTOR = "compat:staff"
 AS_OF = date(2025, 12, 31)
 EMPLOYER = "employer:0566988259"
 FLANDERS = "flemish-government"
 CITIZENS = {"full-time": "93051822361", "part-time": "85073003328"}
 RIGHTS = ("vov-hours", "federal-training-days", "training-vouchers", "career-vouchers")
-
-
-def environment(database: Path) -> dict[str, str]:
-    return {"LLR_DATABASE": str(database), "LLR_ID_KEY": ID_KEY, "LLR_ACTOR": ACTOR}
-
-
-def open_ledger(database: Path) -> Ledger:
-    settings = load_settings(str(database), environment(database))
-    return Ledger(settings.store_env(), id_key=settings.id_key, actor=settings.actor)
 
 
 def balances(ledger: Ledger) -> dict[str, Any]:
