@@ -123,6 +123,8 @@ class Provider(Aggregate):
         for held in same:
             if held == recognition:
                 return Result.EXISTS
+            if held.valid_from == recognition.valid_from and recognition.valid_until is None:
+                return Result.EXISTS  # the open grant again, after it was given its end
             if held.valid_from == recognition.valid_from and held.valid_until is None:
                 assert recognition.valid_until is not None  # else it would equal ``held``
                 self.trigger_event(

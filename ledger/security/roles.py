@@ -48,6 +48,8 @@ class Action(StrEnum):
     RUN_PROJECTIONS = "run-projections"
     MANAGE_KEYS = "manage-keys"
     MANAGE_DB_ROLES = "manage-db-roles"
+    READ_REGISTRY = "read-registry"
+    WRITE_REGISTRY = "write-registry"
 
 
 # What each action covers, in the words a refusal uses.
@@ -70,23 +72,28 @@ DESCRIPTIONS: Mapping[Action, str] = MappingProxyType({
     Action.RUN_PROJECTIONS: "run projections",
     Action.MANAGE_KEYS: "manage keys",
     Action.MANAGE_DB_ROLES: "manage database roles",
+    Action.READ_REGISTRY: "read the registry of providers and trainings",
+    Action.WRITE_REGISTRY: "write the registry of providers and trainings",
 })  # fmt: skip
 
 # The policy. Backoffice may import (a bulk write of accounts) for any source; an importer
 # only for its own. Nobody but backoffice and admin sees an INSZ unmasked. No role may
-# reverse an entry on its own (four eyes): that action is in no set.
+# reverse an entry on its own (four eyes): that action is in no set. Every role reads the
+# registry of providers and trainings (public facts); backoffice and admin write it.
 PERMISSIONS: Mapping[RoleName, frozenset[Action]] = MappingProxyType({
     RoleName.BACKOFFICE: frozenset({
         Action.READ_ACCOUNT, Action.WRITE_ACCOUNT, Action.APPROVE_CORRECTION, Action.EXPIRE,
         Action.IMPORT, Action.REPORT, Action.READ_ACCESS_LOG, Action.SEE_INSZ,
+        Action.READ_REGISTRY, Action.WRITE_REGISTRY,
     }),
     RoleName.AUDITOR: frozenset({
         Action.READ_ACCOUNT, Action.REPORT, Action.AUDIT, Action.READ_ACCESS_LOG,
+        Action.READ_REGISTRY,
     }),
-    RoleName.IMPORTER: frozenset({Action.IMPORT}),
+    RoleName.IMPORTER: frozenset({Action.IMPORT, Action.READ_REGISTRY}),
     RoleName.ADMIN: frozenset({
         Action.INIT, Action.MIGRATE, Action.RUN_PROJECTIONS, Action.MANAGE_KEYS,
-        Action.MANAGE_DB_ROLES, Action.SEE_INSZ,
+        Action.MANAGE_DB_ROLES, Action.SEE_INSZ, Action.READ_REGISTRY, Action.WRITE_REGISTRY,
     }),
 })  # fmt: skip
 

@@ -58,7 +58,8 @@ def registry_recorder(factory: InfrastructureFactory[Any]) -> ApplicationRecorde
         )
         if factory.env_create_table():
             recorder.create_table()
-        return recorder
+        made: ApplicationRecorder = recorder
+        return made
     return factory.application_recorder()
 
 
@@ -194,7 +195,7 @@ def select_streams(recorder: ApplicationRecorder, ids: Iterable[UUID]) -> list[S
 
 
 def _select_part(recorder: ApplicationRecorder, ids: list[UUID]) -> list[StoredEvent]:
-    datastore = getattr(recorder, "datastore", None)
+    datastore: Any = getattr(recorder, "datastore", None)
     table = getattr(recorder, "events_table_name", REGISTRY_EVENTS)
     columns = "originator_id, originator_version, topic, state"
     if is_a(datastore, "eventsourcing.sqlite", "SQLiteDatastore"):
