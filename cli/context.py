@@ -55,6 +55,12 @@ COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "db upgrade": Action.MIGRATE, "db status": Action.MIGRATE,
     "db roles": Action.MANAGE_DB_ROLES,
     "keygen": Action.MANAGE_KEYS,
+    "registry provider add": Action.WRITE_REGISTRY,
+    "registry provider revoke": Action.WRITE_REGISTRY,
+    "registry training add": Action.WRITE_REGISTRY,
+    "registry training delist": Action.WRITE_REGISTRY,
+    "registry import": Action.WRITE_REGISTRY, "registry rebuild": Action.WRITE_REGISTRY,
+    "registry show": Action.READ_REGISTRY,
 })  # fmt: skip
 
 

@@ -31,8 +31,16 @@ def init(obj: LedgerContext) -> None:
     encrypted = obj.open_ledger(create=True).bind_store_key()
     settings = obj.settings
     click.echo(f"ledger ready at {settings.describe_database()} (backend: {settings.backend})")
+    create_registry(obj)
     click.echo(f"encryption at rest: {'on (AES-GCM)' if encrypted else 'off'}")
     click.echo(apply_migrations(obj))
+
+
+def create_registry(obj: LedgerContext) -> None:
+    """The registry's own events table and read models (ledger/store/registry_tables.py)."""
+    from ledger.registry import open_registry
+
+    open_registry(obj.open_ledger(create=True).store_env).close()
 
 
 def apply_migrations(obj: LedgerContext) -> str:

@@ -101,6 +101,10 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
         "cli.reports:report_group",
         "Reports across citizens: take-up, expiring rights, sources, the audit trail.",
     ),
+    "registry": Lazy(
+        "cli.registry:registry_group",
+        "The registry of recognised providers and trainings: add, revoke, delist, show, import.",
+    ),
     "reverse": Lazy(
         "cli.accounts:reverse",
         "Request the reversal of a grant, use or forfeit (EVENT_ID from 'llr history').",
