@@ -3,8 +3,9 @@
 The roles are group roles (NOLOGIN): a person or a service logs in as its own user and is
 made a member, e.g. ``GRANT llr_backoffice TO alice``. ``llr_admin`` becomes the owner of
 the ledger's tables; the others get grants per kind of table (below, as data). The event
-and snapshot tables get the append-only trigger (``ledger/store/append_only.py``), so not
-even the owner changes a stored event unless the maintenance switch is on.
+and snapshot tables, and the registry's events table, get the append-only trigger
+(``ledger/store/append_only.py``), so not even the owner changes a stored event unless
+the maintenance switch is on.
 
 One grant needs a word: the library takes ``LOCK TABLE <events> IN EXCLUSIVE MODE`` to
 keep notification ids in commit order, and PostgreSQL allows that lock only to roles
@@ -36,6 +37,9 @@ GRANTS: Mapping[str, Grants] = MappingProxyType({
         TableKind.SETTINGS: ("SELECT",),
         # its writes bring the read models up to date before the command returns
         TableKind.READ_MODELS: ("SELECT", "INSERT", "UPDATE", "DELETE"),
+        # writes the registry of providers and trainings, and its read models with it
+        TableKind.REGISTRY: ("SELECT", "INSERT", "TRUNCATE"),
+        TableKind.REGISTRY_VIEWS: ("SELECT", "INSERT", "UPDATE", "DELETE"),
     },
     "llr_auditor": {  # reads everything; its reads of a citizen are logged, hence INSERT
         TableKind.EVENTS: ("SELECT",),
@@ -43,14 +47,19 @@ GRANTS: Mapping[str, Grants] = MappingProxyType({
         TableKind.ACCESS_LOG: ("SELECT", "INSERT"),
         TableKind.SETTINGS: ("SELECT",),
         TableKind.READ_MODELS: ("SELECT",),
+        TableKind.REGISTRY: ("SELECT",),
+        TableKind.REGISTRY_VIEWS: ("SELECT",),
     },
     "llr_importer": {  # must load the accounts it writes to; reads no log, no read model
         TableKind.EVENTS: ("SELECT", "INSERT", "TRUNCATE"),
         TableKind.SNAPSHOTS: ("SELECT", "INSERT"),
         TableKind.SETTINGS: ("SELECT",),
+        # reads the registry (a use names a registered training); never writes it
+        TableKind.REGISTRY: ("SELECT",),
+        TableKind.REGISTRY_VIEWS: ("SELECT",),
     },
 })  # fmt: skip
-GUARDED = (TableKind.EVENTS, TableKind.SNAPSHOTS, TableKind.ACCESS_LOG)
+GUARDED = (TableKind.EVENTS, TableKind.SNAPSHOTS, TableKind.ACCESS_LOG, TableKind.REGISTRY)
 PLAN = RolePlan(OWNER, GRANTS, GUARDED)
 
 

@@ -18,6 +18,8 @@ class TableKind(StrEnum):
     ACCESS_LOG = "access log"
     SETTINGS = "settings"
     READ_MODELS = "read models"
+    REGISTRY = "registry events"  # the registry of providers and trainings, its own stream
+    REGISTRY_VIEWS = "registry read models"
 
 
 Grants = Mapping[TableKind, tuple[str, ...]]

@@ -14,6 +14,7 @@ from psycopg import sql
 from ledger.store.append_only import append_only_triggers
 from ledger.store.backend import Backend
 from ledger.store.database_roles import Grants, Hardening, RolePlan, TableKind
+from ledger.store.registry_tables import REGISTRY_EVENTS, VIEW_TABLES
 from ledger.store.security_schema import ACCESS_TABLE, SETTINGS_TABLE, security_script
 
 
@@ -46,7 +47,9 @@ def create_roles(cursor: Any, plan: RolePlan) -> list[str]:
 
 def tables_by_kind(cursor: Any, events: str, snapshots: str) -> dict[TableKind, list[str]]:
     named = {events: TableKind.EVENTS, snapshots: TableKind.SNAPSHOTS,
-             ACCESS_TABLE: TableKind.ACCESS_LOG, SETTINGS_TABLE: TableKind.SETTINGS}  # fmt: skip
+             ACCESS_TABLE: TableKind.ACCESS_LOG, SETTINGS_TABLE: TableKind.SETTINGS,
+             REGISTRY_EVENTS: TableKind.REGISTRY,
+             **dict.fromkeys(VIEW_TABLES, TableKind.REGISTRY_VIEWS)}  # fmt: skip
     rows = run(
         cursor,
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
