@@ -273,6 +273,14 @@ class Registry(Application[UUID]):
         except AggregateNotFoundError:
             return None
 
+    def provider_is_public(self, kbo: str) -> bool | None:
+        """Whether a provider is public (True) or private (False); None: not registered."""
+        try:
+            provider = self.find_provider(inputs.parse_kbo(kbo))
+        except LedgerError:
+            return None
+        return None if provider is None else provider.public
+
     def offer(self, code: str) -> TrainingOffer | None:
         """What the registry says of a training and its provider; None: no such training."""
         training = self.find_training(code.strip())

@@ -194,3 +194,30 @@ def test_a_role_without_the_right_may_not_write_the_registry(any_database_url: s
 def test_a_missing_training_or_provider_is_named(registry: Registry) -> None:
     with pytest.raises(NotRegisteredError, match="no provider 0403170701 is registered"):
         registry.get_provider(KBO)
+
+
+def test_a_provider_is_public_or_private_or_unknown_to_the_registry(registry: Registry) -> None:
+    with_provider_and_training(registry)
+    registry.add_provider(OTHER_KBO, "VDAB", [VOV], FROM, public=True)
+
+    answers = [registry.provider_is_public(k) for k in (KBO, OTHER_KBO, "0403170702", "x")]
+
+    assert answers == [False, True, None, None]
+
+
+def test_a_registry_opened_with_a_ledger_s_guard_acts_in_its_role(any_database_url: str) -> None:
+    from ledger.registry import open_registry
+    from ledger.security.access_log import AccessLog
+    from ledger.security.guard import Guard
+    from ledger.store.security_tables import MemoryTables
+    from tests.stores import settings_of
+
+    guard = Guard(Role(RoleName.BACKOFFICE), "staff:7", AccessLog(MemoryTables(), None))
+    registry = open_registry(settings_of(any_database_url).store_env(), guard=guard)
+    try:
+        registry.add_provider(KBO, NAME, [VOV], FROM)
+        actor = registry.history(registry.get_provider(KBO).id)[0].actor
+    finally:
+        registry.close()
+
+    assert actor == "staff:7 (backoffice)"
