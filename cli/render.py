@@ -113,6 +113,7 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
             "state": lot.state,
             "rule_version": lot.rule_version,
             "employer": lot.employer,
+            "held": amounts.json_number(lot.held, unit),
         }
         for lot in balance.lots
     ]
@@ -120,6 +121,7 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
         "unit": balance.unit,
         "usable": amounts.json_number(balance.usable, unit),
         "suspended": amounts.json_number(balance.suspended, unit),
+        "reserved": amounts.json_number(balance.reserved, unit),
         "lots": lots,
     }
 
@@ -135,6 +137,8 @@ def balance_text(report: BalanceReport, shown: str, value: BalanceValue | None =
         unit, worth = right.unit, values.get(right.right)
         usable, suspended = amounts.text(right.usable, unit), amounts.text(right.suspended, unit)
         heading = f"{right.right}: {usable} {unit} usable, {suspended} suspended"
+        if right.reserved:
+            heading += f", {amounts.text(right.reserved, unit)} reserved"
         lines += ["", heading + ("" if worth is None else f"; {_worth_text(worth)}")]
         rows = [_lot_row(lot, unit) for lot in right.lots]
         headers: tuple[str, ...] = LOT_HEADERS
@@ -292,6 +296,12 @@ def what_happened(entry: HistoryEntry) -> str:
         "SituationStarted": f"{d.get('situation')} begins -> {d.get('statuses')}",
         "SituationEnded": f"{d.get('situation')} ends -> {d.get('statuses')}",
         "FactRecorded": fact_detail(d) if entry.event == "FactRecorded" else "",
+        "UnitsReserved": f"ref {entry.reference}, training {d.get('training')} at "
+        f"{d.get('provider')}, held until {d.get('hold_until')}"
+        + (f", enrolment {d['enrolment']}" if d.get("enrolment") else ""),
+        "ReservationConfirmed": f"reservation {d.get('reservation')} redeemed",
+        "ReservationCancelled": f"reservation {d.get('reservation')} cancelled: {d.get('reason')}",
+        "ReservationLapsed": f"reservation {d.get('reservation')}: its hold ended",
     }
     return texts.get(entry.event, "")
 
@@ -301,6 +311,9 @@ def balance_after_text(balance_after: dict[str, dict[str, int]]) -> str:
     for right, figures in balance_after.items():
         held = amounts.text_of(right, figures["suspended"])
         suspended = f" (+{held} suspended)" if figures["suspended"] else ""
+        reserved = figures.get("reserved", 0)
+        if reserved:
+            suspended += f" (+{amounts.text_of(right, reserved)} reserved)"
         parts.append(f"{right} {amounts.text_of(right, figures['usable'])}{suspended}")
     return ", ".join(parts)
 

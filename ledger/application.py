@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +26,8 @@ from ledger.commands import (
     Command,
     CommandBuilder,
     History,
+    Reserve,
+    Use,
     open_new,
     run_in_batch,
 )
@@ -45,6 +48,7 @@ from ledger.domain.views import (
     rebuild,
 )
 from ledger.parsing import parse_education, parse_status
+from ledger.registry import Registry, open_registry
 from ledger.results import AccessReport, BalanceReport, CommandOutcome, ExpirySummary, HistoryReport
 from ledger.review_cases import ReviewMethods
 from ledger.saving import AccountStore, retrying
@@ -196,7 +200,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         amount: AmountGiven,
         on: date,
         training: str,
-        provider: str,
+        provider: str | None,
         reference: str,
         source: str | None = None,
         employer: str | None = None,
@@ -212,6 +216,60 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
             track=track,
         )  # fmt: skip
         return self.run_command(insz, command, review)
+
+    def reserve(
+        self,
+        insz: str,
+        right: str,
+        amount: AmountGiven,
+        on: date,
+        training: str,
+        reference: str,
+        hold_until: date | None = None,
+        track: str | None = None,
+        enrolment: str | None = None,
+        employer: str | None = None,
+        review: bool = False,
+        provider: str | None = None,
+    ) -> CommandOutcome:
+        """Hold units of ``right`` for ``training`` until ``hold_until`` (default: the
+        catalogue's hold), drawn as a use would be; ``enrolment`` links the bookings of
+        one enrolment (hours and vouchers for the same training)."""
+        self.require(Action.WRITE_ACCOUNT)
+        command = self.commands.reserve(
+            right, amount, on, training, reference, hold_until, track, enrolment, employer,
+            provider=provider,
+        )  # fmt: skip
+        return self.run_command(insz, command, review)
+
+    def confirm(
+        self, insz: str, reservation: str, on: date, amount: AmountGiven | None = None
+    ) -> CommandOutcome:
+        """The provider redeems a reservation: its units (or ``amount`` of them) are used,
+        the rest released and refunded."""
+        self.require(Action.WRITE_ACCOUNT)
+        return self.run_command(insz, self.commands.confirm(reservation, on, amount))
+
+    def cancel(self, insz: str, reservation: str, on: date, reason: str) -> CommandOutcome:
+        """Release a reservation's units and refund its purchase."""
+        self.require(Action.WRITE_ACCOUNT)
+        reason = checked_text(reason, "--reason", MAX_REASON)
+        return self.run_command(insz, self.commands.cancel(reservation, on, reason))
+
+    # ---------------------------------------------------------- the registry
+    @cached_property
+    def registry(self) -> Registry:
+        """The registry of providers and trainings, in its own streams of this store."""
+        return open_registry(self.env, guard=self.guard)
+
+    def with_offer(self, command: Command) -> Command:
+        """A use or reservation whose right needs a registered training that day carries
+        what the registry says of it (the domain decides, the Ledger looks it up)."""
+        if isinstance(command, Use | Reserve):
+            booking = self.catalogue.right(command.right).booking_rules
+            if booking.needs_registry(command.on):
+                command.offer = self.registry.offer(command.training)
+        return command
 
     def change_status(
         self,
@@ -237,7 +295,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         (dated before facts already recorded, ``ledger/domain/late.py``), which is refused
         when it makes later entries invalid, unless ``review`` records it with a case."""
         aggregate_id = self.account_id_for(insz)
-        run = self.runner_of(command)
+        run = self.runner_of(self.with_offer(command))
 
         def attempt(_: int) -> tuple[Result, Account, Sequence[Any]]:
             account = self.get_account(aggregate_id)
@@ -335,8 +393,9 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         """The batch form: one command on an account in hand, for a chunk of an import
         (see ``ledger.commands.run_in_batch``); the chunk saves with ``write``."""
         return run_in_batch(
-            self.catalogue, accounts, aggregate_id, insz, command, employer_opens, history, review
-        )
+            self.catalogue, accounts, aggregate_id, insz, self.with_offer(command),
+            employer_opens, history, review,
+        )  # fmt: skip
 
     # --------------------------------------------------------------- queries
     def balance(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ledger.audit.findings import Invariant
+from ledger.audit.invariants.bookings import close_before
 from ledger.audit.invariants.caps import check_caps
 from ledger.audit.invariants.conservation import add_flow
 from ledger.audit.invariants.rulebook import RuleBook
@@ -40,9 +41,18 @@ CHECKED_FOR: dict[type, Invariant] = {
     Account.RightGranted: Invariant.CAPS_PER_PERIOD,
     **dict.fromkeys(CAREER_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
     **dict.fromkeys(OUTCOME_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
+    Account.UnitsReserved: Invariant.BOOKINGS,
+    Account.ReservationConfirmed: Invariant.BOOKINGS,
+    Account.ReservationCancelled: Invariant.BOOKINGS,
+    Account.ReservationLapsed: Invariant.BOOKINGS,
 }
 
 Check = Callable[[StreamAudit, Any], bool]
+CLOSE_EVENTS = (
+    Account.ReservationConfirmed,
+    Account.ReservationCancelled,
+    Account.ReservationLapsed,
+)
 GRANTS, USES, SUSPEND = CapCounts.GRANTS, CapCounts.USES, Outcome.SUSPEND  # looked up once
 
 
@@ -54,11 +64,14 @@ class RuleChecks:
         self.before: dict[type, Check] = {
             Account.RightGranted: self.grant_before,
             Account.RightUsed: lambda stream, event: use_before(stream, event, self.book),
+            # A reservation draws as a use does, into a hold instead of the used total.
+            Account.UnitsReserved: lambda stream, event: use_before(stream, event, self.book),
             Account.RightExpired: self.expiry_before,
             Account.EntryReversed: self.reversal_before,
             **dict.fromkeys(CAREER_EVENTS, self.career_before),
             Account.StatusChanged: self.status_before,
             **dict.fromkeys(OUTCOME_EVENTS, self.outcome_before),
+            **dict.fromkeys(CLOSE_EVENTS, close_before),
         }
         self.after: dict[type, Callable[[StreamAudit, Any, bool], None]] = {
             Account.RightGranted: self.grant_after,
