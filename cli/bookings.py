@@ -110,7 +110,9 @@ def confirm(
 def cancel(
     obj: LedgerContext, insz: str, reservation: str, on: str, reason: str, as_json: bool
 ) -> None:
-    """Cancel RESERVATION: its units go back to their lots and its purchase is refunded.
+    """Cancel a reservation: its units go back to their lots and its purchase is refunded.
+
+    RESERVATION is the --ref of llr reserve.
 
     \b
     Example:

@@ -28,6 +28,7 @@ from ledger.commands import (
     History,
     Reserve,
     Use,
+    may_be_late,
     open_new,
     run_in_batch,
 )
@@ -299,7 +300,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
 
         def attempt(_: int) -> tuple[Result, Account, Sequence[Any]]:
             account = self.get_account(aggregate_id)
-            late = account.opened_on <= command.on < account.last_on
+            late = may_be_late(command) and account.opened_on <= command.on < account.last_on
             if late:
                 events = list(self.repository.event_store.get(aggregate_id))
                 result = run_late(
@@ -358,23 +359,25 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         return on or max(account.last_on, today())
 
     def expire_all(self, as_of: date) -> ExpirySummary:
-        """Expire, on every account, the lots due on or before ``as_of``."""
+        """Lapse, on every account, the holds that ended before ``as_of``, and expire the
+        lots due on or before it."""
         self.require(Action.EXPIRE)
-        checked = changed = expired = 0
+        checked = changed = expired = lapsed = 0
         ids = list(self.all_account_ids())
         for start in range(0, len(ids), EXPIRY_BATCH):
             # Two queries per batch of accounts, not one or two per account.
             batch = list(self.load_accounts(ids[start : start + EXPIRY_BATCH]).values())
-            counts = [account.expire(as_of, self.actor) for account in batch]
-            touched = [a for a, n in zip(batch, counts, strict=True) if n]
+            counts = [expiry_counts(account, as_of, self.actor) for account in batch]
+            touched = [a for a, n in zip(batch, counts, strict=True) if any(n)]
             if touched:
-                redone = self.save_many(touched, lambda a: a.expire(as_of, self.actor))
+                redone = self.save_many(touched, lambda a: expiry_counts(a, as_of, self.actor))
                 # After a conflict the counts of the stale copies are not what was written.
-                counts = redone if redone is not None else counts
+                counts = redone if redone is not None else [n for n in counts if any(n)]
             checked += len(batch)
-            changed += sum(1 for n in counts if n)
-            expired += sum(counts)
-        return ExpirySummary(as_of, checked, changed, expired)
+            changed += sum(1 for n in counts if any(n))
+            expired += sum(lots for lots, _ in counts)
+            lapsed += sum(holds for _, holds in counts)
+        return ExpirySummary(as_of, checked, changed, expired, lapsed)
 
     def on_account(self, insz: str, command: Callable[[Account], Result]) -> CommandOutcome:
         """Load, run the command, save; on a concurrent write, reload and run it again."""
@@ -476,6 +479,15 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
 
 def outcome(result: Result, account: Account, written: Sequence[Any]) -> CommandOutcome:
     return CommandOutcome(result, account.version, tuple(type(e).__name__ for e in written))
+
+
+def expiry_counts(account: Account, as_of: date, actor: str) -> tuple[int, int]:
+    """Expire what is due on ``account``: how many lots expired and how many holds lapsed."""
+    start = len(account._pending_events)
+    account.expire(as_of, actor)
+    new = account._pending_events[start:]
+    holds = sum(1 for event in new if isinstance(event, Account.ReservationLapsed))
+    return len(new) - holds, holds
 
 
 def today() -> date:

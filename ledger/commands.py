@@ -110,6 +110,12 @@ class Reserve:
         )  # fmt: skip
 
 
+def may_be_late(command: Command) -> bool:
+    """Whether ``command`` may be a late fact (dated before facts already recorded): a
+    confirm or cancel closes a reservation in the order things happen, never before."""
+    return not isinstance(command, Confirm | Cancel)
+
+
 @dataclass(slots=True)
 class Confirm:
     reservation: str  # its reference
@@ -515,7 +521,11 @@ def run_in_batch(
         return result
     if repeats_opening(account, command):
         return Result.EXISTS
-    if history is not None and account.opened_on <= command.on < account.last_on:
+    if (
+        history is not None
+        and may_be_late(command)
+        and account.opened_on <= command.on < account.last_on
+    ):
         run = partial(command.run, catalogue=catalogue)
         actor = command.provenance.actor
         # An account this chunk opened has all its events pending: nothing to read.

@@ -22,6 +22,9 @@ from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
 
 TOTAL_KEYS = ("granted", "used", "expired", "forfeited", "usable", "suspended", "reserved")
+# The order people read them in: granted = used + reserved + expired + forfeited + usable +
+# suspended (``TOTAL_KEYS`` is the order of a snapshot's row).
+IDENTITY_KEYS = ("granted", "used", "reserved", "expired", "forfeited", "usable", "suspended")
 
 
 @dataclass(slots=True)
@@ -43,7 +46,8 @@ class RightTotals:
         setattr(self, key, getattr(self, key) + units)
 
     def as_dict(self) -> dict[str, int]:
-        return dict(zip(TOTAL_KEYS, self.as_row(), strict=True))
+        """The totals in the order of the identity (granted = used + reserved + ...)."""
+        return {key: getattr(self, key) for key in IDENTITY_KEYS}
 
     def as_row(self) -> list[int]:
         return [
