@@ -34,7 +34,7 @@ class Auditor:
     def __init__(self, ledger: Ledger, snapshots: SnapshotIndex) -> None:
         self.ledger = ledger
         self.mapper = ledger.mapper
-        self.rules = RuleChecks(ledger.catalogue)
+        self.rules = RuleChecks(ledger.catalogue, ledger.registry.offer)
         self.snapshots = snapshots
         # By the account id's number: every record brings a new UUID object, and a UUID
         # hashes and compares in Python, which on millions of lookups shows.

@@ -13,14 +13,53 @@ recognised for the right that day is checked against the registry
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from ledger.audit.findings import Invariant
 from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain.account import Account
 from ledger.domain.bookings import Reservation
+from ledger.domain.catalogue import Catalogue
+from ledger.domain.offers import Offer
 
 BOOKINGS = Invariant.BOOKINGS
+
+
+class RegistryCheck:
+    """Whether a use or booking named a training the registry recognised for the right on
+    its date, where the right's booking rules ask for one. The registry is asked once per
+    training code per audit (its answer is a history: the date decides)."""
+
+    def __init__(self, catalogue: Catalogue, offers: Callable[[str], Offer | None]) -> None:
+        self.catalogue = catalogue
+        self.offers = offers
+        self.known: dict[str, Offer | None] = {}
+
+    def offer(self, code: str) -> Offer | None:
+        if code not in self.known:
+            self.known[code] = self.offers(code)
+        return self.known[code]
+
+    def check(self, stream: StreamAudit, event: Any) -> bool:
+        right = self.catalogue.rights.get(event.right)
+        if right is None or not right.booking_rules.needs_registry(event.on):
+            return False
+        offer = self.offer(event.training)
+        if offer is None:
+            problem: str | None = f"training {event.training!r} is not in the registry"
+        elif offer.provider != event.provider:
+            problem = f"provider {event.provider} is not the registry's ({offer.provider})"
+        else:
+            problem = offer.refusal(event.right, event.on)
+        if problem is None:
+            return False
+        stream.find(
+            BOOKINGS, f"{event.right} at a training not recognised on {event.on}: {problem}",
+            expected="a training the registry recognised for the right that day",
+            found=event.training,
+        )  # fmt: skip
+        return False  # the balance checks still apply
 
 
 def close_before(stream: StreamAudit, event: Any) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ledger.audit.findings import Invariant
-from ledger.audit.invariants.bookings import close_before
+from ledger.audit.invariants.bookings import RegistryCheck, close_before
 from ledger.audit.invariants.caps import check_caps
 from ledger.audit.invariants.conservation import add_flow
 from ledger.audit.invariants.rulebook import RuleBook
@@ -32,6 +32,7 @@ from ledger.domain.account import Account
 from ledger.domain.career import status_label
 from ledger.domain.catalogue import CapCounts, Catalogue, Outcome
 from ledger.domain.lots import OPEN_STATES
+from ledger.domain.offers import Offer
 from ledger.domain.reversals import REVERSIBLE
 from ledger.domain.state import Entry, EntryKind
 
@@ -59,13 +60,16 @@ GRANTS, USES, SUSPEND = CapCounts.GRANTS, CapCounts.USES, Outcome.SUSPEND  # loo
 class RuleChecks:
     """Invariants 1-5 for every event of a citizen's stream, around its replay."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(
+        self, catalogue: Catalogue, offers: Callable[[str], Offer | None] = lambda code: None
+    ) -> None:
         self.book = RuleBook(catalogue)
+        self.registry = RegistryCheck(catalogue, offers)
         self.before: dict[type, Check] = {
             Account.RightGranted: self.grant_before,
-            Account.RightUsed: lambda stream, event: use_before(stream, event, self.book),
+            Account.RightUsed: self.use_before,
             # A reservation draws as a use does, into a hold instead of the used total.
-            Account.UnitsReserved: lambda stream, event: use_before(stream, event, self.book),
+            Account.UnitsReserved: self.use_before,
             Account.RightExpired: self.expiry_before,
             Account.EntryReversed: self.reversal_before,
             **dict.fromkeys(CAREER_EVENTS, self.career_before),
@@ -107,6 +111,10 @@ class RuleChecks:
             add_flow(stream, event, right)
 
     # ------------------------------------------------------------------ before
+    def use_before(self, stream: StreamAudit, event: Any) -> bool:
+        self.registry.check(stream, event)
+        return use_before(stream, event, self.book)
+
     def grant_before(self, stream: StreamAudit, event: Account.RightGranted) -> bool:
         assert stream.account is not None
         if event.lot in stream.account.lots:
