@@ -17,7 +17,7 @@ from ledger.domain import amounts
 from ledger.domain.career import cause_text
 from ledger.domain.facts import fact_detail
 from ledger.domain.values import BalanceValue, LotValue, RightValue, Split, ValueTotals
-from ledger.domain.views import HistoryEntry, LotView, RightBalance
+from ledger.domain.views import HeldView, HistoryEntry, LotView, RightBalance
 from ledger.results import BalanceReport, HistoryReport
 
 LOT_HEADERS = (
@@ -123,6 +123,18 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
         "suspended": amounts.json_number(balance.suspended, unit),
         "reserved": amounts.json_number(balance.reserved, unit),
         "lots": lots,
+        "reservations": [
+            {
+                "reference": held.reference,
+                "amount": amounts.json_number(held.amount, unit),
+                "training": held.training,
+                "provider": held.provider,
+                "on": iso(held.on),
+                "hold_until": iso(held.hold_until),
+                "enrolment": held.enrolment,
+            }
+            for held in balance.reservations
+        ],
     }
 
 
@@ -146,9 +158,18 @@ def balance_text(report: BalanceReport, shown: str, value: BalanceValue | None =
             headers += VALUE_HEADERS
             rows = [row + _lot_value_cells(lot) for row, lot in zip(rows, worth.lots, strict=True)]
         lines.append(table(headers, rows, indent="  ") if rows else "  no open lots")
+        lines += [_held_line(held, unit) for held in right.reservations]
     if value is not None:
         lines += ["", *_totals_text(value.totals)]
     return "\n".join(lines)
+
+
+def _held_line(held: HeldView, unit: str) -> str:
+    enrolment = f", enrolment {held.enrolment}" if held.enrolment else ""
+    return (
+        f"  reserved {amounts.text(held.amount, unit)} {unit} (ref {held.reference}) for "
+        f"training {held.training} at {held.provider}, held until {held.hold_until}{enrolment}"
+    )
 
 
 def _lot_row(lot: LotView, unit: str) -> tuple[Any, ...]:

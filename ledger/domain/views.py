@@ -37,6 +37,19 @@ class LotView:
 
 
 @dataclass(frozen=True)
+class HeldView:
+    """An open reservation: what it holds, for which training, until when."""
+
+    reference: str
+    amount: int
+    training: str
+    provider: str
+    on: date
+    hold_until: date
+    enrolment: str | None
+
+
+@dataclass(frozen=True)
 class RightBalance:
     right: str
     unit: str
@@ -44,6 +57,7 @@ class RightBalance:
     suspended: int
     lots: tuple[LotView, ...]
     reserved: int = 0  # held for trainings booked and not yet confirmed
+    reservations: tuple[HeldView, ...] = ()  # the open ones, by hold date
 
 
 def effective_until(events: Iterable[Account.Event], as_of: date) -> Iterator[Account.Event]:
@@ -77,9 +91,11 @@ def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list
 
     A lot that reached its expiry by ``as_of`` but whose expiry is not recorded yet (no
     command ran on the account since) counts as expired here too, so a past or present
-    reading never shows units that could not be used on that day.
+    reading never shows units that could not be used on that day. Likewise a hold that
+    ended before ``as_of`` gives its units back, lapse recorded or not.
     """
     day = as_of or account.last_on
+    back = released_by_lapse(account, day)
     result = []
     for right in sorted(account.totals):
         open_lots = [lot for lot in account.lots_of(right) if lot.is_open and not lot.is_due(day)]
@@ -89,13 +105,13 @@ def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list
                 source=lot.source,
                 grant_ref=lot.reference,
                 amount=lot.amount,
-                remaining=lot.remaining,
+                remaining=lot.remaining + back.get(lot.lot_id, 0),
                 valid_from=lot.valid_from,
                 expires_on=lot.expires_on,
                 state=lot.state,
                 rule_version=lot.rule_version,
                 employer=lot.employer,
-                held=lot.held,
+                held=lot.held - back.get(lot.lot_id, 0),
             )
             for lot in sorted(open_lots, key=lambda x: (x.expires_on or date.max, x.lot_id))
         )
@@ -107,10 +123,34 @@ def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list
                 suspended=sum(v.remaining for v in views if v.state == LotState.SUSPENDED),
                 lots=views,
                 # Held units stand until their hold ends, even in a lot that has closed.
-                reserved=sum(lot.held for lot in account.lots_of(right)),
+                reserved=sum(lot.held - back.get(lot.lot_id, 0) for lot in account.lots_of(right)),
+                reservations=open_reservations(account, right, day),
             )
         )
     return result
+
+
+def released_by_lapse(account: Account, day: date) -> dict[str, int]:
+    """Per lot, the units of open holds that ended before ``day`` (not lapsed yet)."""
+    back: dict[str, int] = {}
+    for reservation in account.reservations.values():
+        if reservation.is_open and reservation.hold_until < day:
+            for lot_id, units in reservation.draws:
+                back[lot_id] = back.get(lot_id, 0) + units
+    return back
+
+
+def open_reservations(account: Account, right: str, day: date) -> tuple[HeldView, ...]:
+    """The reservations of ``right`` whose hold stands on ``day``."""
+    held = [
+        r
+        for r in account.reservations.values()
+        if r.right == right and r.is_open and day <= r.hold_until
+    ]
+    return tuple(
+        HeldView(r.reference, r.amount, r.training, r.provider, r.on, r.hold_until, r.enrolment)
+        for r in sorted(held, key=lambda r: (r.hold_until, r.reference))
+    )
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,20 @@ def test_the_expiry_run_lapses_holds_past_their_date_and_the_audit_stays_clean(
     assert (right.usable, right.reserved) == (25000, 0)
     report = verify(ledger)
     assert report.findings == []
+
+
+def test_a_balance_read_after_a_hold_ended_shows_its_units_usable_before_any_lapse_is_recorded(
+    with_vouchers: Ledger,
+) -> None:
+    ledger = with_vouchers
+    ledger.reserve(
+        INSZ, VOUCHERS, "100", date(2026, 10, 1), "OPL-1", "B-1", date(2026, 10, 31),
+        provider=PROVIDER, enrolment="ENR-7",
+    )  # fmt: skip
+    [during] = ledger.balance(INSZ, as_of=date(2026, 10, 31), reason="test").rights
+    assert (during.usable, during.reserved) == (15000, 10000)
+    assert [(h.reference, h.enrolment) for h in during.reservations] == [("B-1", "ENR-7")]
+
+    [after] = ledger.balance(INSZ, as_of=date(2026, 11, 1), reason="test").rights
+
+    assert (after.usable, after.reserved, after.reservations) == (25000, 0, ())

@@ -65,7 +65,7 @@ def test_balance_json_has_the_documented_keys(with_use: Llr) -> None:
     vov = report["rights"]["vov-hours"]
     assert set(report) == {"insz", "as_of", "known_at", "rights"}
     assert (report["insz"], report["as_of"], report["known_at"]) == (INSZ_SHOWN, None, None)
-    assert set(vov) == {"unit", "usable", "suspended", "reserved", "lots"}
+    assert set(vov) == {"unit", "usable", "suspended", "reserved", "lots", "reservations"}
     assert (vov["unit"], vov["usable"], vov["suspended"]) == ("hours", 105, 0)
     assert set(vov["lots"][0]) == LOT_KEYS
     assert vov["lots"][0]["grant_ref"] == "VOV-1"
