@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -49,7 +49,6 @@ from ledger.domain.views import (
     rebuild,
 )
 from ledger.parsing import parse_education, parse_status
-from ledger.registry import Registry, open_registry
 from ledger.results import AccessReport, BalanceReport, CommandOutcome, ExpirySummary, HistoryReport
 from ledger.review_cases import ReviewMethods
 from ledger.saving import AccountStore, retrying
@@ -61,6 +60,9 @@ from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.store_key import bind_store_key, check_store_key
 from ledger.store.database_roles import Hardening
 from ledger.store.security_tables import tables_for
+
+if TYPE_CHECKING:
+    from ledger.registry import Registry
 
 EXPIRY_BATCH = 500
 
@@ -260,7 +262,10 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
     # ---------------------------------------------------------- the registry
     @cached_property
     def registry(self) -> Registry:
-        """The registry of providers and trainings, in its own streams of this store."""
+        """The registry of providers and trainings, in its own streams of this store
+        (opened on first use: most commands never ask it)."""
+        from ledger.registry import open_registry
+
         return open_registry(self.env, guard=self.guard)
 
     def with_offer(self, command: Command) -> Command:
