@@ -278,38 +278,43 @@ class BookingCommands:
         if not reason.strip():
             raise InvalidInputError("--reason: a cancellation says why")
         self.expire_due(on, provenance.actor)
-        self.trigger_event(
-            self.ReservationCancelled,
-            on=on,
-            actor=provenance.actor,
-            right=reservation.right,
-            reservation=reference,
-            amount=reservation.amount,
-            released=released_to(self.lots, reservation.draws),
-            refund_own=reservation.own_share,
-            refund_public=reservation.public_share,
-            reason=reason,
-            batch=provenance.batch,
-            line=provenance.line,
-        )
+        release_all(
+            self, self.ReservationCancelled, reservation, on, provenance.actor,
+            reason=reason, batch=provenance.batch, line=provenance.line,
+        )  # fmt: skip
         return Result.APPLIED
 
     def lapse_due(self: AccountState, day: date, actor: str) -> int:
         """Lapse every open reservation whose hold ended before ``day``."""
         due = [r for r in self.reservations.values() if r.is_open and r.hold_until < day]
         for reservation in sorted(due, key=lambda r: (r.hold_until, r.reference)):
-            self.trigger_event(
-                self.ReservationLapsed,
-                on=max(reservation.hold_until + timedelta(days=1), self.last_on),
-                actor=actor,
-                right=reservation.right,
-                reservation=reservation.reference,
-                amount=reservation.amount,
-                released=released_to(self.lots, reservation.draws),
-                refund_own=reservation.own_share,
-                refund_public=reservation.public_share,
-            )
+            # Dated the first day without the hold, unless later facts came before it.
+            lapsed_on = max(reservation.hold_until + timedelta(days=1), self.last_on)
+            release_all(self, self.ReservationLapsed, reservation, lapsed_on, actor)
         return len(due)
+
+
+def release_all(
+    account: AccountState,
+    event_class: Any,
+    reservation: Reservation,
+    on: date,
+    actor: str,
+    **fields: Any,
+) -> None:
+    """Close ``reservation`` releasing all it holds, refunding all it bought."""
+    account.trigger_event(
+        event_class,
+        on=on,
+        actor=actor,
+        right=reservation.right,
+        reservation=reservation.reference,
+        amount=reservation.amount,
+        released=released_to(account.lots, reservation.draws),
+        refund_own=reservation.own_share,
+        refund_public=reservation.public_share,
+        **fields,
+    )
 
 
 def catalogue_public_cents(right: RightType, on: date) -> int | None:
