@@ -109,9 +109,7 @@ class MoneyTables(MoneyView):
     def flush(self) -> None:
         self.store.insert(self.bookings_table, BOOKING_COLUMNS, self.new_bookings)
         rows = [self.totals[key] for key in sorted(self.totals)]  # key order, as the lots
-        self.store.upsert(
-            self.totals_table, MONEY_COLUMNS, MONEY_KEYS, rows, add=MONEY_COLUMNS[3:]
-        )
+        self.store.upsert(self.totals_table, MONEY_COLUMNS, MONEY_KEYS, rows, add=MONEY_COLUMNS[3:])
         # Forgotten with the batch, as the other views do: after a batch that did not
         # commit, nothing of it stays in memory.
         self.providers, self.loaded, self.new_bookings, self.totals = {}, set(), [], {}
