@@ -52,6 +52,7 @@ COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "audit verify": Action.AUDIT, "audit digest": Action.AUDIT,
     "report take-up": Action.REPORT, "report expiring": Action.REPORT,
     "report sources": Action.REPORT, "report trail": Action.REPORT,
+    "report money": Action.REPORT,
     "projections run": Action.RUN_PROJECTIONS, "projections status": Action.RUN_PROJECTIONS,
     "projections rebuild": Action.RUN_PROJECTIONS,
     "db upgrade": Action.MIGRATE, "db status": Action.MIGRATE,

@@ -103,11 +103,11 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
     "open": Lazy("cli.accounts:open_account", "Open a citizen's account."),
     "projections": Lazy(
         "cli.projections:projections_group",
-        "Read models across citizens (balances, expiring, sources, takeup, trail).",
+        "Read models across citizens (balances, expiring, money, sources, takeup, trail).",
     ),
     "report": Lazy(
         "cli.reports:report_group",
-        "Reports across citizens: take-up, expiring rights, sources, the audit trail.",
+        "Reports across citizens: take-up, expiring rights, sources, the audit trail, money.",
     ),
     "reserve": Lazy(
         "cli.bookings:reserve",
