@@ -110,6 +110,14 @@ class Reserve:
         )  # fmt: skip
 
 
+def minor_units_of(catalogue: Catalogue, right: str, amount: AmountGiven, name: str) -> int:
+    """``amount`` as minor units of ``right``: text or a Decimal in the right's unit, an
+    int already in minor units (``AmountGiven``); refused naming ``name``."""
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        return parse_amount(amount, "vouchers", name)  # minor units already: whole, > 0
+    return parse_amount(amount, catalogue.right(right).unit.value, name)
+
+
 def may_be_late(command: Command) -> bool:
     """Whether ``command`` may be a late fact (dated before facts already recorded): a
     confirm or cancel closes a reservation in the order things happen, never before."""
@@ -126,8 +134,10 @@ class Confirm:
     def run(self, account: Account, catalogue: Catalogue) -> Result:
         check_in_order(self.on, account.opened_on, account.last_on)
         held = account.reservation(self.reservation)
-        unit = catalogue.right(held.right).unit.value
-        minor = None if self.amount is None else parse_amount(self.amount, unit, "--amount")
+        minor = (
+            None if self.amount is None
+            else minor_units_of(catalogue, held.right, self.amount, "--amount")
+        )  # fmt: skip
         return account.confirm(catalogue, self.reservation, self.on, minor, self.provenance)
 
 
@@ -278,10 +288,7 @@ class CommandBuilder:
     def minor_units(self, right: str, amount: AmountGiven, name: str = "AMOUNT") -> int:
         """``amount`` in ``right``'s unit as minor units (refused, naming ``name``)."""
         assert self.catalogue is not None, "a builder of grants and uses has a catalogue"
-        unit = self.catalogue.right(right).unit.value
-        if isinstance(amount, int) and not isinstance(amount, bool):
-            return parse_amount(amount, "vouchers", name)  # minor units already: whole, > 0
-        return parse_amount(amount, unit, name)
+        return minor_units_of(self.catalogue, right, amount, name)
 
     def grant(
         self,
