@@ -149,7 +149,12 @@ def grant(
 @click.argument("amount")
 @click.option("--on", "on", required=True, metavar="DATE", help="Date of the training.")
 @click.option("--training", required=True, metavar="ID", help="The training's id.")
-@click.option("--provider", required=True, metavar="ID", help="The provider's id.")
+@click.option(
+    "--provider",
+    metavar="ID",
+    help="The provider's id (KBO). Optional where the right needs a registered training: "
+    "the registry gives it.",
+)
 @click.option("--ref", "reference", required=True, metavar="REF", help="The sender's id.")
 @click.option("--source", metavar="SRC", help="Who reports the use.")
 @click.option(
@@ -172,7 +177,7 @@ def use(
     amount: str,
     on: str,
     training: str,
-    provider: str,
+    provider: str | None,
     reference: str,
     source: str | None,
     employer: str | None,
@@ -185,6 +190,8 @@ def use(
     A right bound to an employment (federal training days, VOV hours) draws on the lots of
     the employments running that day, or with --employer on that employer's only. A right
     with tracks draws on its track's lots only (--track; VOV: own-choice by default).
+    Where the catalogue requires it, the training must be in the registry, recognised for
+    the right that day (llr registry show CODE).
 
     \b
     Example:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "init": Action.INIT,
     "open": Action.WRITE_ACCOUNT, "grant": Action.WRITE_ACCOUNT, "use": Action.WRITE_ACCOUNT,
+    "reserve": Action.WRITE_ACCOUNT, "confirm": Action.WRITE_ACCOUNT,
+    "cancel": Action.WRITE_ACCOUNT,
     "status": Action.WRITE_ACCOUNT, "reverse": Action.WRITE_ACCOUNT,
     "employment start": Action.WRITE_ACCOUNT, "employment end": Action.WRITE_ACCOUNT,
     "employment suspend": Action.WRITE_ACCOUNT, "employment list": Action.READ_ACCOUNT,
@@ -50,6 +52,7 @@ COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "audit verify": Action.AUDIT, "audit digest": Action.AUDIT,
     "report take-up": Action.REPORT, "report expiring": Action.REPORT,
     "report sources": Action.REPORT, "report trail": Action.REPORT,
+    "report money": Action.REPORT,
     "projections run": Action.RUN_PROJECTIONS, "projections status": Action.RUN_PROJECTIONS,
     "projections rebuild": Action.RUN_PROJECTIONS,
     "db upgrade": Action.MIGRATE, "db status": Action.MIGRATE,

@@ -37,10 +37,12 @@ def expire(obj: LedgerContext, as_of: str, as_json: bool) -> None:
                 "accounts_checked": summary.accounts_checked,
                 "accounts_changed": summary.accounts_changed,
                 "lots_expired": summary.lots_expired,
+                "holds_lapsed": summary.holds_lapsed,
             }
         )
         return
     click.echo(
-        f"expired {summary.lots_expired} lots on {summary.accounts_changed} of "
+        f"expired {summary.lots_expired} lots and lapsed {summary.holds_lapsed} holds on "
+        f"{summary.accounts_changed} of "
         f"{summary.accounts_checked} accounts (as of {summary.as_of})"
     )

@@ -42,9 +42,17 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
         "cli.queries:balance",
         "Usable and suspended balance per right type, with the open lots behind it.",
     ),
+    "cancel": Lazy(
+        "cli.bookings:cancel",
+        "Cancel a reservation: its units go back to their lots and its purchase is refunded.",
+    ),
     "catalogue": Lazy(
         "cli.catalogue:catalogue",
         "The rules catalogue: right types, their versions and policies.",
+    ),
+    "confirm": Lazy(
+        "cli.bookings:confirm",
+        "The provider redeems RESERVATION (the --ref of llr reserve): its units are used.",
     ),
     "db": Lazy(
         "cli.db:db_group",
@@ -95,11 +103,15 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
     "open": Lazy("cli.accounts:open_account", "Open a citizen's account."),
     "projections": Lazy(
         "cli.projections:projections_group",
-        "Read models across citizens (balances, expiring, sources, takeup, trail).",
+        "Read models across citizens (balances, expiring, money, sources, takeup, trail).",
     ),
     "report": Lazy(
         "cli.reports:report_group",
-        "Reports across citizens: take-up, expiring rights, sources, the audit trail.",
+        "Reports across citizens: take-up, expiring rights, sources, the audit trail, money.",
+    ),
+    "reserve": Lazy(
+        "cli.bookings:reserve",
+        "Hold AMOUNT of RIGHT for a training, from the lots that expire first.",
     ),
     "registry": Lazy(
         "cli.registry:registry_group",

@@ -28,7 +28,7 @@ def counted(counts: dict[str, int]) -> str:
 
 @click.group("projections")
 def projections_group() -> None:
-    """Read models across citizens (balances, expiring, sources, takeup, trail)."""
+    """Read models across citizens (balances, expiring, money, sources, takeup, trail)."""
 
 
 @projections_group.command("run")

@@ -17,7 +17,7 @@ from ledger.domain import amounts
 from ledger.domain.career import cause_text
 from ledger.domain.facts import fact_detail
 from ledger.domain.values import BalanceValue, LotValue, RightValue, Split, ValueTotals
-from ledger.domain.views import HistoryEntry, LotView, RightBalance
+from ledger.domain.views import HeldView, HistoryEntry, LotView, RightBalance
 from ledger.results import BalanceReport, HistoryReport
 
 LOT_HEADERS = (
@@ -113,6 +113,7 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
             "state": lot.state,
             "rule_version": lot.rule_version,
             "employer": lot.employer,
+            "held": amounts.json_number(lot.held, unit),
         }
         for lot in balance.lots
     ]
@@ -120,7 +121,20 @@ def _right_json(balance: RightBalance) -> dict[str, Any]:
         "unit": balance.unit,
         "usable": amounts.json_number(balance.usable, unit),
         "suspended": amounts.json_number(balance.suspended, unit),
+        "reserved": amounts.json_number(balance.reserved, unit),
         "lots": lots,
+        "reservations": [
+            {
+                "reference": held.reference,
+                "amount": amounts.json_number(held.amount, unit),
+                "training": held.training,
+                "provider": held.provider,
+                "on": iso(held.on),
+                "hold_until": iso(held.hold_until),
+                "enrolment": held.enrolment,
+            }
+            for held in balance.reservations
+        ],
     }
 
 
@@ -135,6 +149,8 @@ def balance_text(report: BalanceReport, shown: str, value: BalanceValue | None =
         unit, worth = right.unit, values.get(right.right)
         usable, suspended = amounts.text(right.usable, unit), amounts.text(right.suspended, unit)
         heading = f"{right.right}: {usable} {unit} usable, {suspended} suspended"
+        if right.reserved:
+            heading += f", {amounts.text(right.reserved, unit)} reserved"
         lines += ["", heading + ("" if worth is None else f"; {_worth_text(worth)}")]
         rows = [_lot_row(lot, unit) for lot in right.lots]
         headers: tuple[str, ...] = LOT_HEADERS
@@ -142,9 +158,18 @@ def balance_text(report: BalanceReport, shown: str, value: BalanceValue | None =
             headers += VALUE_HEADERS
             rows = [row + _lot_value_cells(lot) for row, lot in zip(rows, worth.lots, strict=True)]
         lines.append(table(headers, rows, indent="  ") if rows else "  no open lots")
+        lines += [_held_line(held, unit) for held in right.reservations]
     if value is not None:
         lines += ["", *_totals_text(value.totals)]
     return "\n".join(lines)
+
+
+def _held_line(held: HeldView, unit: str) -> str:
+    enrolment = f", enrolment {held.enrolment}" if held.enrolment else ""
+    return (
+        f"  reserved {amounts.text(held.amount, unit)} {unit} (ref {held.reference}) for "
+        f"training {held.training} at {held.provider}, held until {held.hold_until}{enrolment}"
+    )
 
 
 def _lot_row(lot: LotView, unit: str) -> tuple[Any, ...]:
@@ -292,6 +317,12 @@ def what_happened(entry: HistoryEntry) -> str:
         "SituationStarted": f"{d.get('situation')} begins -> {d.get('statuses')}",
         "SituationEnded": f"{d.get('situation')} ends -> {d.get('statuses')}",
         "FactRecorded": fact_detail(d) if entry.event == "FactRecorded" else "",
+        "UnitsReserved": f"ref {entry.reference}, training {d.get('training')} at "
+        f"{d.get('provider')}, held until {d.get('hold_until')}"
+        + (f", enrolment {d['enrolment']}" if d.get("enrolment") else ""),
+        "ReservationConfirmed": f"reservation {d.get('reservation')} redeemed",
+        "ReservationCancelled": f"reservation {d.get('reservation')} cancelled: {d.get('reason')}",
+        "ReservationLapsed": f"reservation {d.get('reservation')}: its hold ended",
     }
     return texts.get(entry.event, "")
 
@@ -301,6 +332,9 @@ def balance_after_text(balance_after: dict[str, dict[str, int]]) -> str:
     for right, figures in balance_after.items():
         held = amounts.text_of(right, figures["suspended"])
         suspended = f" (+{held} suspended)" if figures["suspended"] else ""
+        reserved = figures.get("reserved", 0)
+        if reserved:
+            suspended += f" (+{amounts.text_of(right, reserved)} reserved)"
         parts.append(f"{right} {amounts.text_of(right, figures['usable'])}{suspended}")
     return ", ".join(parts)
 

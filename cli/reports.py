@@ -1,4 +1,4 @@
-"""``llr report take-up|expiring|sources|trail``: reports across citizens, from projections.
+"""``llr report take-up|expiring|sources|trail|money``: reports across citizens, from projections.
 
 A readable table by default (``cli.report_text``); ``--csv`` or ``--json`` for further use.
 """
@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.context import LedgerContext, pass_ledger_context
+from cli.money_text import money_flat, money_text, totals_flat
 from cli.output import echo_csv, echo_json
 from cli.parsing import parse_optional_day, whole_number
 from cli.report_text import (
@@ -25,7 +26,7 @@ from cli.report_text import (
 )
 from ledger.domain.identifiers import parse_source
 from ledger.parsing import parse_day
-from ledger.projections import reports
+from ledger.projections import money_report, reports
 from ledger.projections.trail import TRAIL_COLUMNS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,7 +44,7 @@ def check_format(as_csv: bool, as_json: bool) -> None:
 
 @click.group("report")
 def report_group() -> None:
-    """Reports across citizens: take-up, expiring rights, sources, the audit trail."""
+    """Reports across citizens: take-up, expiring rights, sources, the audit trail, money."""
 
 
 @report_group.command("take-up")
@@ -180,6 +181,37 @@ def trail(
         echo_csv([plain_row(row) for row in report.rows], TRAIL_COLUMNS)
     else:
         click.echo(trail_text(report.rows))
+    lag_note(report, as_json)
+
+
+@report_group.command("money")
+@click.option("--period", metavar="YYYY[-QN]", help="One year (2027) or quarter (2027-Q1).")
+@format_options
+@pass_ledger_context
+def money(obj: LedgerContext, period: str | None, as_csv: bool, as_json: bool) -> None:
+    """Money of the bookings per right and provider: purchased, redeemed and refunded,
+    own and public share, in euros; totals per kind of provider (public, private, unknown,
+    as the registry of providers says) and per right. Net public is the public share
+    redeemed: public money spent.
+
+    \b
+    Example:
+      llr report money --period 2027-Q1
+      llr report money --period 2027 --csv
+    """
+    check_format(as_csv, as_json)
+    report = money_report.money(obj.ledger, period)
+    if as_json:
+        echo_json({
+            "report": "money", "period": period, "unit": "euro", "lag": report.lag,
+            "rows": [money_flat(row) for row in report.rows],
+            "by_kind": totals_flat("kind", report.by_kind),
+            "by_right": totals_flat("right", report.by_right),
+        })  # fmt: skip
+    elif as_csv:
+        echo_csv([money_flat(row) for row in report.rows])
+    else:
+        click.echo(money_text(report))
     lag_note(report, as_json)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -25,6 +26,9 @@ from ledger.commands import (
     Command,
     CommandBuilder,
     History,
+    Reserve,
+    Use,
+    may_be_late,
     open_new,
     run_in_batch,
 )
@@ -56,6 +60,9 @@ from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.store_key import bind_store_key, check_store_key
 from ledger.store.database_roles import Hardening
 from ledger.store.security_tables import tables_for
+
+if TYPE_CHECKING:
+    from ledger.registry import Registry
 
 EXPIRY_BATCH = 500
 
@@ -196,7 +203,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         amount: AmountGiven,
         on: date,
         training: str,
-        provider: str,
+        provider: str | None,
         reference: str,
         source: str | None = None,
         employer: str | None = None,
@@ -212,6 +219,63 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
             track=track,
         )  # fmt: skip
         return self.run_command(insz, command, review)
+
+    def reserve(
+        self,
+        insz: str,
+        right: str,
+        amount: AmountGiven,
+        on: date,
+        training: str,
+        reference: str,
+        hold_until: date | None = None,
+        track: str | None = None,
+        enrolment: str | None = None,
+        employer: str | None = None,
+        review: bool = False,
+        provider: str | None = None,
+    ) -> CommandOutcome:
+        """Hold units of ``right`` for ``training`` until ``hold_until`` (default: the
+        catalogue's hold), drawn as a use would be; ``enrolment`` links the bookings of
+        one enrolment (hours and vouchers for the same training)."""
+        self.require(Action.WRITE_ACCOUNT)
+        command = self.commands.reserve(
+            right, amount, on, training, reference, hold_until, track, enrolment, employer,
+            provider=provider,
+        )  # fmt: skip
+        return self.run_command(insz, command, review)
+
+    def confirm(
+        self, insz: str, reservation: str, on: date, amount: AmountGiven | None = None
+    ) -> CommandOutcome:
+        """The provider redeems a reservation: its units (or ``amount`` of them) are used,
+        the rest released and refunded."""
+        self.require(Action.WRITE_ACCOUNT)
+        return self.run_command(insz, self.commands.confirm(reservation, on, amount))
+
+    def cancel(self, insz: str, reservation: str, on: date, reason: str) -> CommandOutcome:
+        """Release a reservation's units and refund its purchase."""
+        self.require(Action.WRITE_ACCOUNT)
+        reason = checked_text(reason, "--reason", MAX_REASON)
+        return self.run_command(insz, self.commands.cancel(reservation, on, reason))
+
+    # ---------------------------------------------------------- the registry
+    @cached_property
+    def registry(self) -> Registry:
+        """The registry of providers and trainings, in its own streams of this store
+        (opened on first use: most commands never ask it)."""
+        from ledger.registry import open_registry
+
+        return open_registry(self.env, guard=self.guard)
+
+    def with_offer(self, command: Command) -> Command:
+        """A use or reservation whose right needs a registered training that day carries
+        what the registry says of it (the domain decides, the Ledger looks it up)."""
+        if isinstance(command, Use | Reserve):
+            booking = self.catalogue.right(command.right).booking_rules
+            if booking.needs_registry(command.on):
+                command.offer = self.registry.offer(command.training)
+        return command
 
     def change_status(
         self,
@@ -237,11 +301,11 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         (dated before facts already recorded, ``ledger/domain/late.py``), which is refused
         when it makes later entries invalid, unless ``review`` records it with a case."""
         aggregate_id = self.account_id_for(insz)
-        run = self.runner_of(command)
+        run = self.runner_of(self.with_offer(command))
 
         def attempt(_: int) -> tuple[Result, Account, Sequence[Any]]:
             account = self.get_account(aggregate_id)
-            late = account.opened_on <= command.on < account.last_on
+            late = may_be_late(command) and account.opened_on <= command.on < account.last_on
             if late:
                 events = list(self.repository.event_store.get(aggregate_id))
                 result = run_late(
@@ -300,23 +364,25 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         return on or max(account.last_on, today())
 
     def expire_all(self, as_of: date) -> ExpirySummary:
-        """Expire, on every account, the lots due on or before ``as_of``."""
+        """Lapse, on every account, the holds that ended before ``as_of``, and expire the
+        lots due on or before it."""
         self.require(Action.EXPIRE)
-        checked = changed = expired = 0
+        checked = changed = expired = lapsed = 0
         ids = list(self.all_account_ids())
         for start in range(0, len(ids), EXPIRY_BATCH):
             # Two queries per batch of accounts, not one or two per account.
             batch = list(self.load_accounts(ids[start : start + EXPIRY_BATCH]).values())
-            counts = [account.expire(as_of, self.actor) for account in batch]
-            touched = [a for a, n in zip(batch, counts, strict=True) if n]
+            counts = [expiry_counts(account, as_of, self.actor) for account in batch]
+            touched = [a for a, n in zip(batch, counts, strict=True) if any(n)]
             if touched:
-                redone = self.save_many(touched, lambda a: a.expire(as_of, self.actor))
+                redone = self.save_many(touched, lambda a: expiry_counts(a, as_of, self.actor))
                 # After a conflict the counts of the stale copies are not what was written.
-                counts = redone if redone is not None else counts
+                counts = redone if redone is not None else [n for n in counts if any(n)]
             checked += len(batch)
-            changed += sum(1 for n in counts if n)
-            expired += sum(counts)
-        return ExpirySummary(as_of, checked, changed, expired)
+            changed += sum(1 for n in counts if any(n))
+            expired += sum(lots for lots, _ in counts)
+            lapsed += sum(holds for _, holds in counts)
+        return ExpirySummary(as_of, checked, changed, expired, lapsed)
 
     def on_account(self, insz: str, command: Callable[[Account], Result]) -> CommandOutcome:
         """Load, run the command, save; on a concurrent write, reload and run it again."""
@@ -335,8 +401,9 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         """The batch form: one command on an account in hand, for a chunk of an import
         (see ``ledger.commands.run_in_batch``); the chunk saves with ``write``."""
         return run_in_batch(
-            self.catalogue, accounts, aggregate_id, insz, command, employer_opens, history, review
-        )
+            self.catalogue, accounts, aggregate_id, insz, self.with_offer(command),
+            employer_opens, history, review,
+        )  # fmt: skip
 
     # --------------------------------------------------------------- queries
     def balance(
@@ -417,6 +484,15 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
 
 def outcome(result: Result, account: Account, written: Sequence[Any]) -> CommandOutcome:
     return CommandOutcome(result, account.version, tuple(type(e).__name__ for e in written))
+
+
+def expiry_counts(account: Account, as_of: date, actor: str) -> tuple[int, int]:
+    """Expire what is due on ``account``: how many lots expired and how many holds lapsed."""
+    start = len(account._pending_events)
+    account.expire(as_of, actor)
+    new = account._pending_events[start:]
+    holds = sum(1 for event in new if isinstance(event, Account.ReservationLapsed))
+    return len(new) - holds, holds
 
 
 def today() -> date:

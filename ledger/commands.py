@@ -26,6 +26,8 @@ from ledger.domain.errors import AccountNotFoundError, InvalidInputError
 from ledger.domain.facts import FactKind
 from ledger.domain.identifiers import parse_enterprise_number, parse_source
 from ledger.domain.late import run_late
+from ledger.domain.offers import Offer
+from ledger.domain.refusals import check_in_order
 from ledger.parsing import (
     parse_end_reason,
     parse_situation,
@@ -65,10 +67,11 @@ class Use:
     amount: int  # minor units
     on: date
     training: str
-    provider: str
+    provider: str | None  # None: the registry's provider of the training
     provenance: Provenance
     employer: str | None = None  # draw only on this employer's lots
     track: str | None = None  # draw only on this track's lots
+    offer: Offer | None = None  # the registry's training, set by the Ledger when needed
 
     def run(self, account: Account, catalogue: Catalogue) -> Result:
         return account.use(
@@ -81,7 +84,73 @@ class Use:
             self.provenance,
             self.employer,
             self.track,
+            self.offer,
         )
+
+
+@dataclass(slots=True)
+class Reserve:
+    right: str
+    amount: int  # minor units
+    on: date
+    training: str
+    hold_until: date | None
+    provenance: Provenance
+    track: str | None = None
+    enrolment: str | None = None
+    employer: str | None = None
+    provider: str | None = None  # None: the registry's provider of the training
+    offer: Offer | None = None  # the registry's training, set by the Ledger when needed
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        return account.reserve(
+            catalogue, self.right, self.amount, self.on, self.training, self.hold_until,
+            self.provenance, self.offer, self.track, self.enrolment, self.employer,
+            self.provider,
+        )  # fmt: skip
+
+
+def minor_units_of(catalogue: Catalogue, right: str, amount: AmountGiven, name: str) -> int:
+    """``amount`` as minor units of ``right``: text or a Decimal in the right's unit, an
+    int already in minor units (``AmountGiven``); refused naming ``name``."""
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        return parse_amount(amount, "vouchers", name)  # minor units already: whole, > 0
+    return parse_amount(amount, catalogue.right(right).unit.value, name)
+
+
+def may_be_late(command: Command) -> bool:
+    """Whether ``command`` may be a late fact (dated before facts already recorded): a
+    confirm or cancel closes a reservation in the order things happen, never before."""
+    return not isinstance(command, Confirm | Cancel)
+
+
+@dataclass(slots=True)
+class Confirm:
+    reservation: str  # its reference
+    on: date
+    amount: AmountGiven | None  # in the right's unit; None: all that is held
+    provenance: Provenance
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        check_in_order(self.on, account.opened_on, account.last_on)
+        held = account.reservation(self.reservation)
+        minor = (
+            None if self.amount is None
+            else minor_units_of(catalogue, held.right, self.amount, "--amount")
+        )  # fmt: skip
+        return account.confirm(catalogue, self.reservation, self.on, minor, self.provenance)
+
+
+@dataclass(slots=True)
+class Cancel:
+    reservation: str  # its reference
+    on: date
+    reason: str
+    provenance: Provenance
+
+    def run(self, account: Account, catalogue: Catalogue) -> Result:
+        check_in_order(self.on, account.opened_on, account.last_on)
+        return account.cancel(self.reservation, self.on, self.reason, self.provenance)
 
 
 @dataclass(slots=True)
@@ -174,7 +243,7 @@ class RecordFact:
 
 Command = (
     Grant | Use | ChangeStatus | StartEmployment | EndEmployment | SuspendEmployment
-    | StartSituation | EndSituation | RecordFact
+    | StartSituation | EndSituation | RecordFact | Reserve | Confirm | Cancel
 )  # fmt: skip
 
 
@@ -219,10 +288,7 @@ class CommandBuilder:
     def minor_units(self, right: str, amount: AmountGiven, name: str = "AMOUNT") -> int:
         """``amount`` in ``right``'s unit as minor units (refused, naming ``name``)."""
         assert self.catalogue is not None, "a builder of grants and uses has a catalogue"
-        unit = self.catalogue.right(right).unit.value
-        if isinstance(amount, int) and not isinstance(amount, bool):
-            return parse_amount(amount, "vouchers", name)  # minor units already: whole, > 0
-        return parse_amount(amount, unit, name)
+        return minor_units_of(self.catalogue, right, amount, name)
 
     def grant(
         self,
@@ -247,7 +313,7 @@ class CommandBuilder:
         amount: AmountGiven,
         on: date,
         training: str,
-        provider: str,
+        provider: str | None,
         reference: str,
         source: str | None = None,
         batch: str | None = None,
@@ -257,11 +323,62 @@ class CommandBuilder:
         track: str | None = None,
     ) -> Use:
         minor = self.minor_units(right, amount, amount_name)
-        training, provider = checked_text(training, "training"), checked_text(provider, "provider")
+        training = checked_text(training, "training")
+        provider = checked_optional(provider, "provider")
         provenance = self.provenance(source, checked_text(reference, "reference"), batch, line)
         kbo = None if employer is None else parse_enterprise_number(employer).value
         the_track = checked_optional(track, "track")
         return Use(right, minor, on, training, provider, provenance, kbo, the_track)
+
+    def reserve(
+        self,
+        right: str,
+        amount: AmountGiven,
+        on: date,
+        training: str,
+        reference: str,
+        hold_until: date | None = None,
+        track: str | None = None,
+        enrolment: str | None = None,
+        employer: str | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+        amount_name: str = "AMOUNT",
+        provider: str | None = None,
+    ) -> Reserve:
+        minor = self.minor_units(right, amount, amount_name)
+        provenance = self.provenance(None, checked_text(reference, "reference"), batch, line)
+        kbo = None if employer is None else parse_enterprise_number(employer).value
+        return Reserve(
+            right, minor, on, checked_text(training, "training"), hold_until, provenance,
+            checked_optional(track, "track"), checked_optional(enrolment, "enrolment"), kbo,
+            checked_optional(provider, "provider"),
+        )  # fmt: skip
+
+    def confirm(
+        self,
+        reservation: str,
+        on: date,
+        amount: AmountGiven | None = None,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> Confirm:
+        reservation = checked_text(reservation, "reservation")
+        return Confirm(reservation, on, amount, self.provenance(None, None, batch, line))
+
+    def cancel(
+        self,
+        reservation: str,
+        on: date,
+        reason: str,
+        batch: str | None = None,
+        line: int | None = None,
+    ) -> Cancel:
+        reservation, reason = (
+            checked_text(reservation, "reservation"),
+            checked_text(reason, "reason"),
+        )
+        return Cancel(reservation, on, reason, self.provenance(None, None, batch, line))
 
     def fact(
         self,
@@ -411,7 +528,11 @@ def run_in_batch(
         return result
     if repeats_opening(account, command):
         return Result.EXISTS
-    if history is not None and account.opened_on <= command.on < account.last_on:
+    if (
+        history is not None
+        and may_be_late(command)
+        and account.opened_on <= command.on < account.last_on
+    ):
         run = partial(command.run, catalogue=catalogue)
         actor = command.provenance.actor
         # An account this chunk opened has all its events pending: nothing to read.

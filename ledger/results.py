@@ -52,6 +52,7 @@ class ExpirySummary:
     accounts_checked: int
     accounts_changed: int
     lots_expired: int
+    holds_lapsed: int = 0  # reservations whose hold ended (``llr reserve``)
 
 
 @dataclass(frozen=True)

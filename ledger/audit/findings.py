@@ -19,6 +19,7 @@ class Invariant(IntEnum):
     HISTORY_UNALTERED = 7
     REVIEW_CASE_OPEN = 8
     RULE_TEXT_UNCHANGED = 9
+    BOOKINGS = 10
 
     @property
     def title(self) -> str:
@@ -35,6 +36,8 @@ _TITLES = {
     Invariant.HISTORY_UNALTERED: "stored history unaltered (tamper evidence)",
     Invariant.REVIEW_CASE_OPEN: "no late fact left in an open review case",
     Invariant.RULE_TEXT_UNCHANGED: "a lot's rule text unchanged since its grant",
+    Invariant.BOOKINGS: "bookings hold, release and refund what they should, at recognised "
+    "trainings",
 }
 
 LEDGER_WIDE = "(ledger)"  # the citizen column of a finding about the whole store
@@ -77,7 +80,7 @@ class Finding:
         }
 
 
-TOTAL_COLUMNS = ("granted", "used", "expired", "forfeited", "usable", "suspended")
+TOTAL_COLUMNS = ("granted", "used", "expired", "forfeited", "usable", "suspended", "reserved")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class RightTotals:
     usable: int
     suspended: int
     replayed_to: int  # the last event the replay reached (less than the stream on a breach)
+    reserved: int = 0  # held for trainings booked, not yet confirmed
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -47,7 +47,7 @@ FINDING_COLUMNS = (
 )  # fmt: skip
 TOTALS_COLUMNS = (
     "citizen", "account_id", "right", "granted", "used", "expired", "forfeited", "usable",
-    "suspended", "replayed_to",
+    "suspended", "reserved", "replayed_to",
 )  # fmt: skip
 
 

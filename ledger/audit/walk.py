@@ -15,6 +15,7 @@ from uuid import UUID
 from ledger.application import Ledger
 from ledger.audit.digest.digest_check import Covered
 from ledger.audit.findings import Finding, Invariant, RightTotals
+from ledger.audit.invariants.bookings import check_holds
 from ledger.audit.invariants.checks import RuleChecks
 from ledger.audit.invariants.conservation import compare_balances, totals_of
 from ledger.audit.invariants.snapshots import check_snapshot_reached, compare_snapshot
@@ -33,7 +34,7 @@ class Auditor:
     def __init__(self, ledger: Ledger, snapshots: SnapshotIndex) -> None:
         self.ledger = ledger
         self.mapper = ledger.mapper
-        self.rules = RuleChecks(ledger.catalogue)
+        self.rules = RuleChecks(ledger.catalogue, ledger.registry.offer)
         self.snapshots = snapshots
         # By the account id's number: every record brings a new UUID object, and a UUID
         # hashes and compares in Python, which on millions of lookups shows.
@@ -72,6 +73,7 @@ class Auditor:
                 if stream.transition is not None:
                     close_transition(stream)
                 compare_balances(stream)
+                check_holds(stream)
                 check_snapshot_reached(stream)
                 check_review_cases(stream)
                 totals.extend(totals_of(stream))

@@ -39,6 +39,7 @@ from ledger.domain import amounts
 from ledger.domain.career import SuspensionReason
 from ledger.domain.catalogue import (
     SOURCE_KINDS,
+    Booking,
     Cap,
     CapCounts,
     CapPeriod,
@@ -221,11 +222,24 @@ class VersionModel(_Model):
     public_value: PublicValueModel | None = None
 
 
+class BookingModel(_Model):
+    hold_days: Annotated[int, Strict(), Field(ge=1, le=3660)]
+    registered_from: StrictDate | None = None
+    # Euros the citizen pays per ONE unit (0.5 per euro of vouchers, 40 per career voucher).
+    own_contribution_per_unit: (
+        Annotated[float, BeforeValidator(_int_as_float), Strict(), Field(allow_inf_nan=False)]
+        | None
+    ) = None
+    basis: Text
+
+
 class RightModel(_Model):
     code: Code
     name: Text
     unit: UnitName
     versions: Annotated[tuple[VersionModel, ...], AfterValidator(_at_least_one)]
+    # How the right is booked for a training (outside every version's hash).
+    booking: BookingModel | None = None
 
 
 class FundModel(_Model):
@@ -416,6 +430,12 @@ def _right_problems(right: RightModel, stem: str) -> Iterator[CatalogueProblem]:
         yield "code", f"{right.code!r} must equal the file name {stem!r}"
     if right.code in (name.removesuffix(".toml") for name in NOT_RIGHT_FILES):
         yield "code", f"{right.code!r} is reserved for the catalogue's own files"
+    own = None if right.booking is None else right.booking.own_contribution_per_unit
+    if own is not None and (own < 0 or _cents(own) is None):
+        yield (
+            "booking.own_contribution_per_unit",
+            f"{own!r}: an own contribution is counted to the cent, and not negative",
+        )
     previous: date | None = None
     ids: dict[str, date] = {}
     version_ids = _ids_of(right)
@@ -606,7 +626,19 @@ def _build_right(model: RightModel, limits_in_minor: bool = False) -> RightType:
         for v, number in zip(model.versions, _corrections(model), strict=True)
     ]
     versions = tuple(sorted(built, key=lambda v: (v.effective_from, v.correction)))
-    return RightType(code=model.code, name=model.name, unit=model.unit, versions=versions)
+    return RightType(
+        code=model.code, name=model.name, unit=model.unit, versions=versions,
+        booking=_build_booking(model.booking),
+    )  # fmt: skip
+
+
+def _build_booking(booking: BookingModel | None) -> Booking | None:
+    if booking is None:
+        return None
+    own = booking.own_contribution_per_unit
+    cents = None if own is None else _cents(own)
+    assert own is None or cents is not None, "checked by _right_problems"
+    return Booking(booking.hold_days, booking.registered_from, cents, booking.basis)
 
 
 def _corrections(model: RightModel) -> list[int]:

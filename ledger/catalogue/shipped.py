@@ -17,6 +17,7 @@ reviewable beside the TOML diff, and it maps field by field onto the frozen data
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import date
@@ -26,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ledger.domain.catalogue import (
+    Booking,
     Cap,
     CapCounts,
     CapPeriod,
@@ -59,7 +61,7 @@ COMPILED_FILE = "compiled.json"
 # rules (earlier_lots_keep_their_version), exclusions; 5: public values; 6: tracks, caps
 # per track and personal maxima (scale, reference_month), requires; 7:
 # minimum_per_employment, funds, status_rights, figures.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 Json = dict[str, Any]
 
@@ -128,7 +130,11 @@ def catalogue_from_json(compiled: Json) -> Catalogue:
 def _right(right: Json) -> RightType:
     code, unit = right["code"], Unit(right["unit"])
     versions = tuple(_version(code, unit, version) for version in right["versions"])
-    return RightType(code=code, name=right["name"], unit=unit, versions=versions)
+    booking = right.get("booking")
+    return RightType(
+        code=code, name=right["name"], unit=unit, versions=versions,
+        booking=None if booking is None else _booking(booking),
+    )  # fmt: skip
 
 
 def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
@@ -156,6 +162,16 @@ def _version(code: str, unit: Unit, version: Json) -> RuleVersion:
         funds=tuple(version["funds"]),
         figures=tuple(Figure(*row) for row in version["figures"]),
         public_value=_public_value(version["public_value"]),
+    )
+
+
+def _booking(booking: Json) -> Booking:
+    registered_from = booking["registered_from"]
+    return Booking(
+        booking["hold_days"],
+        None if registered_from is None else date.fromisoformat(registered_from),
+        booking["own_cents_per_unit"],
+        booking["basis"],
     )
 
 
@@ -233,7 +249,19 @@ def _right_json(right: RightType) -> Json:
         "name": right.name,
         "unit": right.unit.value,
         "versions": [_version_json(version) for version in right.versions],
+        "booking": None
+        if right.booking is None
+        else {
+            **dataclasses.asdict(right.booking),
+            "registered_from": right.booking.registered_from
+            and right.booking.registered_from.isoformat(),
+        },
     }
+
+
+def _booking_json(booking: Booking) -> Json:
+    day = booking.registered_from
+    return {**dataclasses.asdict(booking), "registered_from": day and day.isoformat()}
 
 
 def _version_json(version: RuleVersion) -> Json:

@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 
 from ledger.domain.amounts import upcast_to_minor_units
 from ledger.domain.batch import ChainedEvent
+from ledger.domain.bookings import BookingCommands, Reservation, ReservationState, release
 from ledger.domain.career import Career, Employment
 from ledger.domain.career_writes import CareerCommands
 from ledger.domain.catalogue import CapCounts, Education, Status
@@ -28,6 +29,7 @@ from ledger.domain.idempotency import (
     career_fingerprint,
     grant_fingerprint,
     opening_fingerprint,
+    reserve_fingerprint,
     status_fingerprint,
     use_fingerprint,
 )
@@ -62,7 +64,13 @@ class SnapshotTooOld(Exception):
 
 
 class Account(
-    EntryCommands, CareerCommands, FactCommands, ReversalCommands, ReviewCommands, Aggregate
+    EntryCommands,
+    BookingCommands,
+    CareerCommands,
+    FactCommands,
+    ReversalCommands,
+    ReviewCommands,
+    Aggregate,
 ):
     """One citizen's account. Its commands are in the mixins: entries (grants, uses,
     expiry) in ``writes.py``, the career (employments, situations, the status shorthand)
@@ -72,7 +80,8 @@ class Account(
     # instead of string-keyed dicts. Version 3: the career (employments and situations)
     # instead of one status. Version 4: amounts in minor units. Older snapshots go through
     # upcast_v1_v2, upcast_v2_v3 and upcast_v3_v4. Version 5: eligibility facts (``facts``).
-    class_version = 5
+    # Version 6: bookings (``reservations``, ``Lot.held``, ``RightTotals.reserved``).
+    class_version = 6
 
     # ----------------------------------------------------------------- events
     class Event(ChainedEvent):
@@ -431,6 +440,118 @@ class Account(
                 fact_fingerprint(self.kind, self.value, self.fact_on, self.until),
             )
 
+    class UnitsReserved(Event):
+        """Units held from lots for a training (``bookings.py``), not yet used."""
+
+        right: str
+        amount: int
+        draws: list[list[Any]]  # [[lot_id, units], ...] earliest expiry first
+        training: str
+        provider: str
+        hold_until: date  # the last day the hold stands
+        own_share: int | None  # euro cents the citizen pays for what is held
+        public_share: int | None  # euro cents the public pays
+        enrolment: str | None  # links the bookings of one enrolment (hours and vouchers)
+        source: str | None
+        reference: str
+        batch: str | None
+        line: int | None
+        employer: str | None = None
+        track: str | None = None
+
+        def apply(self, account: Account) -> None:
+            for lot_id, units in self.draws:
+                lot = account.lots[lot_id]
+                lot.remaining -= units
+                lot.held += units
+            totals = account.totals_for(self.right)
+            totals.usable -= self.amount
+            totals.reserved += self.amount
+            account.movements.add(self.right, CapCounts.USES, self.on, self.amount, self.track)
+            account.fundings.setdefault(self.training, []).append(
+                [self.originator_version, self.right, self.on]
+            )
+            account.reservations[self.reference] = Reservation(
+                self.reference, self.right, self.amount, self.draws, self.training,
+                self.provider, self.on, self.hold_until, self.track, self.enrolment,
+                self.own_share, self.public_share, self.originator_version,
+            )  # fmt: skip
+            account.last_on = self.on
+            account.references.remember(
+                self.source,
+                self.reference,
+                reserve_fingerprint(
+                    self.right, self.amount, self.on, self.training, self.hold_until, self.track
+                ),
+            )
+
+    class ReservationClosed(Event):
+        """A reservation's end: what goes back to which lot (``released``: [[lot_id, units,
+        state]], the state the units go to) and what is refunded, in euro cents."""
+
+        right: str
+        reservation: str  # its reference
+        amount: int
+        released: list[list[Any]]
+        refund_own: int | None
+        refund_public: int | None
+
+        def apply(self, account: Account) -> None:
+            reservation = account.reservations[self.reservation]
+            release(account, self.right, self.released)
+            units = sum(units for _, units, _ in self.released)
+            if units:  # the released units no longer count against the caps
+                account.movements.add(
+                    self.right, CapCounts.USES, reservation.on, -units, reservation.track
+                )
+            reservation.state = self.closes_as
+            reservation.closed_on = self.on
+            account.last_on = max(account.last_on, self.on)
+            if self.closes_as != ReservationState.CONFIRMED:
+                self.unfund(account, reservation)
+
+        closes_as = ReservationState.CANCELLED
+
+        @staticmethod
+        def unfund(account: Account, reservation: Reservation) -> None:
+            funded = account.fundings.get(reservation.training, [])
+            funded[:] = [f for f in funded if f[0] != reservation.version]
+
+    class ReservationConfirmed(ReservationClosed):
+        """The provider redeemed the booking: ``amount`` of the held units is used
+        (``taken``), the rest released; the shares redeemed and refunded are recorded."""
+
+        taken: list[list[Any]]  # [[lot_id, units], ...]
+        redeemed_own: int | None
+        redeemed_public: int | None
+        batch: str | None
+        line: int | None
+        closes_as = ReservationState.CONFIRMED
+
+        def apply(self, account: Account) -> None:
+            reservation = account.reservations[self.reservation]
+            for lot_id, units in self.taken:
+                account.lots[lot_id].held -= units
+            totals = account.totals_for(self.right)
+            totals.reserved -= self.amount
+            totals.used += self.amount
+            reservation.confirmed = self.amount
+            # Reversible as a use, dated as the reservation whose movement it keeps.
+            account.entries[str(self.originator_version)] = Entry(
+                EntryKind.USE, on=reservation.on, draws=self.taken, track=reservation.track
+            )
+            super().apply(account)
+
+    class ReservationCancelled(ReservationClosed):
+        reason: str
+        batch: str | None
+        line: int | None
+
+    class ReservationLapsed(ReservationClosed):
+        """The hold date passed without a confirm (``llr expire`` or the next command)."""
+
+        closes_as = ReservationState.LAPSED
+
     class ReviewOpened(Event):
         """A late fact (dated ``fact_on``) recorded although it makes later entries
         invalid: the case lists them (``late.Conflict`` rows)."""
@@ -487,6 +608,7 @@ class Account(
         # Per training id, the uses that funded it: [[event version, right, date]].
         self.fundings: dict[str, list[list[Any]]] = {}
         self.facts = Facts()  # eligibility facts, as recorded
+        self.reservations: dict[str, Reservation] = {}  # bookings, by reference
         self.references.remember(source, reference, self.opening)
 
     @staticmethod
@@ -524,6 +646,11 @@ class Account(
     def upcast_v4_v5(state: dict[str, Any]) -> None:
         """No fact was recorded before facts existed."""
         state["facts"] = Facts()
+
+    @staticmethod
+    def upcast_v5_v6(state: dict[str, Any]) -> None:
+        """No reservation was made before bookings existed (their totals read 0)."""
+        state["reservations"] = {}
 
     @classmethod
     def open(

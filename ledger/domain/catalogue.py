@@ -395,11 +395,36 @@ class RuleVersion:
 
 
 @dataclass(frozen=True)
+class Booking:
+    """How a right is booked for a training (``llr reserve``): the default hold, whether
+    the training must be in the registry, and the citizen's own share per unit. It decides
+    no grant, cap or outcome of a lot, so it is outside every version's content hash; a
+    reservation records the hold date and the shares it was made with."""
+
+    hold_days: int  # a reservation without --hold-until holds this many days
+    # From this day uses and bookings must name a training of the registry (None: never);
+    # earlier uses named trainings as free text, before the registry was kept.
+    registered_from: date | None
+    # Whole euro cents the citizen pays per ONE unit (50 per euro of training vouchers,
+    # 4000 per career voucher); None: the citizen pays nothing the ledger records.
+    own_cents_per_unit: int | None
+    basis: str
+
+    def needs_registry(self, on: date) -> bool:
+        return self.registered_from is not None and self.registered_from <= on
+
+
+@dataclass(frozen=True)
 class RightType:
     code: str
     name: str
     unit: Unit
     versions: tuple[RuleVersion, ...]  # ordered by effective_from, then correction
+    booking: Booking | None = None  # None: booked with the defaults (DEFAULT_BOOKING)
+
+    @property
+    def booking_rules(self) -> Booking:
+        return self.booking or DEFAULT_BOOKING
 
     def version_on(self, day: date) -> RuleVersion:
         in_force = [v for v in self.versions if v.effective_from <= day]
@@ -413,6 +438,14 @@ class RightType:
                 return candidate
         # A lot names the version it was granted under; versions are never removed.
         raise CatalogueError(f"rule version {version_id!r} is not in the catalogue")
+
+
+DEFAULT_BOOKING = Booking(
+    hold_days=30,
+    registered_from=None,
+    own_cents_per_unit=None,
+    basis="[A] no booking rules in the catalogue: a hold of 30 days, any training",
+)
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,16 @@ class NoEmploymentError(LedgerError):
 
 class DoubleFundingError(LedgerError):
     """A training already funded by a right that excludes this one."""
+
+
+class NotInRegistryError(LedgerError):
+    """A use or booking names a training the registry does not recognise for the right on
+    that date (not registered, delisted, provider not recognised or revoked)."""
+
+
+class ReservationNotFoundError(LedgerError):
+    """A confirm or cancel names a reservation the account does not hold."""
+
+
+class ReservationClosedError(LedgerError):
+    """A confirm or cancel of a reservation already confirmed, cancelled or lapsed."""

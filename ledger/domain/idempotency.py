@@ -114,3 +114,9 @@ class References:
             source, reference = key.split("|", 1)
             found[(source, reference)] = fingerprint
         return cls(found)
+
+
+def reserve_fingerprint(
+    right: str, amount: int, on: date, training: str, hold_until: date, track: str | None
+) -> str:
+    return fingerprint_of("reserve", right, amount, on, training, hold_until, track or "")

@@ -168,6 +168,8 @@ class LaterCheck:
             a.EmploymentEnded: self.employment_running, a.EmploymentSuspended:
             self.employment_running, a.SituationStarted: self.situation_start,
             a.SituationEnded: self.situation_end, a.EntryReversed: self.reversal,
+            a.UnitsReserved: self.booking, a.ReservationConfirmed: self.booking,
+            a.ReservationCancelled: self.booking, a.ReservationLapsed: self.booking,
         }  # fmt: skip
         self.career_events = (
             a.StatusChanged, a.EmploymentStarted, a.EmploymentEnded, a.SituationStarted,
@@ -192,6 +194,15 @@ class LaterCheck:
             event.apply(self.account)  # the state follows the record, even in conflict
         if isinstance(event, self.account.RightGranted):
             self.owe_suspension_at_grant(event)
+
+    @staticmethod
+    def booking(event: Any) -> str:
+        # A booking held units from the lots as they stood then, and its release put them
+        # back as the lots stood then: a fact placed before it changes both.
+        return (
+            "a booking (reservation, confirm, cancel or lapse) comes after the late fact: "
+            "a late fact is not placed before bookings"
+        )
 
     def finish(self) -> None:
         if self.owed is not None:

@@ -38,13 +38,19 @@ class Lot:
     # The track of the right it was granted on (VOV: own-choice, employer); None: the right
     # had no tracks, and the lot counts as on the default one.
     track: str | None = None
+    # Units reserved for a training (``llr reserve``): out of ``remaining``, not yet used;
+    # a confirm uses them, a cancel or lapse gives them back (or, when the lot has closed
+    # meanwhile, to the lot's outcome).
+    held: int = 0
 
     def is_on_track(self, track: str | None, default: str | None) -> bool:
         return (self.track or default) == track
 
     @property
     def is_open(self) -> bool:
-        return self.state in OPEN_STATES and self.remaining > 0
+        """Usable or suspended with units left or held: an expiry or a career change's
+        outcome applies to it (held units follow the outcome once released)."""
+        return self.state in OPEN_STATES and (self.remaining > 0 or self.held > 0)
 
     def is_due(self, day: date) -> bool:
         """Whether the lot has reached its expiry on ``day`` (and so cannot be used then)."""

@@ -21,12 +21,17 @@ from ledger.domain.facts import Facts
 from ledger.domain.idempotency import References
 from ledger.domain.lots import Lot
 
-TOTAL_KEYS = ("granted", "used", "expired", "forfeited", "usable", "suspended")
+TOTAL_KEYS = ("granted", "used", "expired", "forfeited", "usable", "suspended", "reserved")
+# The order people read them in: granted = used + reserved + expired + forfeited + usable +
+# suspended (``TOTAL_KEYS`` is the order of a snapshot's row).
+IDENTITY_KEYS = ("granted", "used", "reserved", "expired", "forfeited", "usable", "suspended")
 
 
 @dataclass(slots=True)
 class RightTotals:
-    """Invariant 1 per right: granted = used + expired + forfeited + usable + suspended."""
+    """Invariant 1 per right: granted = used + reserved + expired + forfeited + usable +
+    suspended (``reserved``: held for a training, not yet used; last, so that the rows of
+    snapshots from before bookings read as before)."""
 
     granted: int = 0
     used: int = 0
@@ -34,16 +39,21 @@ class RightTotals:
     forfeited: int = 0
     usable: int = 0
     suspended: int = 0
+    reserved: int = 0
 
     def add(self, key: str, units: int) -> None:
         """Add to the total named ``key`` (a lot state or a ``TOTAL_KEYS`` name)."""
         setattr(self, key, getattr(self, key) + units)
 
     def as_dict(self) -> dict[str, int]:
-        return dict(zip(TOTAL_KEYS, self.as_row(), strict=True))
+        """The totals in the order of the identity (granted = used + reserved + ...)."""
+        return {key: getattr(self, key) for key in IDENTITY_KEYS}
 
     def as_row(self) -> list[int]:
-        return [self.granted, self.used, self.expired, self.forfeited, self.usable, self.suspended]
+        return [
+            self.granted, self.used, self.expired, self.forfeited, self.usable, self.suspended,
+            self.reserved,
+        ]  # fmt: skip
 
     @classmethod
     def from_row(cls, row: list[int]) -> RightTotals:
@@ -291,6 +301,7 @@ class AccountState(Protocol):
     fundings: dict[str, list[list[Any]]]
     facts: Facts
     education: str | None  # at opening; later levels are facts
+    reservations: dict[str, Any]  # by reference: ``bookings.Reservation``
 
     @property
     def version(self) -> int: ...
@@ -298,6 +309,10 @@ class AccountState(Protocol):
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
 
     def expire_due(self, day: date, actor: str) -> int: ...
+
+    def lapse_due(self, day: date, actor: str) -> int: ...
+
+    def totals_for(self, right: str) -> RightTotals: ...
 
     def lots_of(self, right: str) -> list[Lot]: ...
 
@@ -338,3 +353,11 @@ class AccountState(Protocol):
     def ReversalRequested(self) -> type[Any]: ...
     @property
     def ReversalApproved(self) -> type[Any]: ...
+    @property
+    def UnitsReserved(self) -> type[Any]: ...
+    @property
+    def ReservationConfirmed(self) -> type[Any]: ...
+    @property
+    def ReservationCancelled(self) -> type[Any]: ...
+    @property
+    def ReservationLapsed(self) -> type[Any]: ...

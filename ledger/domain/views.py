@@ -18,6 +18,7 @@ from ledger.domain.career import cause_text
 from ledger.domain.catalogue import Catalogue
 from ledger.domain.effective import fold, fold_steps, late_versions
 from ledger.domain.lots import LotState
+from ledger.domain.state import RightTotals
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,20 @@ class LotView:
     state: str
     rule_version: str
     employer: str | None = None  # the employment the lot is bound to
+    held: int = 0  # reserved for a training (``llr reserve``), not in ``remaining``
+
+
+@dataclass(frozen=True)
+class HeldView:
+    """An open reservation: what it holds, for which training, until when."""
+
+    reference: str
+    amount: int
+    training: str
+    provider: str
+    on: date
+    hold_until: date
+    enrolment: str | None
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,8 @@ class RightBalance:
     usable: int
     suspended: int
     lots: tuple[LotView, ...]
+    reserved: int = 0  # held for trainings booked and not yet confirmed
+    reservations: tuple[HeldView, ...] = ()  # the open ones, by hold date
 
 
 def effective_until(events: Iterable[Account.Event], as_of: date) -> Iterator[Account.Event]:
@@ -74,9 +91,11 @@ def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list
 
     A lot that reached its expiry by ``as_of`` but whose expiry is not recorded yet (no
     command ran on the account since) counts as expired here too, so a past or present
-    reading never shows units that could not be used on that day.
+    reading never shows units that could not be used on that day. Likewise a hold that
+    ended before ``as_of`` gives its units back, lapse recorded or not.
     """
     day = as_of or account.last_on
+    back = released_by_lapse(account, day)
     result = []
     for right in sorted(account.totals):
         open_lots = [lot for lot in account.lots_of(right) if lot.is_open and not lot.is_due(day)]
@@ -86,12 +105,13 @@ def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list
                 source=lot.source,
                 grant_ref=lot.reference,
                 amount=lot.amount,
-                remaining=lot.remaining,
+                remaining=lot.remaining + back.get(lot.lot_id, 0),
                 valid_from=lot.valid_from,
                 expires_on=lot.expires_on,
                 state=lot.state,
                 rule_version=lot.rule_version,
                 employer=lot.employer,
+                held=lot.held - back.get(lot.lot_id, 0),
             )
             for lot in sorted(open_lots, key=lambda x: (x.expires_on or date.max, x.lot_id))
         )
@@ -102,9 +122,35 @@ def balances(account: Account, catalogue: Catalogue, as_of: date | None) -> list
                 usable=sum(v.remaining for v in views if v.state == LotState.USABLE),
                 suspended=sum(v.remaining for v in views if v.state == LotState.SUSPENDED),
                 lots=views,
+                # Held units stand until their hold ends, even in a lot that has closed.
+                reserved=sum(lot.held - back.get(lot.lot_id, 0) for lot in account.lots_of(right)),
+                reservations=open_reservations(account, right, day),
             )
         )
     return result
+
+
+def released_by_lapse(account: Account, day: date) -> dict[str, int]:
+    """Per lot, the units of open holds that ended before ``day`` (not lapsed yet)."""
+    back: dict[str, int] = {}
+    for reservation in account.reservations.values():
+        if reservation.is_open and reservation.hold_until < day:
+            for lot_id, units in reservation.draws:
+                back[lot_id] = back.get(lot_id, 0) + units
+    return back
+
+
+def open_reservations(account: Account, right: str, day: date) -> tuple[HeldView, ...]:
+    """The reservations of ``right`` whose hold stands on ``day``."""
+    held = [
+        r
+        for r in account.reservations.values()
+        if r.right == right and r.is_open and day <= r.hold_until
+    ]
+    return tuple(
+        HeldView(r.reference, r.amount, r.training, r.provider, r.on, r.hold_until, r.enrolment)
+        for r in sorted(held, key=lambda r: (r.hold_until, r.reference))
+    )
 
 
 @dataclass(frozen=True)
@@ -152,6 +198,17 @@ DETAIL_FIELDS = (
     "kind",
     "value",
     "fact_on",
+    "hold_until",
+    "enrolment",
+    "reservation",
+    "taken",
+    "released",
+    "own_share",
+    "public_share",
+    "redeemed_own",
+    "redeemed_public",
+    "refund_own",
+    "refund_public",
 )
 
 
@@ -175,7 +232,7 @@ def history(events: Iterable[Account.Event]) -> list[HistoryEntry]:
                 reference=fields.get("reference"),
                 details={k: fields[k] for k in DETAIL_FIELDS if fields.get(k) is not None},
                 balance_after={
-                    right: {"usable": t.usable, "suspended": t.suspended}
+                    right: {"usable": t.usable, "suspended": t.suspended, "reserved": t.reserved}
                     for right, t in sorted(account.totals.items())
                 },
                 late=event.originator_version in late,
@@ -207,11 +264,10 @@ class Explanation:
 
     @property
     def balanced(self) -> bool:
-        """Invariant 1: granted = used + expired + forfeited + usable + suspended."""
+        """Invariant 1: granted = used + reserved + expired + forfeited + usable +
+        suspended."""
         t = self.totals
-        return (
-            t["granted"] == t["used"] + t["expired"] + t["forfeited"] + t["usable"] + t["suspended"]
-        )
+        return t["granted"] == sum(n for key, n in t.items() if key != "granted")
 
 
 def explain(events: Iterable[Account.Event], catalogue: Catalogue, right: str) -> Explanation:
@@ -232,14 +288,7 @@ def explain(events: Iterable[Account.Event], catalogue: Catalogue, right: str) -
             )
         )
     if not totals:
-        totals = {
-            "granted": 0,
-            "used": 0,
-            "expired": 0,
-            "forfeited": 0,
-            "usable": 0,
-            "suspended": 0,
-        }
+        totals = RightTotals().as_dict()
     return Explanation(right=right, unit=unit, steps=tuple(steps), totals=totals)
 
 
@@ -275,4 +324,44 @@ def describe(event: Account.Event, unit: str) -> str:
         return f"expired {amount} left in lot {event.lot} ({event.rule_version})"
     if isinstance(event, Account.EntryReversed):
         return f"reversed event {event.entry} ({event.entry_event}, {amount}): {event.reason}"
+    if isinstance(event, Account.UnitsReserved | Account.ReservationClosed):
+        return describe_booking(event, amount, unit)
     return type(event).__name__
+
+
+def describe_booking(event: Account.Event, amount: str, unit: str) -> str:
+    """A booking's step: what is held or released, where to, and the money."""
+    f = event.__dict__
+    enrolment = f" (enrolment {f['enrolment']})" if f.get("enrolment") else ""
+    if isinstance(event, Account.UnitsReserved):
+        held = ", ".join(f"{amounts.text(n, unit)} from {lot}" for lot, n in event.draws)
+        return (
+            f"reserved {amount} for training {event.training} at {event.provider}{enrolment}, "
+            f"held until {event.hold_until} (ref {event.reference}): {held}"
+            + money_text("purchase", event.own_share, event.public_share)
+        )
+    assert isinstance(event, Account.ReservationClosed)
+    back = "; ".join(
+        f"{amounts.text(n, unit)} back to {lot}" if state in ("usable", "suspended")
+        else f"{amounts.text(n, unit)} of {lot} to {state} (the lot's outcome)"
+        for lot, n, state in event.released
+    )  # fmt: skip
+    refund = money_text("refund", event.refund_own, event.refund_public)
+    if isinstance(event, Account.ReservationConfirmed):
+        used = ", ".join(f"{amounts.text(n, unit)} from {lot}" for lot, n in event.taken)
+        redeemed = money_text("redeemed", event.redeemed_own, event.redeemed_public)
+        rest = f"; released {back}{refund}" if back else ""
+        return f"confirmed reservation {event.reservation}: used {amount} ({used}){redeemed}{rest}"
+    verb = "cancelled" if isinstance(event, Account.ReservationCancelled) else "lapsed"
+    why = f" ({event.reason})" if isinstance(event, Account.ReservationCancelled) else ""
+    return f"{verb} reservation {event.reservation}{why}: released {back}{refund}"
+
+
+def money_text(what: str, own: int | None, public: int | None) -> str:
+    """``; purchase EUR 125.00 own + EUR 125.00 public`` (the shares the catalogue knows)."""
+    parts = [
+        f"EUR {amounts.text(cents, 'euro')} {name}"
+        for name, cents in (("own", own), ("public", public))
+        if cents is not None
+    ]
+    return f"; {what} {' + '.join(parts)}" if parts else ""

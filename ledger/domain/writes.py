@@ -10,7 +10,7 @@ from datetime import date
 
 from ledger.domain.career import status_label
 from ledger.domain.career_writes import check_grantor, trigger_outcome
-from ledger.domain.catalogue import CapCounts, Catalogue, Outcome
+from ledger.domain.catalogue import CapCounts, Catalogue, Outcome, RuleVersion
 from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import (
     InvalidInputError,
@@ -20,6 +20,7 @@ from ledger.domain.errors import (
 )
 from ledger.domain.idempotency import grant_fingerprint, use_fingerprint
 from ledger.domain.lots import Lot, lot_id_for, plan_draws
+from ledger.domain.offers import Offer, check_registry
 from ledger.domain.refusals import (
     check_amount,
     check_balance,
@@ -108,41 +109,25 @@ class EntryCommands:
         amount: int,
         on: date,
         training: str,
-        provider: str,
+        provider: str | None,
         provenance: Provenance,
         employer: str | None = None,
         track: str | None = None,
+        offer: Offer | None = None,
     ) -> Result:
         _, reference = require_reference(
             provenance.source, provenance.reference, source_required=False
         )
-        rule = catalogue.right(right).version_on(on)
+        right_type = catalogue.right(right)
+        rule = right_type.version_on(on)
         track = check_track(rule, track)
+        check_training(training)
+        provider = check_registry(self, right_type, training, provider, on, offer)
         if is_exact_repeat(
             self, provenance, use_fingerprint(right, amount, on, training, provider, track)
         ):
             return Result.EXISTS
-        check_amount(amount)
-        check_in_order(on, self.opened_on, self.last_on)
-        for name, value in (("training", training), ("provider", provider)):
-            if not value.strip():
-                raise InvalidInputError(f"a use needs a {name} id; got {value!r}")
-        statuses = self.career.statuses_on(on)
-        if not rule.is_usable_in_any(statuses):
-            allowed = ", ".join(sorted(s.value for s in rule.usable_in))
-            raise NotUsableInStatusError(
-                f"right {right!r} is not usable by a citizen who is {status_label(statuses)} "
-                f"on {on} (usable when: {allowed})"
-            )
-        check_single_funding(self.fundings, catalogue, right, training)
-        lots = [
-            lot
-            for lot in drawable_lots(self, right, on, employer)
-            if lot.is_on_track(track, rule.default_track)
-        ]
-        check_balance(lots, right, amount, on, employer, track)
-        check_caps(self.movements, rule, CapCounts.USES, on, amount, track, self.career)
-        draws = plan_draws(lots, amount, on)
+        draws = plan_use(self, catalogue, rule, amount, on, training, employer, track)
         self.expire_due(on, provenance.actor)
         self.trigger_event(
             self.RightUsed,
@@ -163,11 +148,15 @@ class EntryCommands:
         return Result.APPLIED
 
     def expire(self: AccountState, as_of: date, actor: str) -> int:
-        """Expire every open lot due on or before ``as_of``; returns how many expired."""
+        """Lapse every hold past its date and expire every open lot due on or before
+        ``as_of``; returns how many lapsed and expired."""
         return self.expire_due(as_of, actor)
 
     def expire_due(self: AccountState, day: date, actor: str) -> int:
-        # Runs before every command: the date test first, as most lots are not due.
+        # Runs before every command. Holds first: the units a lapse gives back to a lot
+        # that is due expire with it.
+        lapsed = self.lapse_due(day, actor) if self.reservations else 0
+        # The date test first, as most lots are not due.
         due = [
             lot
             for lot in self.lots.values()
@@ -187,7 +176,7 @@ class EntryCommands:
                 amount=lot.remaining,
                 rule_version=lot.rule_version,
             )
-        return len(due)
+        return lapsed + len(due)
 
 
 def on_track(track: str | None) -> dict[str, str]:
@@ -216,3 +205,42 @@ def drawable_lots(account: AccountState, right: str, on: date, employer: str | N
         for lot in account.lots_of(right)
         if lot.employer is None or account.career.employment_with(lot.employer, on) is not None
     ]
+
+
+def check_training(training: str) -> None:
+    if not training.strip():
+        raise InvalidInputError(f"a use needs a training id; got {training!r}")
+
+
+def plan_use(
+    account: AccountState,
+    catalogue: Catalogue,
+    rule: RuleVersion,
+    amount: int,
+    on: date,
+    training: str,
+    employer: str | None,
+    track: str | None,
+) -> list[tuple[str, int]]:
+    """The draws of a use (or a reservation) of ``amount`` on ``on``, after every check a
+    use must pass: date order, usable in the citizen's statuses, no double funding, enough
+    balance on the lots it may draw on (of the employer, of the track), the caps."""
+    right = rule.right
+    check_amount(amount)
+    check_in_order(on, account.opened_on, account.last_on)
+    statuses = account.career.statuses_on(on)
+    if not rule.is_usable_in_any(statuses):
+        allowed = ", ".join(sorted(s.value for s in rule.usable_in))
+        raise NotUsableInStatusError(
+            f"right {right!r} is not usable by a citizen who is {status_label(statuses)} "
+            f"on {on} (usable when: {allowed})"
+        )
+    check_single_funding(account.fundings, catalogue, right, training)
+    lots = [
+        lot
+        for lot in drawable_lots(account, right, on, employer)
+        if lot.is_on_track(track, rule.default_track)
+    ]
+    check_balance(lots, right, amount, on, employer, track)
+    check_caps(account.movements, rule, CapCounts.USES, on, amount, track, account.career)
+    return plan_draws(lots, amount, on)

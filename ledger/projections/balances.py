@@ -133,6 +133,17 @@ class BalancesProjection(Projection[LotsView]):
             self.view.lot_drawn(account_id, lot, units)
 
     @process.register
+    def _reserved(self, event: Account.UnitsReserved, account_id: str, position: int) -> None:
+        for lot, units in event.draws:  # held: out of what is left, as a use
+            self.view.lot_drawn(account_id, lot, units)
+
+    @process.register
+    def _released(self, event: Account.ReservationClosed, account_id: str, position: int) -> None:
+        for lot, units, state in event.released:
+            if state in (USABLE, SUSPENDED):  # back into the lot; a closed lot stays empty
+                self.view.lot_restored(account_id, lot, units, state)
+
+    @process.register
     def _carried(self, event: Account.RightTransferred, account_id: str, position: int) -> None:
         self.view.lot_moved(account_id, event.lot, USABLE)
 

@@ -11,6 +11,7 @@ from ledger.domain.account import Account
 from ledger.projections.balances import BalancesProjection
 from ledger.projections.base import Projection
 from ledger.projections.expiring import ExpiringProjection
+from ledger.projections.money import MoneyProjection
 from ledger.projections.sources import SourcesProjection
 from ledger.projections.takeup import TakeUpProjection
 from ledger.projections.trail import TrailProjection
@@ -19,8 +20,8 @@ from ledger.store.read_models.base import ProjectionError
 PROJECTIONS: dict[str, type[Projection[Any]]] = {
     p.name: p
     for p in (
-        BalancesProjection, ExpiringProjection, SourcesProjection, TakeUpProjection,
-        TrailProjection,
+        BalancesProjection, ExpiringProjection, MoneyProjection, SourcesProjection,
+        TakeUpProjection, TrailProjection,
     )
 }  # fmt: skip
 NAMES = tuple(PROJECTIONS)

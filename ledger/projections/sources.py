@@ -89,10 +89,16 @@ class SourcesProjection(Projection[SourcesView]):
         self.view.used(event.source or NO_SOURCE, event.batch or "", event.right, event.amount)
 
     @process.register
+    def _redeemed(
+        self, event: Account.ReservationConfirmed, account_id: str, position: int
+    ) -> None:
+        self.view.used(NO_SOURCE, event.batch or "", event.right, event.amount)
+
+    @process.register
     def _reversed(self, event: Account.EntryReversed, account_id: str, position: int) -> None:
         if event.entry_event not in ("RightGranted", "RightUsed"):
             return  # a reversed forfeit gives back what the account lost: no source's entry
         original: Any = self.originals(event.originator_id, event.entry)
         measure = "granted" if event.entry_event == "RightGranted" else "used"
-        source = original.source or NO_SOURCE
+        source = getattr(original, "source", None) or NO_SOURCE  # a confirm names none
         self.view.reversed(source, original.batch or "", event.right, measure, event.amount)

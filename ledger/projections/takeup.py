@@ -172,6 +172,20 @@ class TakeUpProjection(Projection[TakeUpView]):
         self.view.counted(account_id, event.right, event.on, "forfeited", event.amount)
 
     @process.register
+    def _redeemed(
+        self, event: Account.ReservationConfirmed, account_id: str, position: int
+    ) -> None:
+        self.view.counted(account_id, event.right, event.on, "used", event.amount)
+        self._released(event, account_id, position)
+
+    @process.register
+    def _released(self, event: Account.ReservationClosed, account_id: str, position: int) -> None:
+        # Units released to a lot that closed meanwhile follow its outcome.
+        for _, units, state in event.released:
+            if state in ("expired", "forfeited"):
+                self.view.counted(account_id, event.right, event.on, state, units)
+
+    @process.register
     def _reversed(self, event: Account.EntryReversed, account_id: str, position: int) -> None:
         original = self.originals(event.originator_id, event.entry)
         measure = REVERSED_MEASURE[event.entry_event]

@@ -10,6 +10,7 @@ from typing import Any
 from ledger.domain.account import Account
 from ledger.domain.career import cause_text
 from ledger.domain.facts import fact_detail
+from ledger.domain.views import money_text
 from ledger.projections.base import Context, Projection, View
 from ledger.projections.memos import IsoDayTexts
 from ledger.store.read_models.base import Store
@@ -23,6 +24,7 @@ EVENT_NAMES = (
     "RightSuspended", "RightForfeited", "RightExpired", "EntryReversed", "ReversalRequested",
     "ReversalApproved", "EmploymentStarted", "EmploymentEnded", "EmploymentSuspended",
     "SituationStarted", "SituationEnded", "ReviewOpened", "ReviewClosed", "FactRecorded",
+    "UnitsReserved", "ReservationConfirmed", "ReservationCancelled", "ReservationLapsed",
 )  # fmt: skip
 
 
@@ -149,6 +151,36 @@ class TrailProjection(Projection[TrailView]):
         draws = ", ".join(f"{lot} {units}" for lot, units in event.draws)
         lots = ", ".join(str(lot) for lot, _ in event.draws)
         detail = f"training {event.training} by {event.provider}; drew {draws}"
+        self.record(event, account_id, position, lots, detail)
+
+    @process.register
+    def _reserved(self, event: Account.UnitsReserved, account_id: str, position: int) -> None:
+        lots = ",".join(lot for lot, _ in event.draws)
+        enrolment = f"; enrolment {event.enrolment}" if event.enrolment else ""
+        detail = (
+            f"training {event.training} by {event.provider}, held until {event.hold_until}"
+            f"{enrolment}; held {event.draws}"
+            + money_text("purchase", event.own_share, event.public_share)
+        )
+        self.record(event, account_id, position, lots, detail)
+
+    @process.register
+    def _closed(self, event: Account.ReservationClosed, account_id: str, position: int) -> None:
+        taken = getattr(event, "taken", [])
+        lots = ",".join(dict.fromkeys([lot for lot, _ in taken] + [r[0] for r in event.released]))
+        detail = f"reservation {event.reservation}"
+        if isinstance(event, Account.ReservationConfirmed):
+            detail += f" redeemed: used {taken}" + money_text(
+                "redeemed", event.redeemed_own, event.redeemed_public
+            )
+        elif isinstance(event, Account.ReservationCancelled):
+            detail += f" cancelled: {event.reason}"
+        else:
+            detail += " lapsed: its hold ended"
+        if event.released:
+            detail += f"; released {event.released}"
+        if event.refund_own or event.refund_public:
+            detail += money_text("refund", event.refund_own, event.refund_public)
         self.record(event, account_id, position, lots, detail)
 
     @process.register

@@ -78,10 +78,10 @@ def test_history_lists_every_event_with_who_wrote_it_and_the_balance_after_it(
     assert [e.reference for e in entries[1:3]] == ["G1", "U1"]
     assert [e.balance_after.get("vov-hours") for e in entries] == [
         None,
-        {"usable": 100, "suspended": 0},
-        {"usable": 60, "suspended": 0},
-        {"usable": 60, "suspended": 0},
-        {"usable": 0, "suspended": 60},
+        {"usable": 100, "suspended": 0, "reserved": 0},
+        {"usable": 60, "suspended": 0, "reserved": 0},
+        {"usable": 60, "suspended": 0, "reserved": 0},
+        {"usable": 0, "suspended": 60, "reserved": 0},
     ]
     assert all(e.recorded_at.tzinfo is not None for e in entries)
 
@@ -108,5 +108,6 @@ def test_explain_follows_one_right_step_by_step_and_adds_up(ledger: Ledger) -> N
         "forfeited": 0,
         "usable": 60,
         "suspended": 0,
+        "reserved": 0,
     }
     assert explanation.balanced

@@ -53,7 +53,7 @@ def test_the_report_writes_findings_and_totals_as_csv_and_everything_as_json(
         "at most 10",
         "'-5",
     ]
-    assert read_csv(totals)[1][2:] == ["vov-hours", "10", "15", "0", "0", "-5", "0", "4"]
+    assert read_csv(totals)[1][2:] == ["vov-hours", "10", "15", "0", "0", "-5", "0", "0", "4"]
     assert json.loads(whole.read_text()) == report.as_dict()
 
 

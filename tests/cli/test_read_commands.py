@@ -10,6 +10,7 @@ from tests.builders import EMPLOYER, INSZ, INSZ_SHOWN
 from tests.llr import Llr
 
 LOT_KEYS = {
+    "held",
     "lot",
     "grant_ref",
     "source",
@@ -64,7 +65,7 @@ def test_balance_json_has_the_documented_keys(with_use: Llr) -> None:
     vov = report["rights"]["vov-hours"]
     assert set(report) == {"insz", "as_of", "known_at", "rights"}
     assert (report["insz"], report["as_of"], report["known_at"]) == (INSZ_SHOWN, None, None)
-    assert set(vov) == {"unit", "usable", "suspended", "lots"}
+    assert set(vov) == {"unit", "usable", "suspended", "reserved", "lots", "reservations"}
     assert (vov["unit"], vov["usable"], vov["suspended"]) == ("hours", 105, 0)
     assert set(vov["lots"][0]) == LOT_KEYS
     assert vov["lots"][0]["grant_ref"] == "VOV-1"
@@ -124,7 +125,9 @@ def test_history_json_has_one_entry_per_event_with_the_documented_keys(with_use:
     assert set(report) == {"insz", "as_of", "known_at", "entries"}
     assert [e["event"] for e in entries] == ["AccountOpened", "RightGranted", "RightUsed"]
     assert all(set(e) == ENTRY_KEYS for e in entries)
-    assert entries[2]["balance_after"] == {"vov-hours": {"usable": 105, "suspended": 0}}
+    assert entries[2]["balance_after"] == {
+        "vov-hours": {"usable": 105, "suspended": 0, "reserved": 0}
+    }
     assert entries[2]["actor"] == "test:staff (backoffice)"
 
 
@@ -172,7 +175,8 @@ def test_explain_text_ends_with_the_balance_identity(with_use: Llr) -> None:
 
     assert "  1. event 2, 2024-09-01, RightGranted" in text
     assert text.splitlines()[-1] == (
-        "granted 125 = used 20 + expired 0 + forfeited 0 + usable 105 + suspended 0  (balanced)"
+        "granted 125 = used 20 + reserved 0 + expired 0 + forfeited 0 + usable 105 + suspended 0"
+        "  (balanced)"
     )
 
 

@@ -103,9 +103,11 @@ def test_a_full_career_tour_keeps_every_hour_accounted_for(ready: Llr) -> None:
         "forfeited": 0,
         "usable": 0,
         "suspended": 0,
+        "reserved": 0,
     }
     assert days["totals"]["usable"] == 5 and days["totals"]["forfeited"] == 0
     assert vov["balanced"] and days["balanced"]
     assert vov_text.splitlines()[-1] == (
-        "granted 125 = used 20 + expired 105 + forfeited 0 + usable 0 + suspended 0  (balanced)"
+        "granted 125 = used 20 + reserved 0 + expired 105 + forfeited 0 + usable 0 + suspended 0  "
+        "(balanced)"
     )

@@ -153,6 +153,7 @@ def test_expire_reports_how_many_lots_expired(with_account: Llr) -> None:
         "accounts_checked": 1,
         "accounts_changed": 1,
         "lots_expired": 1,
+        "holds_lapsed": 0,
     }
     assert with_account.json("balance", INSZ)["rights"]["vov-hours"]["usable"] == 0
 
@@ -160,7 +161,9 @@ def test_expire_reports_how_many_lots_expired(with_account: Llr) -> None:
 def test_expire_prints_a_summary_line(with_account: Llr) -> None:
     result = with_account.ok("expire", "--as-of", "2025-09-01")
 
-    assert result.stdout == "expired 1 lots on 1 of 1 accounts (as of 2025-09-01)\n"
+    assert result.stdout == (
+        "expired 1 lots and lapsed 0 holds on 1 of 1 accounts (as of 2025-09-01)\n"
+    )
 
 
 def test_expire_without_a_date_is_a_usage_error(with_account: Llr) -> None:

@@ -43,6 +43,16 @@ def sums_from_events(events: Iterable[Account.Event]) -> dict[str, dict[str, int
             sums[event.right]["forfeited"] += event.amount
         elif isinstance(event, Account.EntryReversed):
             sums[event.right][REVERSED_KEY[event.entry_event]] -= event.amount
+        elif isinstance(event, Account.UnitsReserved):
+            sums[event.right]["reserved"] += event.amount
+        if isinstance(event, Account.ReservationConfirmed):
+            sums[event.right]["used"] += event.amount
+            sums[event.right]["reserved"] -= event.amount
+        if isinstance(event, Account.ReservationClosed):
+            for _, units, state in event.released:
+                sums[event.right]["reserved"] -= units
+                if state in ("expired", "forfeited"):
+                    sums[event.right][state] += units
     return sums
 
 
@@ -51,25 +61,51 @@ class LotFold:
 
     def __init__(self) -> None:
         self.left: dict[str, int] = {}
+        self.held: dict[str, int] = defaultdict(int)  # reserved for a training
+        self.closed: set[str] = set()
 
     def apply(self, event: Any) -> None:
         if isinstance(event, Account.RightGranted):
             self.left[event.lot] = event.amount
+        elif isinstance(event, Account.UnitsReserved):
+            assert sum(taken for _, taken in event.draws) == event.amount, event
+            for lot, taken in event.draws:
+                self.left[lot] -= taken
+                self.held[lot] += taken
+        elif isinstance(event, Account.ReservationClosed):
+            self.close_reservation(event)
         elif isinstance(event, Account.RightUsed):
             assert sum(taken for _, taken in event.draws) == event.amount, event
             for lot, taken in event.draws:
                 self.left[lot] -= taken
         elif isinstance(event, Account.RightExpired | Account.RightForfeited):
-            assert event.amount == self.left[event.lot] > 0, event  # all that was left
+            # All that was left (nothing, when all of it is held for a training).
+            assert event.amount == self.left[event.lot], event
+            assert event.amount > 0 or self.held[event.lot] > 0, event
             self.left[event.lot] = 0
+            self.closed.add(event.lot)
         elif isinstance(event, Account.RightTransferred | Account.RightSuspended):
             assert event.amount == self.left[event.lot], event
         elif isinstance(event, Account.EntryReversed):
             self.reverse(event)
         assert all(left >= 0 for left in self.left.values()), (event, self.left)
 
+    def close_reservation(self, event: Any) -> None:
+        taken = getattr(event, "taken", [])
+        assert sum(units for _, units in taken) == event.amount or not taken, event
+        for lot, units in taken:
+            self.held[lot] -= units
+        for lot, units, state in event.released:
+            self.held[lot] -= units
+            assert (state in ("expired", "forfeited")) == (lot in self.closed), event
+            if lot not in self.closed:
+                self.left[lot] += units
+        assert all(units >= 0 for units in self.held.values()), (event, self.held)
+
     def reverse(self, event: Account.EntryReversed) -> None:
         for lot, units, _ in event.restores:
+            if event.entry_event == "RightForfeited":
+                self.closed.discard(lot)  # the forfeit undone: the lot is open again
             if event.entry_event == "RightGranted":
                 assert -units == self.left[lot], event  # only an untouched lot goes back
                 self.left[lot] = 0
@@ -298,7 +334,7 @@ def check_totals(account: Account, events: list[Account.Event]) -> None:
     for right, totals in account.totals.items():
         assert balanced(totals), (right, totals)
         sums = from_events.get(right, {})
-        for key in ("granted", "used", "expired", "forfeited"):
+        for key in ("granted", "used", "expired", "forfeited", "reserved"):
             assert getattr(totals, key) == sums.get(key, 0), (right, key, totals, sums)
         lots = account.lots_of(right)
         for state in (LotState.USABLE, LotState.SUSPENDED):

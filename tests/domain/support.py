@@ -150,9 +150,9 @@ def suspended(account: Account, right: str) -> int:
 
 
 def balanced(totals: RightTotals) -> bool:
-    """Invariant 1: every unit granted is used, expired, forfeited or still held."""
-    held = totals.used + totals.expired + totals.forfeited
-    return totals.granted == held + totals.usable + totals.suspended
+    """Invariant 1: every unit granted is used, reserved, expired, forfeited or still held."""
+    gone = totals.used + totals.reserved + totals.expired + totals.forfeited
+    return totals.granted == gone + totals.usable + totals.suspended
 
 
 # --------------------------------------------------------------- a small test catalogue

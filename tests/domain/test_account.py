@@ -77,7 +77,8 @@ def test_a_grant_creates_a_usable_lot_with_the_expiry_and_version_of_its_rule() 
     lot = account.lots[f"{EMPLOYER}/g1"]
     assert (lot.remaining, lot.state, lot.valid_from) == (100, LotState.USABLE, SEP_2)
     assert account.totals[VOV].as_dict() == {
-        "granted": 100, "used": 0, "expired": 0, "forfeited": 0, "usable": 100, "suspended": 0
+        "granted": 100, "used": 0, "expired": 0, "forfeited": 0, "usable": 100, "suspended": 0,
+        "reserved": 0,
     }  # fmt: skip
 
 

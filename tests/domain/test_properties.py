@@ -61,7 +61,7 @@ ANY_SOURCE = [EMPLOYER, FLANDERS, FEDERAL, CEVORA]
 KINDS = ["grant"] * 3 + ["use"] * 3 + ["status"] * 2 + [
     "expire", "reverse", "reverse", "repeat", "reuse", "back_date", "employment_start",
     "employment_start", "employment_end", "employment_suspend", "situation_start",
-    "situation_end",
+    "situation_end", "reserve", "reserve", "confirm", "cancel",
 ]  # fmt: skip
 EMPLOYERS = [EMPLOYER, "employer:0202239951"]
 JOINT_COMMITTEES = ["200", "111"]  # Cevora serves 200 only
@@ -71,6 +71,19 @@ OPENING = st.sampled_from([Status.EMPLOYEE] * 5 + list(Status))
 
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+
+class Recognised:
+    """The registry's answer for every training of these histories: recognised."""
+
+    provider = "p"
+    classification = "labour-market"
+
+    def refusal(self, right: str, on: date) -> str | None:
+        return None
+
+
+RECOGNISED = Recognised()
 
 
 def kbo(source: str) -> str:
@@ -146,14 +159,48 @@ class History:
         def command(delta: int = 0) -> Result:
             provenance = by(None, ref)
             return self.account.use(
-                CATALOGUE, right, amount + delta, on, training, "p", provenance, employer
-            )
+                CATALOGUE, right, amount + delta, on, training, "p", provenance, employer,
+                offer=RECOGNISED,
+            )  # fmt: skip
 
         refusal = self.step(command)
         if refusal is None:
             self.applied.append(command)
         elif over and employer is None and self.usable_in_status(right, on):
             assert isinstance(refusal, InsufficientBalanceError | DoubleFundingError), refusal
+
+    def reserve(self, draw: Draw, on: date) -> None:
+        rights = [r for r in RIGHTS if self.usable_on(r, on)] or RIGHTS
+        right, ref = draw(st.sampled_from(rights)), self.ref("r")
+        usable = self.usable_on(right, on)
+        amount = mostly(draw, st.integers(1, max(usable, 1)), st.just(usable + 1))
+        training = draw(st.sampled_from(["t1", "t2", "t3"]))
+        hold_until = on + timedelta(days=draw(st.integers(0, 120)))
+
+        def command(delta: int = 0) -> Result:
+            return self.account.reserve(
+                CATALOGUE, right, amount + delta, on, training, hold_until, by(None, ref),
+                RECOGNISED, provider="p",
+            )  # fmt: skip
+
+        if self.step(command) is None:
+            self.applied.append(command)
+
+    def open_reservation(self, draw: Draw) -> str:
+        open_ones = sorted(r for r, held in self.account.reservations.items() if held.is_open)
+        return mostly(draw, st.sampled_from(open_ones or ["none"]), st.just("unknown"))
+
+    def confirm(self, draw: Draw, on: date) -> None:
+        reference = self.open_reservation(draw)
+        held = self.account.reservations.get(reference)
+        amount = None if held is None else mostly(
+            draw, st.one_of(st.none(), st.integers(1, held.amount)), st.just(held.amount + 1)
+        )  # fmt: skip
+        self.step(lambda: self.account.confirm(CATALOGUE, reference, on, amount, by()))
+
+    def cancel(self, draw: Draw, on: date) -> None:
+        reference = self.open_reservation(draw)
+        self.step(lambda: self.account.cancel(reference, on, "cancelled", by()))
 
     def usable_in_status(self, right: str, on: date) -> bool:
         right_type = CATALOGUE.right(right)
@@ -239,7 +286,9 @@ class History:
             "grant": lambda a: a.grant(
                 CATALOGUE, right, amount, day, None, by(source, self.ref("g"))
             ),
-            "use": lambda a: a.use(CATALOGUE, right, 1, day, "t", "p", by(None, self.ref("u"))),
+            "use": lambda a: a.use(
+                CATALOGUE, right, 1, day, "t", "p", by(None, self.ref("u")), offer=RECOGNISED
+            ),
             "situation": lambda a: a.start_situation(CATALOGUE, other, day, by()),
             "employment": lambda a: a.start_employment(
                 CATALOGUE, employment_at(EMPLOYERS[1], day, 50, "200"), by()

@@ -38,7 +38,9 @@ def test_every_projection_applies_every_event_once(store: Store) -> None:
     counts = catch_up_all(store.ledger)
     again = catch_up_all(store.ledger)
 
-    assert counts == dict.fromkeys(("balances", "expiring", "sources", "takeup", "trail"), head)
+    assert counts == dict.fromkeys(
+        ("balances", "expiring", "money", "sources", "takeup", "trail"), head
+    )
     assert set(again.values()) == {0}
 
 

@@ -40,6 +40,7 @@ def test_init_applies_the_migrations_once(fresh: Store) -> None:
         "0002_sealed_personal_fields",
         "0003_security_tables",
         "0004_minor_units",
+        "0005_money_totals",
     ]
     assert state == {"applied": applied, "pending": []}
 

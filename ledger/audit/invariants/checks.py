@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ledger.audit.findings import Invariant
+from ledger.audit.invariants.bookings import RegistryCheck, close_before
 from ledger.audit.invariants.caps import check_caps
 from ledger.audit.invariants.conservation import add_flow
 from ledger.audit.invariants.rulebook import RuleBook
@@ -31,6 +32,7 @@ from ledger.domain.account import Account
 from ledger.domain.career import status_label
 from ledger.domain.catalogue import CapCounts, Catalogue, Outcome
 from ledger.domain.lots import OPEN_STATES
+from ledger.domain.offers import Offer
 from ledger.domain.reversals import REVERSIBLE
 from ledger.domain.state import Entry, EntryKind
 
@@ -40,25 +42,40 @@ CHECKED_FOR: dict[type, Invariant] = {
     Account.RightGranted: Invariant.CAPS_PER_PERIOD,
     **dict.fromkeys(CAREER_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
     **dict.fromkeys(OUTCOME_EVENTS, Invariant.NOTHING_LOST_AT_TRANSITION),
+    Account.UnitsReserved: Invariant.BOOKINGS,
+    Account.ReservationConfirmed: Invariant.BOOKINGS,
+    Account.ReservationCancelled: Invariant.BOOKINGS,
+    Account.ReservationLapsed: Invariant.BOOKINGS,
 }
 
 Check = Callable[[StreamAudit, Any], bool]
+CLOSE_EVENTS = (
+    Account.ReservationConfirmed,
+    Account.ReservationCancelled,
+    Account.ReservationLapsed,
+)
 GRANTS, USES, SUSPEND = CapCounts.GRANTS, CapCounts.USES, Outcome.SUSPEND  # looked up once
 
 
 class RuleChecks:
     """Invariants 1-5 for every event of a citizen's stream, around its replay."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(
+        self, catalogue: Catalogue, offers: Callable[[str], Offer | None] = lambda code: None
+    ) -> None:
         self.book = RuleBook(catalogue)
+        self.registry = RegistryCheck(catalogue, offers)
         self.before: dict[type, Check] = {
             Account.RightGranted: self.grant_before,
-            Account.RightUsed: lambda stream, event: use_before(stream, event, self.book),
+            Account.RightUsed: self.use_before,
+            # A reservation draws as a use does, into a hold instead of the used total.
+            Account.UnitsReserved: self.use_before,
             Account.RightExpired: self.expiry_before,
             Account.EntryReversed: self.reversal_before,
             **dict.fromkeys(CAREER_EVENTS, self.career_before),
             Account.StatusChanged: self.status_before,
             **dict.fromkeys(OUTCOME_EVENTS, self.outcome_before),
+            **dict.fromkeys(CLOSE_EVENTS, close_before),
         }
         self.after: dict[type, Callable[[StreamAudit, Any, bool], None]] = {
             Account.RightGranted: self.grant_after,
@@ -94,6 +111,10 @@ class RuleChecks:
             add_flow(stream, event, right)
 
     # ------------------------------------------------------------------ before
+    def use_before(self, stream: StreamAudit, event: Any) -> bool:
+        self.registry.check(stream, event)
+        return use_before(stream, event, self.book)
+
     def grant_before(self, stream: StreamAudit, event: Account.RightGranted) -> bool:
         assert stream.account is not None
         if event.lot in stream.account.lots:

@@ -17,7 +17,8 @@ from ledger.audit.invariants.stream import StreamAudit
 from ledger.domain.account import Account
 from ledger.domain.lots import OPEN_STATES
 
-FLOW_NAMES = ("granted", "used", "expired", "forfeited")
+FLOW_NAMES = ("granted", "used", "expired", "forfeited", "reserved")
+RESERVED = FLOW_NAMES.index("reserved")
 # Which running sum an event adds its amount to.
 FLOW_OF = {
     Account.RightGranted: 0,
@@ -26,18 +27,40 @@ FLOW_OF = {
     Account.RightForfeited: 3,
 }
 FLOW_OF_NAME = {cls.__name__: index for cls, index in FLOW_OF.items()}
+# Where units a booking releases go when their lot has closed meanwhile.
+CLOSED_FLOWS = {
+    "expired": FLOW_OF[Account.RightExpired],
+    "forfeited": FLOW_OF[Account.RightForfeited],
+}
 CONSERVATION = Invariant.CONSERVATION
 
 
 def add_flow(stream: StreamAudit, event: Any, right: str) -> None:
     flows = stream.flows.get(right)
     if flows is None:
-        flows = stream.flows[right] = [0, 0, 0, 0]
+        flows = stream.flows[right] = [0] * len(FLOW_NAMES)
     index = FLOW_OF.get(type(event))
     if index is not None:
         flows[index] += event.amount
     elif isinstance(event, Account.EntryReversed):
         flows[FLOW_OF_NAME[event.entry_event]] -= event.amount
+    elif isinstance(event, Account.UnitsReserved | Account.ReservationClosed):
+        add_booking_flow(flows, event)
+
+
+def add_booking_flow(flows: list[int], event: Any) -> None:
+    """A reservation holds its amount; a confirm turns its amount into a use; what a
+    close releases leaves the held sum for the balance, or for the lot's outcome."""
+    if isinstance(event, Account.UnitsReserved):
+        flows[RESERVED] += event.amount
+        return
+    if isinstance(event, Account.ReservationConfirmed):
+        flows[RESERVED] -= event.amount
+        flows[FLOW_OF[Account.RightUsed]] += event.amount
+    for _, units, state in event.released:
+        flows[RESERVED] -= units
+        if state in CLOSED_FLOWS:
+            flows[CLOSED_FLOWS[state]] += units
 
 
 def compare_totals(stream: StreamAudit, right: str, flows: list[int]) -> bool:
@@ -67,7 +90,7 @@ def compare_balances(stream: StreamAudit) -> None:
     for right, flows in sorted(stream.flows.items()):
         if right in stream.drifted or not compare_totals(stream, right, flows):
             continue
-        granted, used, expired, forfeited = flows
+        granted, used, expired, forfeited, reserved = flows
         totals = account.totals.get(right)
         held = totals.usable + totals.suspended if totals else 0
         in_lots = sum(
@@ -75,11 +98,11 @@ def compare_balances(stream: StreamAudit) -> None:
             for lot in account.lots.values()
             if lot.right == right and lot.state in OPEN_STATES
         )
-        balance = granted - used - expired - forfeited
+        balance = granted - used - expired - forfeited - reserved
         if not balance == held == in_lots:
             stream.find(
                 CONSERVATION,
-                f"granted - used - expired - forfeited of {right} is not "
+                f"granted - used - expired - forfeited - reserved of {right} is not "
                 "the balance the account holds",
                 expected=balance,
                 found=f"{held} in the totals, {in_lots} in the lots",
@@ -102,6 +125,7 @@ def totals_of(stream: StreamAudit) -> list[RightTotals]:
             totals.usable,
             totals.suspended,
             stream.account.version,
+            totals.reserved,
         )
         for right, totals in sorted(stream.account.totals.items())
     ]
