@@ -21,8 +21,11 @@ CAREER_TRAINING_POP_YEARS = 6
 class Offer(Protocol):
     """What the registry says of a training (``ledger.domain.registry.TrainingOffer``)."""
 
-    provider: str
-    classification: str
+    @property
+    def provider(self) -> str: ...
+
+    @property
+    def classification(self) -> str: ...
 
     def refusal(self, right: str, on: date) -> str | None: ...
 

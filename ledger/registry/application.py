@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -39,6 +40,7 @@ from ledger.registry.views import provider_row, training_row
 from ledger.security.roles import Action, Role, actor_with_role, require
 from ledger.store.registry_tables import (
     creates_tables,
+    has_registry_table,
     registry_recorder,
     select_streams,
     views_for,
@@ -105,6 +107,16 @@ class Registry(Application[UUID]):
     def require(self, action: Action) -> None:
         if self.role is not None:
             require(self.role, action)
+        if action is Action.WRITE_REGISTRY and not self.stored:
+            raise LedgerError(
+                "the registry's tables are missing from this store (made before the "
+                "registry): run 'llr init' as admin"
+            )
+
+    @cached_property
+    def stored(self) -> bool:
+        """Whether the store has the registry's table; without it the registry is empty."""
+        return has_registry_table(self.recorder)
 
     # ------------------------------------------------------------ commands
     def add_provider(
@@ -268,6 +280,8 @@ class Registry(Application[UUID]):
         return training
 
     def _find(self, aggregate_id: UUID) -> Any:
+        if not self.stored:
+            return None
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -308,6 +322,8 @@ class Registry(Application[UUID]):
         return {t.code: t for t in self.load_streams(training_id(c) for c in codes)}
 
     def load_streams(self, ids: Iterable[UUID]) -> list[Any]:
+        if not self.stored:
+            return []
         streams: dict[UUID, list[Any]] = {}
         for stored in select_streams(self.recorder, ids):
             event = self.mapper.to_domain_event(stored)
@@ -316,7 +332,7 @@ class Registry(Application[UUID]):
 
     def history(self, aggregate_id: UUID) -> list[Any]:
         """Every event of one stream, in the order recorded."""
-        return list(self.events.get(aggregate_id))
+        return list(self.events.get(aggregate_id)) if self.stored else []
 
     def provider_as_of(self, kbo: str, as_of: date) -> Provider | None:
         """The provider as its events dated on or before ``as_of`` make it."""
@@ -332,7 +348,7 @@ class Registry(Application[UUID]):
 
     def trainings_of(self, kbo: str) -> list[tuple[str, str]]:
         """Code and state (JSON) of the provider's trainings, from the read model."""
-        return self.views.trainings_of(kbo)
+        return self.views.trainings_of(kbo) if self.stored else []
 
     def rebuild_views(self) -> tuple[int, int]:
         """The read models again from every registry event: rows of providers, trainings."""

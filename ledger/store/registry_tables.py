@@ -185,6 +185,22 @@ def views_for(recorder: ApplicationRecorder) -> RegistryViews:
     return MemoryViews()
 
 
+def has_registry_table(recorder: ApplicationRecorder) -> bool:
+    """Whether the registry's events table exists: a store made before the registry, and
+    not initialised since, has none (its registry is empty until ``llr init``)."""
+    datastore: Any = getattr(recorder, "datastore", None)
+    table = getattr(recorder, "events_table_name", REGISTRY_EVENTS)
+    if is_a(datastore, "eventsourcing.sqlite", "SQLiteDatastore"):
+        statement = f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"
+    elif is_a(datastore, "eventsourcing.postgres", "PostgresDatastore"):
+        statement = f"SELECT to_regclass('{table}') IS NOT NULL"
+    else:
+        return True
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute(statement)
+        return bool(values(cursor.fetchone())[0])
+
+
 def select_streams(recorder: ApplicationRecorder, ids: Iterable[UUID]) -> list[StoredEvent]:
     """The stored events of many small streams, a few queries in all, in stream order."""
     listed = list(dict.fromkeys(ids))

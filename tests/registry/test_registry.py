@@ -221,3 +221,22 @@ def test_a_registry_opened_with_a_ledger_s_guard_acts_in_its_role(any_database_u
         registry.close()
 
     assert actor == "staff:7 (backoffice)"
+
+
+def test_a_store_made_before_the_registry_reads_as_an_empty_registry(
+    postgres_database: str,
+) -> None:
+    from ledger.config import load_settings
+    from ledger.registry import open_registry
+    from tests.stores import reset_postgres
+
+    reset_postgres(postgres_database)
+    make_ledger(postgres_database).close()  # the ledger's tables only
+    env = load_settings(postgres_database, {}).store_env(create_tables=False)
+    registry = open_registry(env)
+    try:
+        assert (registry.offer("OPL-7"), registry.provider_is_public(KBO)) == (None, None)
+        with pytest.raises(LedgerError, match="run 'llr init' as admin"):
+            registry.add_provider(KBO, NAME, [VOV], FROM)
+    finally:
+        registry.close()
