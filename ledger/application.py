@@ -268,6 +268,13 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
 
         return open_registry(self.env, guard=self.guard)
 
+    def close(self) -> None:
+        """Close the store, and the registry's when it was opened."""
+        registry = self.__dict__.get("registry")
+        if registry is not None:
+            registry.close()
+        super().close()
+
     def with_offer(self, command: Command) -> Command:
         """A use or reservation whose right needs a registered training that day carries
         what the registry says of it (the domain decides, the Ledger looks it up)."""
