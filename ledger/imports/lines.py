@@ -47,6 +47,7 @@ from ledger.domain.identifiers import EMPLOYER, source_kind
 from ledger.imports.rows import (
     BOOKING_ROWS,
     FACT_ROWS,
+    FIELDS,
     CancelRow,
     ConfirmRow,
     EmploymentEndRow,
@@ -54,6 +55,7 @@ from ledger.imports.rows import (
     EmploymentSuspendRow,
     GrantRow,
     PopRow,
+    Problem,
     ReserveRow,
     Row,
     SituationEndRow,
@@ -92,6 +94,18 @@ def field_of(error: LedgerError) -> str:
         if kind in FIELD_OF_ERROR:
             return FIELD_OF_ERROR[kind]
     return "(line)"
+
+
+def problem_of(error: LedgerError) -> Problem:
+    """A refusal as a rejects file gives it. A rule that names the option it refused
+    (``--hold-until 2024-10-31: ...``, as ``llr`` is typed) names the file's column
+    instead, and that is the field to look at."""
+    reason = str(error)
+    option, _, rest = reason.partition(" ")
+    column = option.removeprefix("--").replace("-", "_")
+    if option.startswith("--") and column in FIELDS and rest:
+        return Problem(column, f"{column} {rest}")
+    return Problem(field_of(error), reason)
 
 
 @dataclass(frozen=True)
