@@ -3,14 +3,11 @@ do, are counted per kind, and a second import of the file changes nothing."""
 
 from __future__ import annotations
 
-import pickle
 from datetime import date
 from pathlib import Path
 
 from ledger.application import Ledger
 from ledger.domain.account import Account
-from ledger.imports.rows import ReserveRow, parse_row
-from ledger.perf.workers import dumps
 from tests.imports.support import (
     EMPLOYER,
     INSZ,
@@ -130,6 +127,17 @@ def test_a_booking_typed_at_llr_and_the_same_booking_in_a_file_are_one_entry(
     assert (summary.already_applied, rejects) == (1, [])
 
 
+def test_a_dry_run_of_a_bookings_file_checks_each_line_on_the_one_before_and_writes_nothing(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "bookings.csv", BOOKINGS)
+
+    summary, rejects = run_import(ledger, path, EMPLOYER, dry_run=True)
+
+    assert (summary.applied, rejects) == (len(BOOKINGS), [])
+    assert booking_events(ledger) == []
+
+
 def test_confirming_or_cancelling_a_reservation_the_account_lacks_is_rejected_on_its_reference(
     ledger: Ledger, tmp_path: Path
 ) -> None:
@@ -172,10 +180,3 @@ def test_two_workers_land_the_bookings_one_process_lands(database_url: str, tmp_
         assert [hours(ledger, c) for c in citizens] == [(30, 0), (30, 0)]
     finally:
         ledger.close()
-
-
-def test_a_reserve_row_makes_the_trip_to_a_worker_unchanged() -> None:
-    row = parse_row(reserve(INSZ, "B-1", 10, track="own-choice", enrolment="ENR-1"))
-    assert isinstance(row, ReserveRow)
-
-    assert pickle.loads(dumps(row)) == row
