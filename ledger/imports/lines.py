@@ -102,9 +102,9 @@ def problem_of(error: LedgerError) -> Problem:
     instead, and that is the field to look at."""
     reason = str(error)
     option, _, rest = reason.partition(" ")
-    column = option.removeprefix("--").replace("-", "_")
+    column = option.removeprefix("--").removesuffix(":").replace("-", "_")
     if option.startswith("--") and column in FIELDS and rest:
-        return Problem(column, f"{column} {rest}")
+        return Problem(column, reason.replace(option.removesuffix(":"), column, 1))
     return Problem(field_of(error), reason)
 
 

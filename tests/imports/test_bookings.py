@@ -8,6 +8,9 @@ from pathlib import Path
 
 from ledger.application import Ledger
 from ledger.domain.account import Account
+from ledger.domain.errors import InvalidInputError
+from ledger.imports.lines import problem_of
+from ledger.imports.rows import Problem
 from tests.imports.support import (
     EMPLOYER,
     INSZ,
@@ -180,3 +183,22 @@ def test_two_workers_land_the_bookings_one_process_lands(database_url: str, tmp_
         assert [hours(ledger, c) for c in citizens] == [(30, 0), (30, 0)]
     finally:
         ledger.close()
+
+
+def test_a_refusal_naming_an_option_is_shown_naming_the_files_column() -> None:
+    typed = [
+        "--reason: a cancellation says why",
+        "--hold-until 2024-10-31: a hold ends on or after the reservation's date 2024-11-01",
+        "--verbose is not a column",
+    ]
+
+    shown = [problem_of(InvalidInputError(text)) for text in typed]
+
+    assert shown == [
+        Problem("reason", "reason: a cancellation says why"),
+        Problem(
+            "hold_until",
+            "hold_until 2024-10-31: a hold ends on or after the reservation's date 2024-11-01",
+        ),
+        Problem("(line)", "--verbose is not a column"),
+    ]
