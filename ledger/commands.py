@@ -34,7 +34,7 @@ from ledger.parsing import (
     parse_status,
     parse_suspension_reason,
 )
-from ledger.security.inputs import checked_optional, checked_text
+from ledger.security.inputs import MAX_REASON, checked_optional, checked_text
 
 NO_ACCOUNT = "no account is open for this citizen; open one first"
 
@@ -130,13 +130,14 @@ class Confirm:
     on: date
     amount: AmountGiven | None  # in the right's unit; None: all that is held
     provenance: Provenance
+    amount_name: str = "--amount"  # as a refusal names it: the option, or a file's column
 
     def run(self, account: Account, catalogue: Catalogue) -> Result:
         check_in_order(self.on, account.opened_on, account.last_on)
         held = account.reservation(self.reservation)
         minor = (
             None if self.amount is None
-            else minor_units_of(catalogue, held.right, self.amount, "--amount")
+            else minor_units_of(catalogue, held.right, self.amount, self.amount_name)
         )  # fmt: skip
         return account.confirm(catalogue, self.reservation, self.on, minor, self.provenance)
 
@@ -362,9 +363,11 @@ class CommandBuilder:
         amount: AmountGiven | None = None,
         batch: str | None = None,
         line: int | None = None,
+        amount_name: str = "--amount",
     ) -> Confirm:
         reservation = checked_text(reservation, "reservation")
-        return Confirm(reservation, on, amount, self.provenance(None, None, batch, line))
+        provenance = self.provenance(None, None, batch, line)
+        return Confirm(reservation, on, amount, provenance, amount_name)
 
     def cancel(
         self,
@@ -376,7 +379,7 @@ class CommandBuilder:
     ) -> Cancel:
         reservation, reason = (
             checked_text(reservation, "reservation"),
-            checked_text(reason, "reason"),
+            checked_text(reason, "reason", MAX_REASON),  # a reason, not an id: longer
         )
         return Cancel(reservation, on, reason, self.provenance(None, None, batch, line))
 

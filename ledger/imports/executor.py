@@ -15,7 +15,7 @@ from ledger.domain.account import Account
 from ledger.domain.errors import LedgerError
 from ledger.imports.cache import AccountCache
 from ledger.imports.chunk_state import LineResults, WorkedChunk
-from ledger.imports.lines import FileContext, ParsedLine, field_of, run_line
+from ledger.imports.lines import FileContext, ParsedLine, problem_of, run_line
 from ledger.imports.refused_lines import RefusedLines, still_refused
 from ledger.imports.rows import Problem
 from ledger.imports.settings import ImportSettings
@@ -110,7 +110,7 @@ class ChunkExecutor:
             try:
                 results[line.line] = run_line(ledger, context, accounts, line, self.history)
             except LedgerError as error:
-                results[line.line] = Problem(field_of(error), str(error))
+                results[line.line] = problem_of(error)
         return results
 
     def note_refusals(self, results: LineResults) -> list[Any]:

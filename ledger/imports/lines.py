@@ -1,8 +1,8 @@
 """One validated line of a file, and the Ledger command it becomes.
 
 The line's row names the command; the Ledger builds it (the same builders as ``llr
-grant/use/status`` and ``llr employment/situation``) and runs it on the citizen's account
-in hand, through its batch form.
+grant/use/status``, ``llr employment/situation`` and ``llr reserve/confirm/cancel``) and
+runs it on the citizen's account in hand, through its batch form.
 Every command checks all its rules before it triggers an event, so a line that is refused
 leaves the account as it was; a new account is only kept once its line succeeded.
 """
@@ -32,9 +32,12 @@ from ledger.domain.errors import (
     NoEmploymentError,
     NoRuleInForceError,
     NotEligibleError,
+    NotInRegistryError,
     NotUsableInStatusError,
     OutOfOrderError,
     ReferenceConflictError,
+    ReservationClosedError,
+    ReservationNotFoundError,
     SourceNotAllowedError,
     StatusUnchangedError,
     UnknownRightError,
@@ -42,12 +45,18 @@ from ledger.domain.errors import (
 )
 from ledger.domain.identifiers import EMPLOYER, source_kind
 from ledger.imports.rows import (
+    BOOKING_ROWS,
     FACT_ROWS,
+    FIELDS,
+    CancelRow,
+    ConfirmRow,
     EmploymentEndRow,
     EmploymentStartRow,
     EmploymentSuspendRow,
     GrantRow,
     PopRow,
+    Problem,
+    ReserveRow,
     Row,
     SituationEndRow,
     SituationStartRow,
@@ -74,6 +83,9 @@ FIELD_OF_ERROR: dict[type[LedgerError], str] = {
     NotEligibleError: "(line)",
     UnknownTrackError: "track",
     CareerFactError: "(line)",
+    NotInRegistryError: "training",
+    ReservationNotFoundError: "reference",  # a confirm or cancel names the reservation
+    ReservationClosedError: "reference",
 }
 
 
@@ -82,6 +94,18 @@ def field_of(error: LedgerError) -> str:
         if kind in FIELD_OF_ERROR:
             return FIELD_OF_ERROR[kind]
     return "(line)"
+
+
+def problem_of(error: LedgerError) -> Problem:
+    """A refusal as a rejects file gives it. A rule that names the option it refused
+    (``--hold-until 2024-10-31: ...``, as ``llr`` is typed) names the file's column
+    instead, and that is the field to look at."""
+    reason = str(error)
+    option, _, rest = reason.partition(" ")
+    column = option.removeprefix("--").removesuffix(":").replace("-", "_")
+    if option.startswith("--") and column in FIELDS and rest:
+        return Problem(column, reason.replace(option.removesuffix(":"), column, 1))
+    return Problem(field_of(error), reason)
 
 
 @dataclass(frozen=True)
@@ -111,6 +135,8 @@ def command_of(ledger: Ledger, context: FileContext, parsed: ParsedLine) -> Comm
     commands = ledger.commands
     if isinstance(row, CAREER_ROWS):
         return career_command_of(commands, context, row, line)
+    if isinstance(row, BOOKING_ROWS):
+        return booking_command_of(commands, row, batch, line)
     if isinstance(row, GrantRow):
         return commands.grant(
             row.right,
@@ -173,6 +199,22 @@ def career_command_of(
     return commands.employment_suspend(
         employer, row.on, row.until, row.reason.value, source, reference, batch, line
     )
+
+
+def booking_command_of(commands: CommandBuilder, row: Any, batch: str, line: int) -> Command:
+    """A booking line as ``llr reserve/confirm/cancel`` builds it: a booking names no
+    source (its reference is the booking's own id), so a line and a command of the same
+    booking are the same entry."""
+    if isinstance(row, ReserveRow):
+        return commands.reserve(
+            row.right, row.amount, row.on, row.training, row.reference, row.hold_until,
+            row.track, row.enrolment, row.employer, batch, line, amount_name="amount",
+            provider=row.provider,
+        )  # fmt: skip
+    if isinstance(row, ConfirmRow):
+        return commands.confirm(row.reference, row.on, row.amount, batch, line, "amount")
+    assert isinstance(row, CancelRow)
+    return commands.cancel(row.reference, row.on, row.reason, batch, line)
 
 
 def employer_of(context: FileContext, named: str | None) -> str:

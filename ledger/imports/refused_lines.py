@@ -20,7 +20,7 @@ from ledger.domain.account import Account
 from ledger.domain.batch import FILE_PARTS, ImportedFile, file_id_for
 from ledger.domain.command import Result
 from ledger.domain.errors import LedgerError
-from ledger.imports.lines import FileContext, ParsedLine, field_of, run_line
+from ledger.imports.lines import FileContext, ParsedLine, problem_of, run_line
 from ledger.imports.rows import LINE, Problem
 
 
@@ -86,7 +86,7 @@ def still_refused(
     try:
         result = run_line(ledger, context, scratch, line)
     except LedgerError as error:
-        return Problem(field_of(error), str(error))
+        return problem_of(error)
     if result is Result.EXISTS:  # the same entry came in since, by another file
         return result
     return Problem(

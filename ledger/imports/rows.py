@@ -39,7 +39,7 @@ from ledger.parsing import (
     parse_situation,
     parse_suspension_reason,
 )
-from ledger.security.inputs import checked_text
+from ledger.security.inputs import MAX_ID, MAX_REASON, checked_text
 
 FIELDS = (
     "kind",
@@ -63,6 +63,8 @@ FIELDS = (
     "review",
     "track",
     "value",
+    "hold_until",
+    "enrolment",
 )
 # The columns of a file of grants, uses and status lines (all a file had before
 # employments); the career lines add the ones after them.
@@ -70,7 +72,8 @@ ENTRY_FIELDS = FIELDS[: FIELDS.index("reference") + 1]
 REQUIRED_COLUMNS = ("kind", "insz", "on", "reference")
 KINDS = (
     "grant", "use", "status", "employment-start", "employment-end", "employment-suspend",
-    "situation-start", "situation-end", "education", "pop", "work-experience",
+    "situation-start", "situation-end", "education", "pop", "work-experience", "reserve",
+    "confirm", "cancel",
 )  # fmt: skip
 LINE = "(line)"  # the field named in a rejection that concerns the whole line
 
@@ -127,14 +130,15 @@ def _text(value: object) -> str:
     return text
 
 
-def _id_text(name: str) -> Callable[[object], str]:
-    """A reference, training or provider id: non-empty, then the Ledger's own text check,
-    so that a line and ``llr grant/use/status`` refuse the same id with the same words."""
+def _id_text(name: str, longest: int = MAX_ID) -> Callable[[object], str]:
+    """A reference, training or provider id (or a reason, ``longest`` longer): non-empty,
+    then the Ledger's own text check, so that a line and ``llr grant/use/status`` refuse
+    the same id with the same words."""
 
     def check(value: object) -> str:
         text = _text(value) if not isinstance(value, str) or not value.strip() else value.strip()
         try:
-            return checked_text(text, name)
+            return checked_text(text, name, longest)
         except InvalidInputError as error:
             raise ValueError(str(error)) from None
 
@@ -190,6 +194,8 @@ Training = Annotated[str, PlainValidator(_id_text("training"))]
 Provider = Annotated[str, PlainValidator(_id_text("provider"))]
 StatusValue = Annotated[Status, PlainValidator(_status)]
 Track = Annotated[str, PlainValidator(_id_text("track"))]
+Enrolment = Annotated[str, PlainValidator(_id_text("enrolment"))]
+Reason = Annotated[str, PlainValidator(_id_text("reason", MAX_REASON))]
 
 _ROW_CONFIG = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
@@ -249,6 +255,47 @@ class UseRow(ValidRow):
     reference: Reference
     employer: Employer | None = None  # draw only on this employer's lots
     track: Track | None = None  # draw only on this track's lots
+
+
+class ReserveRow(ValidRow):
+    """A booking's hold (``llr reserve``): ``reference`` is the booking's own id, which
+    its confirm or cancel names."""
+
+    kind: Literal["reserve"]
+    insz: InszValue
+    on: Day
+    right: Text
+    amount: Amount
+    training: Training
+    reference: Reference
+    hold_until: Day | None = None  # default: the catalogue's hold for the right
+    track: Track | None = None
+    enrolment: Enrolment | None = None
+    employer: Employer | None = None  # hold only this employer's lots
+    provider: Provider | None = None  # needed where the right needs no registered training
+
+
+class ConfirmRow(ValidRow):
+    """The provider redeems the reservation ``reference`` (``llr confirm``)."""
+
+    kind: Literal["confirm"]
+    insz: InszValue
+    on: Day
+    reference: Reference  # the reservation's
+    amount: Amount | None = None  # default: all that is held
+
+
+class CancelRow(ValidRow):
+    """The reservation ``reference`` is cancelled (``llr cancel``)."""
+
+    kind: Literal["cancel"]
+    insz: InszValue
+    on: Day
+    reference: Reference  # the reservation's
+    reason: Reason
+
+
+BOOKING_ROWS = (ReserveRow, ConfirmRow, CancelRow)
 
 
 class StatusRow(ValidRow):
@@ -348,6 +395,7 @@ FACT_ROWS = (EducationRow, PopRow, WorkExperienceRow)
 Row = (
     GrantRow | UseRow | StatusRow | EmploymentStartRow | EmploymentEndRow | EmploymentSuspendRow
     | SituationStartRow | SituationEndRow | EducationRow | PopRow | WorkExperienceRow
+    | ReserveRow | ConfirmRow | CancelRow
 )  # fmt: skip
 ROWS: TypeAdapter[Row] = TypeAdapter(Annotated[Row, Field(discriminator="kind")])
 _MODELS: dict[str, type[BaseModel]] = {
@@ -362,6 +410,9 @@ _MODELS: dict[str, type[BaseModel]] = {
     "education": EducationRow,
     "pop": PopRow,
     "work-experience": WorkExperienceRow,
+    "reserve": ReserveRow,
+    "confirm": ConfirmRow,
+    "cancel": CancelRow,
 }
 # What each kind of line has, and needs, as a rejects file names them.
 _FIELDS_OF = {kind: ", ".join(model.model_fields) for kind, model in _MODELS.items()}

@@ -1,11 +1,13 @@
 """Two writers on one store: a save that loses the race is retried, and nothing is lost.
 
 Each test makes one instance hand back a stale copy of an account once (as if another
-process wrote between its read and its save), so the race happens every time, not by luck.
+process wrote between its read and its save), so the race happens every time, not by luck;
+the last lets eight real processes reserve on one balance at once.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -15,10 +17,12 @@ import pytest
 
 from ledger import saving
 from ledger.application import Ledger
+from ledger.audit import verify
 from ledger.domain.account import Account
 from ledger.domain.command import Result
 from ledger.domain.errors import AccountAlreadyOpenError
 from ledger.results import ExpirySummary
+from tests.app.reservers import REFUSED_FOR_BALANCE, RESERVED, reserve_when_all_are_ready
 from tests.builders import (
     INSZ,
     START,
@@ -177,3 +181,53 @@ def test_an_expiry_run_does_not_count_lots_another_writer_expired_meanwhile(
 
     assert summary == ExpirySummary(date(2025, 6, 1), 2, 1, 1)
     assert event_names(first.history(citizens[0])).count("RightExpired") == 1
+
+
+RACERS = 8
+# Hundredths of an hour (an int amount is minor units): three reservations fit, five do not.
+GRANTED, EACH = 100, 30
+BOOKED = date(2024, 10, 1)
+
+
+def test_eight_processes_reserving_at_once_never_hold_more_than_was_granted(
+    database_url: str,
+) -> None:
+    ledger = make_ledger(database_url)
+    try:
+        open_employee(ledger)
+        grant_vov(ledger, GRANTED, "G-1")
+        outcomes = race_reservations(database_url)
+
+        fit = GRANTED // EACH
+        assert (
+            sorted(outcomes.values()) == [REFUSED_FOR_BALANCE] * (RACERS - fit) + [RESERVED] * fit
+        )
+        [vov] = ledger.balance(INSZ, BOOKED).rights
+        assert (vov.reserved, vov.reserved + vov.usable) == (fit * EACH, GRANTED)
+        landed = [e for e in event_names(ledger.history(INSZ)) if e == "UnitsReserved"]
+        assert len(landed) == fit
+        report = verify(ledger, workers=1)
+        assert report.ok, [finding.line() for finding in report.findings]
+    finally:
+        ledger.close()
+
+
+def race_reservations(database_url: str) -> dict[str, str]:
+    """Each of ``RACERS`` processes reserves ``EACH`` at once; what each one saw."""
+    spawn = multiprocessing.get_context("spawn")
+    ready, outcomes = spawn.Barrier(RACERS), spawn.Queue()
+    racers = [
+        spawn.Process(
+            target=reserve_when_all_are_ready,
+            args=(database_url, INSZ, EACH, BOOKED, f"B-{n}", ready, outcomes),
+        )
+        for n in range(RACERS)
+    ]
+    for racer in racers:
+        racer.start()
+    try:
+        said = dict(outcomes.get(timeout=120) for _ in racers)
+    finally:
+        for racer in racers:
+            racer.join(timeout=30)
+    return said

@@ -3,8 +3,8 @@ the same words: both go through the Ledger's command functions.
 
 Each case starts from the same account (opened 2024-09-01 as an employee, 100 VOV hours
 granted as G1, 40 used on 2024-10-01 as U1), refuses one command through ``llr grant``,
-``llr use`` or ``llr status``, then imports the same command as a one-line file from the
-same source and reads the rejects file.
+``llr use``, ``llr status`` or ``llr reserve/confirm/cancel``, then imports the same command
+as a one-line file from the same source and reads the rejects file.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ START, LATER = "2024-09-01", "2024-11-01"
 
 @dataclass(frozen=True)
 class Case:
-    kind: str  # grant, use or status
+    kind: str  # grant, use, status, reserve, confirm or cancel
     values: dict[str, str]  # the line's fields other than kind and insz
     field: str  # the field the rejects file names
     insz: str = INSZ
@@ -46,10 +46,28 @@ class Case:
                 "--training", v["training"], "--provider", v["provider"],
                 "--ref", v["reference"], "--source", self.source,
             ]  # fmt: skip
+        if self.kind in ("reserve", "confirm", "cancel"):
+            return self.booking_command()
         return [
             "status", self.insz, v["status"], "--on", v["on"], "--source", self.source,
             "--ref", v["reference"],
         ]  # fmt: skip
+
+    def booking_command(self) -> list[str]:
+        v = self.values
+        if self.kind == "reserve":
+            options = [f"--{n.replace('_', '-')}" for n in ("provider", "hold_until") if n in v]
+            given = [
+                item for option in options for item in (option, v[option[2:].replace("-", "_")])
+            ]
+            return [
+                "reserve", self.insz, v["right"], v["amount"], "--on", v["on"],
+                "--training", v["training"], "--ref", v["reference"], *given,
+            ]  # fmt: skip
+        if self.kind == "confirm":
+            amount = ["--amount", v["amount"]] if "amount" in v else []
+            return ["confirm", self.insz, v["reference"], "--on", v["on"], *amount]
+        return ["cancel", self.insz, v["reference"], "--on", v["on"], "--reason", v["reason"]]
 
     def line(self) -> dict[str, str]:
         return {"kind": self.kind, "insz": self.insz, **self.values}
@@ -58,6 +76,9 @@ class Case:
 GRANT = {"right": "vov-hours", "amount": "5", "on": LATER, "reference": "NEW"}
 USE = {**GRANT, "training": "T1", "provider": "P1"}
 STATUS = {"status": "jobseeker", "on": LATER, "reference": "NEW"}
+RESERVE = {**USE, "reference": "B-NEW", "hold_until": "2024-12-31"}
+CONFIRM = {"on": LATER, "reference": "B1"}
+CANCEL = {**CONFIRM, "reason": "training cancelled"}
 
 
 def grant(field: str, **values: str) -> Case:
@@ -72,9 +93,23 @@ def status(field: str, **values: str) -> Case:
     return Case("status", STATUS | values, field)
 
 
+def reserve(field: str, **values: str) -> Case:
+    return Case("reserve", RESERVE | values, field)
+
+
+def booked(kind: str, field: str, *arrange: tuple[str, ...], **values: str) -> Case:
+    """A confirm or cancel of B1, 10 hours reserved on 2024-10-15 (and what ``arrange`` did)."""
+    return Case(kind, (CONFIRM if kind == "confirm" else CANCEL) | values, field, arrange=(
+        ("reserve", INSZ, "vov-hours", "10", "--on", "2024-10-15", "--training", "T1",
+         "--provider", "P1", "--ref", "B1", "--hold-until", "2024-12-31"),
+        *arrange,
+    ))  # fmt: skip
+
+
 BECOME_JOBSEEKER = (
     ("status", INSZ, "jobseeker", "--on", "2024-10-15", "--source", EMPLOYER, "--ref", "S1"),
 )
+CANCEL_B1 = ("cancel", INSZ, "B1", "--on", "2024-10-20", "--reason", "ill")
 TOO_LONG = "R" * 201
 
 CASES = {
@@ -93,6 +128,22 @@ CASES = {
     "reference too long": grant("reference", reference=TOO_LONG),
     "control character in training": use("training", training="T\x07"),
     "provider too long": use("provider", provider=TOO_LONG),
+    "reservation beyond the balance": reserve("amount", amount="61"),
+    "hold ending before the booking": reserve("hold_until", hold_until="2024-10-31"),
+    "reservation without a provider": Case(
+        "reserve", {k: v for k, v in RESERVE.items() if k != "provider"}, "(line)"
+    ),
+    "reservation in a status where the right is not usable": Case(
+        "reserve", RESERVE, "right", arrange=BECOME_JOBSEEKER
+    ),
+    "confirm of no reservation": booked("confirm", "reference", reference="B9"),
+    "confirm of nothing": booked("confirm", "amount", amount="0"),
+    "confirm of more than is held": booked("confirm", "amount", amount="11"),
+    "confirm of a cancelled reservation": booked("confirm", "reference", CANCEL_B1),
+    # Late: the account as it stood on that day holds no such reservation yet.
+    "confirm before the reservation": booked("confirm", "reference", on="2024-10-10"),
+    "cancel of no reservation": booked("cancel", "reference", reference="B9"),
+    "cancel with a reason too long": booked("cancel", "reason", reason="R" * 1001),
 }
 
 
@@ -133,5 +184,13 @@ def test_a_command_and_a_line_are_refused_by_the_same_rule_in_the_same_words(
     with rejects.open(encoding="utf-8", newline="") as handle:
         [reject] = list(csv.DictReader(handle))
     assert reject["field"] == case.field
-    # The command line names its positional argument AMOUNT; the file's column is amount.
-    assert reject["reason"] == said.replace("AMOUNT ", "amount ", 1)
+    assert reject["reason"] == as_columns(said)
+
+
+def as_columns(said: str) -> str:
+    """What ``llr`` said, naming a value as the file's column does: the command line names
+    its positional argument AMOUNT and its options --amount, --hold-until, --reason."""
+    name, _, rest = said.partition(" ")
+    if name == "AMOUNT" or name.startswith("--"):
+        return f"{name.removeprefix('--').replace('-', '_').lower()} {rest}"
+    return said
