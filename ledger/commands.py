@@ -27,7 +27,6 @@ from ledger.domain.facts import FactKind
 from ledger.domain.identifiers import parse_enterprise_number, parse_source
 from ledger.domain.late import run_late
 from ledger.domain.offers import Offer
-from ledger.domain.refusals import check_in_order
 from ledger.parsing import (
     parse_end_reason,
     parse_situation,
@@ -133,7 +132,6 @@ class Confirm:
     amount_name: str = "--amount"  # as a refusal names it: the option, or a file's column
 
     def run(self, account: Account, catalogue: Catalogue) -> Result:
-        check_in_order(self.on, account.opened_on, account.last_on)
         held = account.reservation(self.reservation)
         minor = (
             None if self.amount is None
@@ -150,7 +148,6 @@ class Cancel:
     provenance: Provenance
 
     def run(self, account: Account, catalogue: Catalogue) -> Result:
-        check_in_order(self.on, account.opened_on, account.last_on)
         return account.cancel(self.reservation, self.on, self.reason, self.provenance)
 
 

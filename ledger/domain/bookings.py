@@ -26,13 +26,14 @@ from ledger.domain.catalogue import Booking, Catalogue, RightType
 from ledger.domain.command import Provenance, Result
 from ledger.domain.errors import (
     InvalidInputError,
+    OutOfOrderError,
     ReservationClosedError,
     ReservationNotFoundError,
 )
 from ledger.domain.idempotency import reserve_fingerprint
 from ledger.domain.lots import OPEN_STATES, Lot
 from ledger.domain.offers import Offer, check_registry
-from ledger.domain.refusals import check_track, require_reference
+from ledger.domain.refusals import check_in_order, check_track, require_reference
 from ledger.domain.state import AccountState
 from ledger.domain.writes import check_training, is_exact_repeat, on_track, plan_use
 
@@ -233,7 +234,7 @@ class BookingCommands:
             reservation.confirmed,
         ) == (on, confirmed):
             return Result.EXISTS
-        _check_open(reservation, on, "confirm")
+        _check_open(reservation, on, "confirm", self.last_on)
         if not 0 < confirmed <= reservation.amount:
             unit = catalogue.right(reservation.right).unit.value
             raise InvalidInputError(
@@ -274,7 +275,7 @@ class BookingCommands:
         reservation = BookingCommands.reservation(self, reference)
         if reservation.state == ReservationState.CANCELLED:
             return Result.EXISTS
-        _check_open(reservation, on, "cancel")
+        _check_open(reservation, on, "cancel", self.last_on)
         if not reason.strip():
             raise InvalidInputError("--reason: a cancellation says why")
         self.expire_due(on, provenance.actor)
@@ -322,15 +323,17 @@ def catalogue_public_cents(right: RightType, on: date) -> int | None:
     return None if value is None else value.cents_per_unit
 
 
-def _check_open(reservation: Reservation, on: date, what: str) -> None:
+def _check_open(reservation: Reservation, on: date, what: str, last_on: date) -> None:
     if not reservation.is_open:
         raise ReservationClosedError(
             f"reservation {reservation.reference!r} is {reservation.state}: nothing to {what}"
         )
     if on < reservation.on:
-        raise InvalidInputError(
+        raise OutOfOrderError(
             f"date {on}: a {what} comes on or after the reservation's date {reservation.on}"
         )
+    # Never a late fact: a reservation is closed in the order things happen.
+    check_in_order(on, reservation.on, last_on)
     if on > reservation.hold_until:
         raise ReservationClosedError(
             f"reservation {reservation.reference!r}: its hold ended on {reservation.hold_until}; "

@@ -17,6 +17,7 @@ from ledger.domain.errors import (
     InsufficientBalanceError,
     InvalidInputError,
     NotInRegistryError,
+    OutOfOrderError,
     ReservationClosedError,
     ReservationNotFoundError,
 )
@@ -247,7 +248,7 @@ def test_confirm_and_cancel_name_an_unknown_or_closed_reservation_and_a_bad_amou
     )  # fmt: skip
     refused(account, InvalidInputError, lambda: account.cancel("B-1", START, " ", by()))
     refused(
-        account, InvalidInputError,
+        account, OutOfOrderError,
         lambda: account.confirm(CATALOGUE, "B-1", date(2027, 1, 1), None, by()),
     )  # fmt: skip
     account.cancel("B-1", START, "gone", by())

@@ -140,8 +140,8 @@ CASES = {
     "confirm of nothing": booked("confirm", "amount", amount="0"),
     "confirm of more than is held": booked("confirm", "amount", amount="11"),
     "confirm of a cancelled reservation": booked("confirm", "reference", CANCEL_B1),
-    # Late: the account as it stood on that day holds no such reservation yet.
-    "confirm before the reservation": booked("confirm", "reference", on="2024-10-10"),
+    # A confirm or cancel is never late: refused naming the reservation's date.
+    "confirm before the reservation": booked("confirm", "on", on="2024-10-10"),
     "cancel of no reservation": booked("cancel", "reference", reference="B9"),
     "cancel with a reason too long": booked("cancel", "reason", reason="R" * 1001),
 }
