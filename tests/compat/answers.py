@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,22 @@ def environment(database: Path) -> dict[str, str]:
 def open_ledger(database: Path, actor: str = ACTOR) -> Ledger:
     settings = load_settings(str(database), {**environment(database), "LLR_ACTOR": actor})
     return Ledger(settings.store_env(), id_key=settings.id_key, actor=settings.actor)
+
+
+def copied(store: Path, into: Path) -> Path:
+    """A copy of a fixture's store file, for one test to open and write."""
+    copy = into / "llr.sqlite3"
+    shutil.copyfile(store, copy)
+    return copy
+
+
+def opened(database: Path) -> Iterator[Ledger]:
+    """A Ledger on ``database`` for one test (a fixture's body), closed afterwards."""
+    app = open_ledger(database)
+    try:
+        yield app
+    finally:
+        app.close()
 
 
 def plain(value: Any) -> Any:

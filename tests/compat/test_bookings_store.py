@@ -6,7 +6,6 @@ and the old account takes a reservation and its confirmation."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,7 @@ from ledger.application import Ledger
 from ledger.audit.verify import verify
 from ledger.domain.account import Account
 from ledger.domain.views import rebuild
-from tests.compat.answers import open_ledger
+from tests.compat.answers import copied, opened
 from tests.compat.make_bookings_store import CITIZENS, PROVIDER, balances
 
 FIXTURE = Path(__file__).parent / "bookings_store"
@@ -31,18 +30,12 @@ SNAPSHOT_AT = 100
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    copy = tmp_path / "llr.sqlite3"
-    shutil.copyfile(FIXTURE / "llr.sqlite3", copy)
-    return copy
+    return copied(FIXTURE / "llr.sqlite3", tmp_path)
 
 
 @pytest.fixture
 def ledger(store: Path) -> Iterator[Ledger]:
-    app = open_ledger(store)
-    try:
-        yield app
-    finally:
-        app.close()
+    yield from opened(store)
 
 
 def events_of(ledger: Ledger, stream: UUID, up_to: int | None = None) -> list[Account.Event]:

@@ -4,7 +4,6 @@ answers, snapshots, takes new writes and audits clean with the code as it is now
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -25,8 +24,9 @@ from tests.compat.answers import (
     CITIZENS,
     STORE,
     answers,
+    copied,
     environment,
-    open_ledger,
+    opened,
 )
 
 EMPLOYER = "employer:0566988259"
@@ -35,18 +35,12 @@ LONG = CITIZENS["long"]
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    copy = tmp_path / "llr.sqlite3"
-    shutil.copyfile(STORE, copy)
-    return copy
+    return copied(STORE, tmp_path)
 
 
 @pytest.fixture
 def ledger(store: Path) -> Iterator[Ledger]:
-    app = open_ledger(store)
-    try:
-        yield app
-    finally:
-        app.close()
+    yield from opened(store)
 
 
 def audit_verify(store: Path) -> str:

@@ -5,7 +5,6 @@ keep the versions they were granted under, and those versions keep their rule ha
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,12 +16,12 @@ from cli.main import cli
 from ledger.application import Ledger
 from ledger.domain.account import Account
 from ledger.domain.errors import CapExceededError
+from tests.compat.answers import copied, opened
 from tests.compat.make_rules_store import (
     CITIZENS,
     EMPLOYER,
     balances,
     environment,
-    open_ledger,
 )
 
 FIXTURE = Path(__file__).parent / "rules_store"
@@ -30,18 +29,12 @@ FIXTURE = Path(__file__).parent / "rules_store"
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
-    copy = tmp_path / "llr.sqlite3"
-    shutil.copyfile(FIXTURE / "llr.sqlite3", copy)
-    return copy
+    return copied(FIXTURE / "llr.sqlite3", tmp_path)
 
 
 @pytest.fixture
 def ledger(store: Path) -> Iterator[Ledger]:
-    app = open_ledger(store)
-    try:
-        yield app
-    finally:
-        app.close()
+    yield from opened(store)
 
 
 def test_the_store_gives_the_balances_it_gave_before_the_corrections(ledger: Ledger) -> None:
