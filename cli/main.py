@@ -125,6 +125,11 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
         "cli.reviews:review_group",
         "Review cases: late facts recorded although they make later entries invalid.",
     ),
+    "serve": Lazy(
+        "cli.serve:serve",
+        "Serve the ledger as a JSON HTTP API (docs/api.md): callers authenticate with a token "
+        "or their identity provider's JWT.",
+    ),
     "situation": Lazy(
         "cli.careers:situation_group",
         "Situations beside employment: jobseeker, self-employed, student...",

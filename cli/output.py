@@ -29,13 +29,16 @@ def echo_json(data: Any) -> None:
     click.echo(json_text(data))
 
 
-def json_text(data: Any) -> str:
+def json_text(data: Any, indent: int | None = 2) -> str:
     """The JSON document, indented. A ``Decimal`` (an amount with decimals) is written as
     the exact number it is (``93.75``), never through a float: the json module knows no
     Decimal, so each one goes in as a marked string that is then unquoted."""
     mark = secrets.token_hex(8)
     marked = _marked(data, mark)
-    text = json.dumps(marked, indent=2, ensure_ascii=False, default=_jsonable)
+    separators = None if indent else (",", ":")
+    text = json.dumps(
+        marked, indent=indent, separators=separators, ensure_ascii=False, default=_jsonable
+    )
     if marked is data:  # no Decimal anywhere
         return text
     return re.sub(f'"{mark}(-?[0-9]+(?:\\.[0-9]+)?)"', r"\1", text)

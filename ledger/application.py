@@ -11,6 +11,7 @@ commands and queries return) and ``parsing.py`` (text from a command line).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -96,6 +97,21 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
     @property
     def role(self) -> Role | None:
         return self.guard.role
+
+    def acting_as(self, role: Role, actor: str) -> Ledger:
+        """This Ledger for one caller of a service: the same store, connections and
+        catalogue, with the caller's role checked and the caller recorded as the actor.
+
+        A service opens one Ledger per process and takes a view per request; a view is a
+        shallow copy, costs no connection and is never closed (the Ledger it came from is).
+        """
+        view = copy.copy(self)
+        view.actor = actor_with_role(actor, role)
+        view.commands = CommandBuilder(view.actor, self.catalogue.sector_funds, self.catalogue)
+        view.guard = Guard(role, actor, self.guard.access_log)
+        view.__dict__.pop("registry", None)
+        view.__dict__["_viewed"] = self
+        return view
 
     def require(self, action: Action, source: str | None = None) -> None:
         """Refuse unless the acting role may take ``action`` (for an import: ``source``)."""
@@ -264,12 +280,18 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
     def registry(self) -> Registry:
         """The registry of providers and trainings, in its own streams of this store
         (opened on first use: most commands never ask it)."""
+        viewed: Ledger | None = self.__dict__.get("_viewed")
+        if viewed is not None and self.role is not None:  # one registry per process
+            return viewed.registry.acting_as(self.role, self.guard.actor)
         from ledger.registry import open_registry
 
         return open_registry(self.env, guard=self.guard)
 
     def close(self) -> None:
-        """Close the store, and the registry's when it was opened."""
+        """Close the store, and the registry's when it was opened (a view closes nothing:
+        its Ledger owns the connections)."""
+        if self.__dict__.get("_viewed") is not None:
+            return
         registry = self.__dict__.get("registry")
         if registry is not None:
             registry.close()

@@ -13,6 +13,7 @@ expiry run, and the import's chunks.
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
@@ -35,9 +36,14 @@ from ledger.store.repository import AccountRepository
 from ledger.store.transcodings import LedgerTranscoder, ledger_transcodings
 
 T = TypeVar("T")
+S = TypeVar("S", bound="AccountStore")
 
 SNAPSHOT_INTERVAL = 100
 CONFLICT_RETRIES = 20
+
+
+class StaleAccountError(LedgerError):
+    """A write was made against a version of the account that is no longer its latest."""
 
 
 def gave_up(retries: int) -> LedgerError:
@@ -115,6 +121,9 @@ class AccountStore(Application[UUID]):
         for transcoding in ledger_transcodings():
             transcoder.register(transcoding)
 
+    # The version a write expects to find (``expecting``); None: whatever is stored.
+    expected_version: int | None = None
+
     def find_account(self, aggregate_id: UUID) -> Account | None:
         try:
             account: Account = self.repository.get(aggregate_id)
@@ -126,7 +135,19 @@ class AccountStore(Application[UUID]):
         account = self.find_account(aggregate_id)
         if account is None:
             raise AccountNotFoundError(NO_ACCOUNT)
+        if self.expected_version is not None and account.version != self.expected_version:
+            raise StaleAccountError(
+                f"the account is at version {account.version}, not {self.expected_version} "
+                "as the request expected: read it again, then decide"
+            )
         return account
+
+    def expecting(self: S, version: int) -> S:
+        """This store for one write that must find the account at ``version`` (a
+        service's If-Match): a shallow copy, sharing the connections."""
+        view = copy.copy(self)
+        view.expected_version = version
+        return view
 
     def on_account_id(
         self, aggregate_id: UUID, command: Callable[[Account], T]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ledger", "cli")
+PACKAGES = ("ledger", "cli", "api")
 STORE = "ledger.store"
 # Only the storage adapter may use these: what is SQLite, PostgreSQL or memory is its
 # question to answer.
@@ -35,7 +35,7 @@ def module_name(path: Path) -> str:
 
 @cache
 def sources() -> dict[str, Path]:
-    """Every module of ledger/ and cli/, by dotted name."""
+    """Every module of ledger/, cli/ and api/, by dotted name."""
     return {
         module_name(path): path
         for package in PACKAGES

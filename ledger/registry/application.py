@@ -10,6 +10,7 @@ same content again.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -88,6 +89,13 @@ class Registry(Application[UUID]):
         self.views = views_for(self.recorder)
         if creates_tables(self.factory):
             self.views.create()
+
+    def acting_as(self, role: Role, actor: str) -> Registry:
+        """This Registry for one caller of a service (see ``Ledger.acting_as``): the same
+        store and connections, the caller's role checked and recorded."""
+        view = copy.copy(self)
+        view.actor, view.role = actor_with_role(actor, role), role
+        return view
 
     # ----------------------------------------------------------- the store
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:

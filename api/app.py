@@ -1,0 +1,104 @@
+"""The ASGI application: ``create_app`` for tests and embedding, ``app_from_env`` for
+uvicorn's workers (``llr serve``)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Sequence
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import problems
+from api.middleware import RequestFrame
+from api.principal import Authenticator
+from api.ratelimit import FailureLimiter
+from api.routes import ROUTERS
+from api.service import Service
+from api.settings import ServiceSettings, load_service_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: ServiceSettings, authenticators: Sequence[Authenticator] | None = None
+) -> FastAPI:
+    service = Service(settings, authenticators)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        follower = start_follower(service) if settings.follow_projections else None
+        try:
+            yield
+        finally:
+            if follower is not None:
+                follower.stop()
+            service.close()
+
+    app = FastAPI(
+        title="llr",
+        summary="The ledger of individual learning and career accounts",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.state.failure_limiter = FailureLimiter(settings.failed_auth_per_minute)
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    if settings.cors_origins:  # off unless configured
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type",
+            "If-Match", "X-Reason", "X-Request-Id"], expose_headers=["ETag", "X-Request-Id"],
+        )  # fmt: skip
+    app.add_middleware(
+        RequestFrame, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
+    )
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The application as ``llr serve`` runs it in each worker: settings from the
+    environment, logging one JSON line per request."""
+    from api.middleware import log_to_stderr
+
+    log_to_stderr()
+    return create_app(load_service_settings())
+
+
+class Follower:
+    """Keeps the read models up to date in a background thread of the service."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="llr-projections", daemon=True)
+
+    def run(self) -> None:
+        from ledger.projections.follow import follow
+
+        while not self.stopping.is_set():
+            try:
+                follow(self.service.ledger, should_stop=self.stopping.is_set)
+            except Exception:  # a lost connection: wait, then follow again
+                problems.log.exception("projection follower failed; retrying in 5 s")
+                self.stopping.wait(5)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=10)
+
+
+def start_follower(service: Service) -> Follower | None:
+    from ledger.store.backend import has_read_models
+
+    if not has_read_models(service.settings.store.store_env()):
+        return None
+    follower = Follower(service)
+    follower.thread.start()
+    return follower

@@ -1,0 +1,148 @@
+"""Around every request: its id, the body size limit, one log line, the metrics.
+
+A pure ASGI middleware (no ``BaseHTTPMiddleware``): it streams the body through, counting,
+so a request larger than the limit is refused with 413 without being read whole, also
+when it sends no Content-Length.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import metrics
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+UPLOAD_PATH = re.compile(r"^/api/v1/imports/?$")
+access = logging.getLogger("llr.api.requests")
+
+
+class TooLarge(Exception):
+    pass
+
+
+class RequestFrame:
+    """Per request: an id, a size limit, a log line and metrics, whatever the outcome."""
+
+    def __init__(self, app: ASGIApp, max_body: int, max_upload: int) -> None:
+        self.app, self.max_body, self.max_upload = app, max_body, max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = given_request_id(scope) or uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        limit = self.max_upload if UPLOAD_PATH.match(scope["path"]) else self.max_body
+        status = {"code": 500, "sent": False}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"], status["sent"] = message["status"], True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            declared = content_length(scope)
+            if declared is not None and declared > limit:
+                await too_large(scope, send_with_id, limit)
+            else:
+                await self.app(scope, limited(receive, limit), send_with_id)
+        except TooLarge:
+            if not status["sent"]:
+                await too_large(scope, send_with_id, limit)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = route_of(scope)
+            metrics.observe(scope["method"], route, status["code"], elapsed)
+            log_line(scope, request_id, route, status["code"], elapsed)
+
+
+def given_request_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            return text if REQUEST_ID.match(text) else None
+    return None
+
+
+def content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
+def limited(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def receive_counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise TooLarge
+        return message
+
+    return receive_counted
+
+
+async def too_large(scope: Scope, send: Send, limit: int) -> None:
+    from api.problems import PROBLEM_JSON, PROBLEMS_PATH
+
+    body = json.dumps({
+        "type": PROBLEMS_PATH + "request-too-large", "title": "Request too large",
+        "status": 413, "detail": f"the request body is larger than {limit} bytes",
+        "request_id": scope["state"]["request_id"],
+    }).encode()  # fmt: skip
+    await send({"type": "http.response.start", "status": 413, "headers": [
+        (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
+
+
+def route_of(scope: Scope) -> str:
+    """The route's template (``/api/v1/citizens/{insz}/balance``): never the INSZ itself."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return str(path) if path else "unmatched"
+
+
+def log_line(scope: Scope, request_id: str, route: str, status: int, seconds: float) -> None:
+    state: dict[str, Any] = scope.get("state", {})
+    principal = state.get("principal")
+    line = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "request_id": request_id,
+        "method": scope["method"],
+        "route": route,
+        "status": status,
+        "ms": round(seconds * 1000, 2),
+        "actor": getattr(principal, "actor", None),
+        "role": str(principal.role) if principal is not None else None,
+        "account_id": state.get("account_id"),
+    }
+    access.info(json.dumps(line))
+
+
+def log_to_stderr() -> None:
+    """One JSON line per request on stderr (``llr serve``); tests leave logging alone."""
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
