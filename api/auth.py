@@ -7,9 +7,6 @@ is refused with 429 before its credential is even looked at.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 from fastapi import Request
 
 from api.principal import AuthenticationFailed, Authenticator, Principal
@@ -28,7 +25,7 @@ def default_authenticators(service: Service) -> Sequence[Authenticator]:
 
 def authenticate(request: Request) -> Principal:
     """The request's principal, or a 401/429 problem."""
-    service: Service = request.app.state.service
+    service = request.app.state.service  # api.service.Service
     limiter = request.app.state.failure_limiter
     address = request.client.host if request.client else "unknown"
     wait = limiter.retry_after(address)

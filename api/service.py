@@ -58,9 +58,9 @@ class Service:
     @property
     def authenticators(self) -> Sequence[Authenticator]:
         if self._authenticators is None:
-            from api.auth import default_authenticators
+            from api.credentials import default_authenticators
 
-            self._authenticators = default_authenticators(self)
+            self._authenticators = default_authenticators(self.settings, self.ledger)
         return self._authenticators
 
     def close(self) -> None:
