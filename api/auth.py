@@ -9,18 +9,10 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from api.principal import AuthenticationFailed, Authenticator, Principal
+from api.principal import AuthenticationFailed, Principal
 from api.problems import ApiProblem
 
-if TYPE_CHECKING:
-    from api.service import Service
-
 CHALLENGE = 'Bearer realm="llr"'
-
-
-def default_authenticators(service: Service) -> Sequence[Authenticator]:
-    """API tokens issued by ``llr token issue``, and OpenID Connect when configured."""
-    return []
 
 
 def authenticate(request: Request) -> Principal:
