@@ -37,7 +37,7 @@ def authenticate(request: Request) -> Principal:
         )  # fmt: skip
     try:
         for authenticator in service.authenticators:
-            principal = authenticator(credential)
+            principal: Principal | None = authenticator(credential)
             if principal is not None:
                 request.state.principal = principal
                 return principal
