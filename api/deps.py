@@ -7,7 +7,7 @@ Ledger's blocking calls belong.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import unquote
 from uuid import UUID
 
@@ -18,6 +18,7 @@ from api.principal import Principal
 from api.problems import ApiProblem
 from ledger.application import Ledger
 from ledger.domain.identifiers import Insz, parse_insz
+from ledger.security.roles import Action
 
 Caller = Annotated[Principal, Depends(authenticate)]
 ETAG = re.compile(r'^"(\d{1,12})"$')
@@ -75,3 +76,9 @@ def citizen(request: Request, ledger: Ledger, insz: str) -> Insz:
     account: UUID = ledger.account_id_for(parsed)
     request.state.account_id = str(account)
     return parsed
+
+
+def action_of(action: Action) -> dict[str, Any]:
+    """The llr action a route takes, in its OpenAPI entry (``x-llr-action``): the role
+    table of docs/security.md is checked against it route by route."""
+    return {"x-llr-action": action.value}

@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import ActingLedger, Reason, citizen, etag
+from api.deps import ActingLedger, Reason, action_of, citizen, etag
 from api.responses import LedgerJSON, document
 from cli.output import outcome_json
 from cli.parsing import parse_known_at
@@ -71,7 +71,11 @@ def written(outcome: CommandOutcome) -> LedgerJSON:
     return document(outcome_json(outcome), status, {"ETag": etag(outcome.account_version)})
 
 
-@router.get("/{insz}/balance", summary="Usable and suspended balance per right type")
+@router.get(
+    "/{insz}/balance",
+    summary="Usable and suspended balance per right type",
+    openapi_extra=action_of(Action.READ_ACCOUNT),
+)
 def balance(
     request: Request, ledger: ActingLedger, insz: str, reason: Reason,
     as_of: AsOf = None, known_at: KnownAt = None, value: bool = False,
@@ -85,7 +89,12 @@ def balance(
     )
 
 
-@router.post("/{insz}/grants", status_code=201, summary="Grant a lot of a right")
+@router.post(
+    "/{insz}/grants",
+    status_code=201,
+    summary="Grant a lot of a right",
+    openapi_extra=action_of(Action.WRITE_ACCOUNT),
+)
 def grant(request: Request, ledger: ActingLedger, insz: str, body: GrantBody) -> LedgerJSON:
     citizen(request, ledger, insz)
     outcome = ledger.grant_right(
