@@ -58,6 +58,8 @@ COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "db upgrade": Action.MIGRATE, "db status": Action.MIGRATE,
     "db roles": Action.MANAGE_DB_ROLES,
     "keygen": Action.MANAGE_KEYS,
+    "token issue": Action.MANAGE_TOKENS, "token list": Action.MANAGE_TOKENS,
+    "token revoke": Action.MANAGE_TOKENS,
     "registry provider add": Action.WRITE_REGISTRY,
     "registry provider revoke": Action.WRITE_REGISTRY,
     "registry training add": Action.WRITE_REGISTRY,

@@ -138,6 +138,10 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
         "cli.accounts:change_status",
         "The shorthand of a career change: from DATE the citizen is only STATUS.",
     ),
+    "token": Lazy(
+        "cli.tokens:token_group",
+        "API tokens for llr serve: issue, list, revoke (admin only).",
+    ),
     "use": Lazy(
         "cli.accounts:use",
         "Record a use of AMOUNT of RIGHT, drawn from the lots that expire first.",

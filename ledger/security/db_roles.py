@@ -40,6 +40,9 @@ GRANTS: Mapping[str, Grants] = MappingProxyType({
         # writes the registry of providers and trainings, and its read models with it
         TableKind.REGISTRY: ("SELECT", "INSERT", "TRUNCATE"),
         TableKind.REGISTRY_VIEWS: ("SELECT", "INSERT", "UPDATE", "DELETE"),
+        # llr serve connects as a member of llr_backoffice (it acts for backoffice callers
+        # among others) and must look tokens up; issuing and revoking them is the owner's
+        TableKind.API_TOKENS: ("SELECT",),
     },
     "llr_auditor": {  # reads everything; its reads of a citizen are logged, hence INSERT
         TableKind.EVENTS: ("SELECT",),
@@ -59,7 +62,10 @@ GRANTS: Mapping[str, Grants] = MappingProxyType({
         TableKind.REGISTRY_VIEWS: ("SELECT",),
     },
 })  # fmt: skip
-GUARDED = (TableKind.EVENTS, TableKind.SNAPSHOTS, TableKind.ACCESS_LOG, TableKind.REGISTRY)
+GUARDED = (
+    TableKind.EVENTS, TableKind.SNAPSHOTS, TableKind.ACCESS_LOG, TableKind.REGISTRY,
+    TableKind.API_TOKENS,
+)  # fmt: skip
 PLAN = RolePlan(OWNER, GRANTS, GUARDED)
 
 

@@ -48,6 +48,7 @@ class Action(StrEnum):
     RUN_PROJECTIONS = "run-projections"
     MANAGE_KEYS = "manage-keys"
     MANAGE_DB_ROLES = "manage-db-roles"
+    MANAGE_TOKENS = "manage-tokens"
     READ_REGISTRY = "read-registry"
     WRITE_REGISTRY = "write-registry"
 
@@ -72,6 +73,7 @@ DESCRIPTIONS: Mapping[Action, str] = MappingProxyType({
     Action.RUN_PROJECTIONS: "run projections",
     Action.MANAGE_KEYS: "manage keys",
     Action.MANAGE_DB_ROLES: "manage database roles",
+    Action.MANAGE_TOKENS: "manage the API tokens of llr serve (issue, list, revoke)",
     Action.READ_REGISTRY: "read the registry of providers and trainings",
     Action.WRITE_REGISTRY: "write the registry of providers and trainings",
 })  # fmt: skip
@@ -93,7 +95,8 @@ PERMISSIONS: Mapping[RoleName, frozenset[Action]] = MappingProxyType({
     RoleName.IMPORTER: frozenset({Action.IMPORT, Action.READ_REGISTRY}),
     RoleName.ADMIN: frozenset({
         Action.INIT, Action.MIGRATE, Action.RUN_PROJECTIONS, Action.MANAGE_KEYS,
-        Action.MANAGE_DB_ROLES, Action.SEE_INSZ, Action.READ_REGISTRY, Action.WRITE_REGISTRY,
+        Action.MANAGE_DB_ROLES, Action.MANAGE_TOKENS, Action.SEE_INSZ, Action.READ_REGISTRY,
+        Action.WRITE_REGISTRY,
     }),
 })  # fmt: skip
 

@@ -20,6 +20,7 @@ class TableKind(StrEnum):
     READ_MODELS = "read models"
     REGISTRY = "registry events"  # the registry of providers and trainings, its own stream
     REGISTRY_VIEWS = "registry read models"
+    API_TOKENS = "api tokens"  # llr serve's tokens and their revocations (hashes only)
 
 
 Grants = Mapping[TableKind, tuple[str, ...]]

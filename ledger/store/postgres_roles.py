@@ -16,6 +16,7 @@ from ledger.store.backend import Backend
 from ledger.store.database_roles import Grants, Hardening, RolePlan, TableKind
 from ledger.store.registry_tables import REGISTRY_EVENTS, VIEW_TABLES
 from ledger.store.security_schema import ACCESS_TABLE, SETTINGS_TABLE, security_script
+from ledger.store.token_tables import TOKEN_TABLES
 
 
 def harden(datastore: Any, plan: RolePlan, events_table: str, snapshots_table: str) -> Hardening:
@@ -49,7 +50,8 @@ def tables_by_kind(cursor: Any, events: str, snapshots: str) -> dict[TableKind, 
     named = {events: TableKind.EVENTS, snapshots: TableKind.SNAPSHOTS,
              ACCESS_TABLE: TableKind.ACCESS_LOG, SETTINGS_TABLE: TableKind.SETTINGS,
              REGISTRY_EVENTS: TableKind.REGISTRY,
-             **dict.fromkeys(VIEW_TABLES, TableKind.REGISTRY_VIEWS)}  # fmt: skip
+             **dict.fromkeys(VIEW_TABLES, TableKind.REGISTRY_VIEWS),
+             **dict.fromkeys(TOKEN_TABLES, TableKind.API_TOKENS)}  # fmt: skip
     rows = run(
         cursor,
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
