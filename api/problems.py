@@ -173,6 +173,9 @@ EDGE_PROBLEMS: Mapping[str, tuple[int, str]] = MappingProxyType({
     "not-found": (404, "No such resource."),
     "method-not-allowed": (405, "The resource does not answer this method."),
     "store-unavailable": (503, "The store cannot be used now."),
+    "identity-provider-unavailable": (
+        503, "The identity provider's keys cannot be read now, so no JWT can be checked."
+    ),
     "internal-error": (500, "The service failed; the request id names it in the log."),
 })  # fmt: skip
 

@@ -17,12 +17,12 @@ from cli.parsing import json_option
 from ledger.security.tokens import (
     DEFAULT_LIFETIME,
     TokenBook,
-    as_json,
     moment,
     now_utc,
     state_of,
     token_book,
 )
+from ledger.security.tokens import as_json as token_json
 from ledger.store.token_tables import TokenRecord
 
 LIST_HEADERS = ("id", "actor", "role", "issued (UTC)", "by", "expires (UTC)", "state")
@@ -82,24 +82,20 @@ def list_tokens(obj: LedgerContext, as_json: bool) -> None:
     """
     tokens, now = book(obj).tokens(), now_utc()
     if as_json:
-        echo_json([token_json(t) for t in tokens])
+        echo_json([token_json(t, now) for t in tokens])
         return
     if not tokens:
         click.echo("no API tokens issued: llr token issue --actor ... --role ...")
         return
-    click.echo(table(LIST_HEADERS, [token_row(t) for t in tokens]))
-
-
-def token_json(token: TokenRecord) -> dict[str, object]:
-    return as_json(token, now_utc())
+    click.echo(table(LIST_HEADERS, [token_row(t, now) for t in tokens]))
 
 
 def when(at: datetime | None) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if at else "never"
 
 
-def token_row(token: TokenRecord) -> tuple[str, ...]:
-    state = state_of(token, now_utc())
+def token_row(token: TokenRecord, now: datetime) -> tuple[str, ...]:
+    state = state_of(token, now)
     if token.revoked_at is not None:
         state = f"revoked {when(token.revoked_at)} by {token.revoked_by}"
     return (token.token_id, token.actor, token.role, when(token.issued_at), token.issued_by,
