@@ -28,7 +28,8 @@ from ledger.domain.errors import InvalidInputError
 from ledger.domain.identifiers import shown
 from ledger.security.inputs import MAX_REASON, checked_optional, checked_text
 from ledger.security.roles import Action, Role, parse_role
-from ledger.store.token_tables import TOKEN_MIGRATION, TokenRecord, TokenTables, token_tables_for
+from ledger.store.token_schema import TOKEN_MIGRATION
+from ledger.store.token_tables import TokenRecord, TokenTables, token_tables_for
 
 if TYPE_CHECKING:
     from ledger.application import Ledger

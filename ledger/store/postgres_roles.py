@@ -16,7 +16,7 @@ from ledger.store.backend import Backend
 from ledger.store.database_roles import Grants, Hardening, RolePlan, TableKind
 from ledger.store.registry_tables import REGISTRY_EVENTS, VIEW_TABLES
 from ledger.store.security_schema import ACCESS_TABLE, SETTINGS_TABLE, security_script
-from ledger.store.token_tables import TOKEN_TABLES
+from ledger.store.token_schema import TOKEN_TABLES
 
 
 def harden(datastore: Any, plan: RolePlan, events_table: str, snapshots_table: str) -> Hardening:

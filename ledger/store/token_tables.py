@@ -15,10 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ledger.store.security_tables import SqlTables, as_time, tables_for
-
-TOKENS_TABLE, REVOCATIONS_TABLE = "api_tokens", "api_token_revocations"
-TOKEN_TABLES = (TOKENS_TABLE, REVOCATIONS_TABLE)
-TOKEN_MIGRATION = "0006_api_tokens"
+from ledger.store.token_schema import TOKEN_TABLES
 
 _SELECT = (
     "SELECT t.token_id, t.secret_hash, t.actor, t.role, t.issued_at, t.expires_at, "

@@ -41,6 +41,7 @@ def test_init_applies_the_migrations_once(fresh: Store) -> None:
         "0003_security_tables",
         "0004_minor_units",
         "0005_money_totals",
+        "0006_api_tokens",
     ]
     assert state == {"applied": applied, "pending": []}
 
