@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 
 from ledger.domain.errors import InvalidInputError
@@ -25,7 +26,7 @@ from ledger.store.security_tables import SqlTables
 from ledger.store.token_tables import MemoryTokenTables, token_tables_for
 from tests.builders import EMPLOYER
 from tests.llr import ADMIN, Llr
-from tests.stores import ledger_on
+from tests.stores import TEST_ID_KEY, ledger_on
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -229,3 +230,24 @@ def test_a_store_without_the_token_migration_says_to_upgrade() -> None:
 
     with pytest.raises(InvalidInputError, match="run 'llr db upgrade' as admin"):
         TokenBook(Missing(), ())
+
+
+def test_db_roles_lets_the_services_role_read_tokens_and_only_the_owner_write_them(
+    postgres_url: str,
+) -> None:
+    llr = Llr({"LLR_DATABASE": postgres_url, "LLR_ID_KEY": TEST_ID_KEY, "LLR_ACTOR": "owner"})
+    llr.ok("init", **ADMIN)
+    shown = llr.ok("db", "roles", **ADMIN).stdout
+
+    assert "llr_backoffice: " in shown and "api tokens: select" in shown
+    assert "api_token_revocations, api_tokens" in shown.splitlines()[-1]
+    with psycopg.connect(postgres_url) as connection:
+        for role, privilege, expected in [
+            ("llr_backoffice", "SELECT", True), ("llr_backoffice", "INSERT", False),
+            ("llr_auditor", "SELECT", False), ("llr_importer", "SELECT", False),
+        ]:  # fmt: skip
+            for table in ("api_tokens", "api_token_revocations"):
+                row = connection.execute(
+                    "SELECT has_table_privilege(%s, %s, %s)", (role, table, privilege)
+                ).fetchone()
+                assert row is not None and row[0] is expected, (role, table, privilege)
