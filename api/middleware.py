@@ -133,6 +133,8 @@ def log_line(scope: Scope, request_id: str, route: str, status: int, seconds: fl
         "ms": round(seconds * 1000, 2),
         "actor": getattr(principal, "actor", None),
         "role": str(principal.role) if principal is not None else None,
+        # what proved them (token:<id>, oidc:<issuer>), never the credential itself
+        "credential": getattr(principal, "credential", None),
         "account_id": state.get("account_id"),
     }
     access.info(json.dumps(line))

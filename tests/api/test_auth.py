@@ -3,6 +3,8 @@ limit, and a role that only the credential sets. OpenID Connect: ``test_oidc.py`
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -201,3 +203,20 @@ def test_a_good_credential_does_not_count_as_a_failure(
         answers = [client.get(BALANCE, headers=bearer(token, **REASON)) for _ in range(5)]
 
     assert [r.status_code for r in answers] == [200] * 5
+
+
+def test_the_request_log_names_the_token_by_its_id_and_never_holds_the_token(
+    with_account: Llr, service: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = issued(with_account, "staff:anna", "backoffice")
+    presented = parse_token(token)
+    assert presented is not None
+
+    with caplog.at_level(logging.INFO, logger="llr.api.requests"):
+        service.get(BALANCE, headers=bearer(token, **REASON))
+
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "llr.api.requests"]
+    assert [(x["actor"], x["credential"]) for x in lines] == [
+        ("staff:anna", f"token:{presented.token_id}")
+    ]
+    assert presented.secret not in caplog.text and INSZ not in caplog.text
