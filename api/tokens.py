@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 
 from api.principal import AuthenticationFailed, Principal
+from ledger.domain.errors import LedgerError
 from ledger.security.roles import parse_role
 from ledger.security.tokens import PREFIX, now_utc, parse_token, refusal, secret_matches
 from ledger.store.token_tables import TokenRecord, TokenTables
@@ -75,7 +76,12 @@ class TokenAuthenticator:
         refused = refusal(token, self.clock())
         if refused is not None:
             raise AuthenticationFailed(refused)
-        role = parse_role(token.role, self.sector_funds, name=f"the role of token {token.token_id}")
+        try:
+            role = parse_role(
+                token.role, self.sector_funds, name=f"API token {token.token_id}'s role"
+            )
+        except LedgerError as error:  # a sector fund the catalogue no longer knows
+            raise AuthenticationFailed(str(error)) from None
         return Principal(token.actor, role, f"token:{token.token_id}")
 
     def lookup(self, token_id: str) -> TokenRecord | None:
