@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,3 +208,38 @@ def test_a_body_of_no_known_format_is_refused_with_415(client: TestClient, ready
 def test_an_auditor_may_not_import(client: TestClient, ready: Llr) -> None:
     response = post(client, example_with_a_bad_line(), as_role("auditor"))
     assert response.status_code == 403
+
+
+def test_another_worker_of_the_service_answers_for_a_job_it_did_not_run(
+    ready: Llr, database_url: str, tmp_path: Path
+) -> None:
+    from api.app import create_app
+    from tests.api.service import role_credentials
+
+    settings = settings_for(database_url, tmp_path)  # one upload directory for both
+    with (
+        TestClient(create_app(settings, (role_credentials,))) as first,
+        TestClient(create_app(settings, (role_credentials,))) as second,
+    ):
+        location = post(first, example_with_a_bad_line(), IMPORTER).headers["location"]
+        finished(first, location, IMPORTER)
+        job = finished(second, location, IMPORTER)
+        rejects = second.get(f"{location}/rejects", headers=IMPORTER)
+    assert job["summary"]["applied"] == 18
+    assert rejects.text.count("\n") == 2
+
+
+def test_a_job_whose_process_is_gone_reads_as_interrupted(
+    client: TestClient, ready: Llr, tmp_path: Path
+) -> None:
+    location = post(client, example_with_a_bad_line(), BACKOFFICE).headers["location"]
+    job = finished(client, location, BACKOFFICE)
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its process id now names no process
+    status_file = tmp_path / "uploads" / "jobs" / job["id"] / "status.json"
+    state = json.loads(status_file.read_text())
+    status_file.write_text(json.dumps({**state, "status": "running", "pid": gone.pid}))
+
+    interrupted = client.get(location, headers=BACKOFFICE).json()
+    assert interrupted["status"] == "failed"
+    assert interrupted["error"]["type"] == "/api/v1/problems/job-interrupted"
