@@ -104,15 +104,18 @@ class Jobs:
         folder.mkdir(parents=True, mode=0o700)
         return Job(folder, {"id": job_id})
 
-    def start(self, job: Job, kind: str, fields: dict[str, Any], work: Work) -> None:
-        """Record the job as queued, then run ``work`` in a thread of this process."""
+    def start(self, job: Job, kind: str, fields: dict[str, Any], work: Work) -> dict[str, Any]:
+        """Record the job as queued, then run ``work`` in a thread of this process; the
+        state as queued (a copy: from now on the job's thread changes its own)."""
         job.state.update({
             "kind": kind, "status": Status.QUEUED, "created_at": now(), "started_at": None,
             "finished_at": None, "progress": {}, "error": None, **fields,
             "host": socket.gethostname(), "pid": os.getpid(),
         })  # fmt: skip
         job.save()
+        queued: dict[str, Any] = json.loads(json.dumps(job.state, default=str))
         self.pool.submit(run, job, work)
+        return queued
 
     def discard(self, job: Job) -> None:
         shutil.rmtree(job.folder, ignore_errors=True)

@@ -50,9 +50,9 @@ def post_verification(
     job = jobs.folder()
     fields = {"actor": ledger.actor, "scope": "one citizen" if insz else "all citizens",
               "progress": {"position": 0, "of": None}, "report": None}  # fmt: skip
-    jobs.start(job, KIND, fields, lambda j: run_verification(ledger, j, insz))
+    queued = jobs.start(job, KIND, fields, lambda j: run_verification(ledger, j, insz))
     location = f"{router.prefix}{VERIFICATIONS}/{job.id}"
-    return document(job_json(job), 202, {"Location": location})
+    return document(job_json(queued), 202, {"Location": location})
 
 
 def run_verification(ledger: Ledger, job: Job, insz: str | None) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def get_verification(ledger: ActingLedger, jobs: JobsDep, job_id: str) -> Ledger
     if job is None:
         raise ApiProblem(404, "not-found", f"no verification {job_id[:40]!r} in this service")
     headers = {} if job.state["status"] in (Status.DONE, Status.FAILED) else {"Retry-After": "2"}
-    return document(job_json(job), 200, headers)
+    return document(job_json(job.state), 200, headers)
 
 
 @router.get(
@@ -94,11 +94,10 @@ def get_digest(request: Request, ledger: ActingLedger) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
-def job_json(job: Job) -> dict[str, Any]:
-    state = job.state
+def job_json(state: dict[str, Any]) -> dict[str, Any]:
     shown = {key: state.get(key) for key in (
         "id", "kind", "status", "scope", "actor", "created_at", "started_at", "finished_at",
         "progress", "report", "error",
     )}  # fmt: skip
-    shown["links"] = {"self": f"{router.prefix}{VERIFICATIONS}/{job.id}"}
+    shown["links"] = {"self": f"{router.prefix}{VERIFICATIONS}/{state['id']}"}
     return shown

@@ -71,9 +71,11 @@ async def post_import(
         jobs.discard(job)
         raise
     fields = import_fields(ledger, canonical, received, dry_run)
-    jobs.start(job, KIND, fields, lambda j: run_import(ledger, j, received, canonical, dry_run))
+    queued = jobs.start(
+        job, KIND, fields, lambda j: run_import(ledger, j, received, canonical, dry_run)
+    )
     location = f"{router.prefix}/{job.id}"
-    return document(job_json(job), 202, {"Location": location})
+    return document(job_json(queued), 202, {"Location": location})
 
 
 def import_fields(ledger: Ledger, source: str, received: Received, dry_run: bool) -> dict[str, Any]:
@@ -135,7 +137,7 @@ def list_imports(
     listed = jobs.listing(KIND, lambda state: source is None or state.get("source") == source)
     records = batch_records(ledger, source)
     return document({
-        "jobs": [job_json(job) for job in listed[:limit]],
+        "jobs": [job_json(job.state) for job in listed[:limit]],
         "batches": [record.as_json() for record in records[:limit]],
     })  # fmt: skip
 
@@ -151,7 +153,7 @@ def get_import(ledger: ActingLedger, jobs: JobsDep, job_id: str) -> LedgerJSON:
         return batch_of_store(ledger, job_id)
     ledger.require(Action.IMPORT, job.state["source"])
     headers = {} if job.state["status"] in (Status.DONE, Status.FAILED) else {"Retry-After": "1"}
-    return document(job_json(job), 200, headers)
+    return document(job_json(job.state), 200, headers)
 
 
 @router.get(
@@ -196,13 +198,12 @@ def own_source(ledger: Ledger) -> str | None:
     return role.source if role is not None else None
 
 
-def job_json(job: Job) -> dict[str, Any]:
-    state = job.state
+def job_json(state: dict[str, Any]) -> dict[str, Any]:
     shown = {key: state.get(key) for key in (
         "id", "kind", "status", "source", "file", "format", "dry_run", "actor", "batch_id",
         "created_at", "started_at", "finished_at", "progress", "summary", "error",
     )}  # fmt: skip
     shown["warnings"] = state.get("warnings", [])
-    shown["links"] = {"self": f"{router.prefix}/{job.id}",
-                      "rejects": f"{router.prefix}/{job.id}/rejects"}  # fmt: skip
+    shown["links"] = {"self": f"{router.prefix}/{state['id']}",
+                      "rejects": f"{router.prefix}/{state['id']}/rejects"}  # fmt: skip
     return shown

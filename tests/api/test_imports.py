@@ -56,7 +56,7 @@ def test_an_uploaded_file_is_imported_in_the_background_and_its_bad_line_rejecte
     assert response.status_code == 202, response.text
     accepted = response.json()
     assert response.headers["location"] == f"/api/v1/imports/{accepted['id']}"
-    assert accepted["status"] in ("queued", "running", "done")
+    assert accepted["status"] == "queued"  # as it was when accepted, whatever came next
     assert accepted["progress"]["lines_total"] == 19
 
     job = finished(client, response.headers["location"], IMPORTER)
