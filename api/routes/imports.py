@@ -8,7 +8,6 @@ may import for its own source only; that is checked before a byte of the file is
 
 from __future__ import annotations
 
-import contextlib
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -33,6 +32,7 @@ router = APIRouter(prefix="/api/v1/imports", tags=["imports"], default_response_
 JobsDep = Annotated[Jobs, Depends(jobs_of)]
 KIND = "import"
 REJECTS = "rejects.csv"
+UPLOAD = "upload"
 CSV = "text/csv; charset=utf-8"
 
 
@@ -66,7 +66,9 @@ async def post_import(
     limit = request.app.state.service.settings.max_upload_bytes
     job = jobs.folder()
     try:
-        received = await receive_file(request, job.folder, name, format, limit)
+        # A folder of its own: a sender's file name cannot land on the job's own files.
+        (job.folder / UPLOAD).mkdir()
+        received = await receive_file(request, job.folder / UPLOAD, name, format, limit)
     except BaseException:
         jobs.discard(job)
         raise
@@ -93,9 +95,12 @@ def run_import(
 ) -> dict[str, Any]:
     """In a job thread: the import, as ``llr import`` runs it, then the read models."""
 
+    counted: set[str] = set()  # the batch the gauge shows, to take it off at the end
+
     def after_chunk(summary: ImportSummary) -> None:
         job.state["batch_id"] = None if dry_run else summary.batch_id
         metrics.IMPORT_LINES.labels(summary.batch_id).set(summary.lines_read)
+        counted.add(summary.batch_id)
         job.progress(lines_done=summary.lines_read)
 
     try:
@@ -107,7 +112,8 @@ def run_import(
         )  # fmt: skip
     finally:  # the ledger, the batch record and the rejects keep what counts
         received.path.unlink(missing_ok=True)
-    forget_gauge(summary.batch_id)
+        for batch in counted:  # the gauge shows running imports only
+            metrics.IMPORT_LINES.remove(batch)
     warnings = [] if dry_run else refresh_read_models(ledger)
     shown = summary.as_json()
     # Where the rejects are for this caller: the route, not a path on the server.
@@ -115,12 +121,6 @@ def run_import(
     progress = {**job.state["progress"], "lines_done": summary.lines_read}
     return {"batch_id": shown["batch_id"], "summary": shown, "progress": progress,
             "warnings": warnings}  # fmt: skip
-
-
-def forget_gauge(batch_id: str) -> None:
-    """The gauge shows running imports only."""
-    with contextlib.suppress(KeyError):  # KeyError: no chunk was ever counted
-        metrics.IMPORT_LINES.remove(batch_id)
 
 
 @router.get(

@@ -243,3 +243,14 @@ def test_a_job_whose_process_is_gone_reads_as_interrupted(
     interrupted = client.get(location, headers=BACKOFFICE).json()
     assert interrupted["status"] == "failed"
     assert interrupted["error"]["type"] == "/api/v1/problems/job-interrupted"
+
+
+def test_a_file_named_like_the_jobs_own_files_does_not_overwrite_them(
+    client: TestClient, ready: Llr
+) -> None:
+    for name in ("status.json", "rejects.csv", "../status.json"):
+        response = post(client, example_with_a_bad_line(), BACKOFFICE, name=name, format="csv")
+        assert response.status_code == 202, response.text
+        job = finished(client, response.headers["location"], BACKOFFICE)
+        assert job["status"] == "done", job
+        assert job["summary"]["rejected"] == 1
