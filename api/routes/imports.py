@@ -132,8 +132,8 @@ def list_imports(
     ledger: ActingLedger, jobs: JobsDep,
     limit: Annotated[int, Query(ge=1, le=10_000, description="At most this many of each")] = 100,
 ) -> LedgerJSON:  # fmt: skip
-    ledger.require(Action.IMPORT, own_source(ledger))
     source = own_source(ledger)
+    ledger.require(Action.IMPORT, source)
     listed = jobs.listing(KIND, lambda state: source is None or state.get("source") == source)
     records = batch_records(ledger, source)
     return document({

@@ -254,3 +254,16 @@ def test_a_file_named_like_the_jobs_own_files_does_not_overwrite_them(
         job = finished(client, response.headers["location"], BACKOFFICE)
         assert job["status"] == "done", job
         assert job["summary"]["rejected"] == 1
+
+
+def test_a_dry_run_checks_every_line_and_writes_nothing(client: TestClient, ready: Llr) -> None:
+    dry = post(client, example_with_a_bad_line(), BACKOFFICE, dry_run="true")
+    checked = finished(client, dry.headers["location"], BACKOFFICE)
+    assert checked["summary"]["dry_run"] is True
+    assert (checked["summary"]["applied"], checked["summary"]["rejected"]) == (18, 1)
+    assert checked["batch_id"] is None  # a dry run records no batch
+
+    real = finished(client, post(client, example_with_a_bad_line(), BACKOFFICE).headers[
+        "location"], BACKOFFICE)  # fmt: skip
+    assert real["summary"]["applied"] == 18  # nothing was there yet
+    assert len(client.get("/api/v1/imports", headers=BACKOFFICE).json()["batches"]) == 1
