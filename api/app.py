@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import problems
+from api.jobs import stop_jobs
 from api.middleware import RequestFrame
 from api.principal import Authenticator
 from api.ratelimit import FailureLimiter
@@ -34,6 +35,7 @@ def create_app(
         finally:
             if follower is not None:
                 follower.stop()
+            stop_jobs(app)
             service.close()
 
     app = FastAPI(

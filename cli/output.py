@@ -7,6 +7,7 @@ for a person (warnings, errors) goes to stderr.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import secrets
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -70,9 +71,22 @@ def _jsonable(value: Any) -> Any:
 
 
 def echo_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -> None:
+    write_csv(sys.stdout, rows, columns)
+
+
+def csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -> str:
+    """The CSV ``echo_csv`` prints, as text (the HTTP API sends it)."""
+    buffer = io.StringIO()
+    write_csv(buffer, rows, columns)
+    return buffer.getvalue()
+
+
+def write_csv(
+    out: IO[str], rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None
+) -> None:
     # The default dialect (RFC 4180, lines end in CRLF) quotes any cell holding a CR or LF,
     # so no cell can start a new row in a spreadsheet, let alone one that starts with "=".
-    writer = csv.writer(sys.stdout)
+    writer = csv.writer(out)
     names = columns or (tuple(rows[0]) if rows else ())
     writer.writerow(names)
     for row in rows:

@@ -1,33 +1,24 @@
 """``llr report take-up|expiring|sources|trail|money``: reports across citizens, from projections.
 
 A readable table by default (``cli.report_text``); ``--csv`` or ``--json`` for further use.
+The documents themselves are built in ``cli.report_documents``, which the HTTP API shares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 import click
 
+from cli import report_documents
 from cli.context import LedgerContext, pass_ledger_context
-from cli.money_text import money_flat, money_text, totals_flat
 from cli.output import echo_csv, echo_json
 from cli.parsing import parse_optional_day, whole_number
-from cli.report_text import (
-    expiring_text,
-    in_unit,
-    sources_text,
-    take_up_text,
-    trail_text,
-    unit_or_blank,
-)
-from ledger.domain.identifiers import parse_source
+from cli.report_documents import ReportOutput
 from ledger.parsing import parse_day
-from ledger.projections import money_report, reports
-from ledger.projections.trail import TRAIL_COLUMNS
+from ledger.projections import reports
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,17 +62,8 @@ def take_up(
       llr report take-up --by education,age-band --period 2024-25 --csv
     """
     check_format(as_csv, as_json)
-    if right:
-        obj.catalogue.right(right)  # an unknown right type is an error, not an empty report
     groups = [g.strip() for g in by.split(",") if g.strip()]
-    report = reports.take_up(obj.ledger, groups, period, right)
-    if as_json:
-        echo_report_json("take-up", report, {"period_kind": "school-year", "by": groups})
-    elif as_csv:
-        echo_csv([take_up_flat(row) for row in report.rows])
-    else:
-        click.echo(take_up_text(report, groups))
-    lag_note(report, as_json)
+    show(report_documents.take_up(obj.ledger, groups, period, right), as_csv, as_json)
 
 
 @report_group.command("expiring")
@@ -102,17 +84,10 @@ def expiring(
     """
     check_format(as_csv, as_json)
     if right:
-        obj.catalogue.right(right)
+        obj.catalogue.right(right)  # before the other options, as ever
     day = parse_optional_day(as_of, "--as-of") or date.today()
     days = whole_number(within, "--within")
-    report = reports.expiring(obj.ledger, days, day, right)
-    if as_json:
-        echo_report_json("expiring", report, {"as_of": day.isoformat(), "within_days": days})
-    elif as_csv:
-        echo_csv([plain_row(row) for row in report.rows])
-    else:
-        click.echo(expiring_text(report.rows, day, days))
-    lag_note(report, as_json)
+    show(report_documents.expiring(obj.ledger, days, day, right), as_csv, as_json)
 
 
 @report_group.command("sources")
@@ -130,15 +105,7 @@ def sources(
       llr report sources --source employer:0566988259 --csv
     """
     check_format(as_csv, as_json)
-    canonical = parse_source(of_source, obj.catalogue.sector_funds) if of_source else None
-    report = reports.sources(obj.ledger, canonical, batch)
-    if as_json:
-        echo_report_json("sources", report, {})
-    elif as_csv:
-        echo_csv([plain_row(row) for row in report.rows])
-    else:
-        click.echo(sources_text(report.rows))
-    lag_note(report, as_json)
+    show(report_documents.sources(obj.ledger, of_source, batch), as_csv, as_json)
 
 
 @report_group.command("trail")
@@ -166,22 +133,14 @@ def trail(
     """
     check_format(as_csv, as_json)
     if right:
-        obj.catalogue.right(right)
+        obj.catalogue.right(right)  # before the other options, as ever
     wanted = reports.TrailFilter(
         date_from=parse_day(date_from, "--from") if date_from else None,
         date_to=parse_day(date_to, "--to") if date_to else None,
-        events=events, right=right, batch=batch,
-        source=parse_source(of_source, obj.catalogue.sector_funds) if of_source else None,
+        events=events, right=right, batch=batch, source=of_source,
         limit=whole_number(limit, "--limit") if limit is not None else None,
     )  # fmt: skip
-    report = reports.trail(obj.ledger, wanted)
-    if as_json:
-        echo_report_json("trail", report, {})
-    elif as_csv:
-        echo_csv([plain_row(row) for row in report.rows], TRAIL_COLUMNS)
-    else:
-        click.echo(trail_text(report.rows))
-    lag_note(report, as_json)
+    show(report_documents.trail(obj.ledger, wanted), as_csv, as_json)
 
 
 @report_group.command("money")
@@ -200,62 +159,24 @@ def money(obj: LedgerContext, period: str | None, as_csv: bool, as_json: bool) -
       llr report money --period 2027 --csv
     """
     check_format(as_csv, as_json)
-    report = money_report.money(obj.ledger, period)
+    show(report_documents.money(obj.ledger, period), as_csv, as_json)
+
+
+def show(output: ReportOutput, as_csv: bool, as_json: bool) -> None:
     if as_json:
-        echo_json({
-            "report": "money", "period": period, "unit": "euro", "lag": report.lag,
-            "rows": [money_flat(row) for row in report.rows],
-            "by_kind": totals_flat("kind", report.by_kind),
-            "by_right": totals_flat("right", report.by_right),
-        })  # fmt: skip
+        echo_json(output.document)
     elif as_csv:
-        echo_csv([money_flat(row) for row in report.rows])
+        echo_csv(output.rows, output.columns)
     else:
-        click.echo(money_text(report))
-    lag_note(report, as_json)
+        click.echo(output.text())
+    lag_note(output.lag, as_json)
 
 
-def lag_note(report: reports.Report[Any], as_json: bool) -> None:
+def lag_note(lag: int, as_json: bool) -> None:
     """On stderr, so CSV and tables stay clean; JSON carries ``lag`` itself."""
-    if report.lag and not as_json:
+    if lag and not as_json:
         click.echo(
-            f"note: {report.lag} events are not in this report yet; "
+            f"note: {lag} events are not in this report yet; "
             "`llr projections run` brings it up to date",
             err=True,
         )
-
-
-def echo_report_json(name: str, report: reports.Report[Any], extra: dict[str, Any]) -> None:
-    rows = [plain_row(row) for row in report.rows]
-    echo_json({"report": name, **extra, "lag": report.lag, "rows": rows})
-
-
-# The fields of each report row that hold amounts (minor units in the read models),
-# written in the row's unit; the others are counts of lots, citizens or entries.
-AMOUNT_FIELDS: dict[type, tuple[str, ...]] = {
-    reports.TakeUpRow: ("granted", "used", "expired", "forfeited"),
-    reports.ExpiringRow: ("remaining",),
-    reports.SourceRow: ("granted", "used", "reversed_granted", "reversed_used"),
-}
-
-
-def plain_row(row: Any) -> dict[str, Any]:
-    """A row for JSON or CSV, amounts as exact numbers in the right's unit."""
-    if isinstance(row, reports.TakeUpRow):
-        plain = {**asdict(row), "share": None if row.share is None else round(row.share, 4)}
-    elif is_dataclass(row) and not isinstance(row, type):
-        plain = asdict(row)
-    else:  # a trail row: its amount is in the unit of its right_code
-        plain = dict(row)
-        if plain.get("amount") is not None and plain.get("right_code"):
-            plain["amount"] = in_unit(plain["amount"], unit_or_blank(plain["right_code"]))
-        return plain
-    for name in AMOUNT_FIELDS.get(type(row), ()):
-        plain[name] = in_unit(plain[name], row.unit)
-    return plain
-
-
-def take_up_flat(row: reports.TakeUpRow) -> dict[str, Any]:
-    plain = plain_row(row)
-    group = plain.pop("group")
-    return {"period": row.period, "right": row.right, **group, **plain}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from api.routes import citizens, ops, problem_types
+from api.routes import audit, citizens, imports, ops, problem_types, reports
 
 ROUTERS = (
     citizens.router,
+    imports.router,
+    reports.router,
+    audit.router,
     problem_types.router,
     ops.router,
 )

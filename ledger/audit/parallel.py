@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 
 from ledger.application import Ledger
-from ledger.audit.walk import Share, audit_log
+from ledger.audit.walk import Progress, Share, audit_log
 from ledger.catalogue import default_catalogue
 from ledger.domain.errors import LedgerError
 from ledger.perf.workers import Channel, Failed, Gone, Stopped, Workers
@@ -37,11 +37,17 @@ class Job:
 
 
 def audit_shares(
-    ledger: Ledger, position: int, covered_up_to: int, workers: int | None
+    ledger: Ledger,
+    position: int,
+    covered_up_to: int,
+    workers: int | None,
+    progress: Progress | None = None,
 ) -> list[Share]:
+    """Each share's pass; ``progress`` hears only a one-process pass (the workers' passes
+    would need a channel of their own for it, and finish together anyway)."""
     shares = workers if workers is not None else default_workers(ledger, position)
     if shares <= 1 or not shareable(ledger):
-        return [audit_log(ledger, position, covered_up_to)]
+        return [audit_log(ledger, position, covered_up_to, progress=progress)]
     env = worker_env(ledger.store_env)
     jobs = [Job(env, ledger.id_key, position, covered_up_to, n, shares) for n in range(shares)]
     processes = Workers(audit_share, jobs, "llr-audit")

@@ -20,7 +20,7 @@ from ledger.audit.findings import AuditReport, Finding, Invariant
 from ledger.audit.invariants.stream import StreamAudit
 from ledger.audit.parallel import audit_shares
 from ledger.audit.records import SnapshotIndex, log_position, stream_records
-from ledger.audit.walk import Auditor
+from ledger.audit.walk import Auditor, Progress
 from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import parse_insz
 from ledger.security.roles import Action
@@ -33,17 +33,19 @@ def verify(
     insz: str | None = None,
     digest: DigestToCheck | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> AuditReport:
     """Check invariants 1-7 for one citizen (``insz``) or for all.
 
     ``digest`` (whole ledger only) adds the check that all the history an earlier digest
     covered is still there, unchanged. ``workers`` processes share a whole-ledger check
     (default: as many as there are cores, for a large store on SQLite or PostgreSQL).
+    ``progress`` hears the log position a one-process pass has reached, now and then.
     """
     ledger.require(Action.AUDIT)
     if insz is not None:
         return verify_citizen(ledger, insz)
-    return verify_all(ledger, digest, workers)
+    return verify_all(ledger, digest, workers, progress)
 
 
 def verify_citizen(ledger: Ledger, insz: str) -> AuditReport:
@@ -64,11 +66,14 @@ def verify_citizen(ledger: Ledger, insz: str) -> AuditReport:
 
 
 def verify_all(
-    ledger: Ledger, digest: DigestToCheck | None = None, workers: int | None = None
+    ledger: Ledger,
+    digest: DigestToCheck | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> AuditReport:
     position = log_position(ledger)
     covered_up_to = digest.digest.position if digest else 0
-    shares = audit_shares(ledger, position, covered_up_to, workers)
+    shares = audit_shares(ledger, position, covered_up_to, workers, progress)
     first_seen = {account: n for share in shares for account, n in share.first_seen.items()}
     streams = {account: s for share in shares for account, s in share.streams.items()}
     report = AuditReport(

@@ -8,6 +8,7 @@ for one share of the accounts (all of them by default) and returns what it found
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -26,6 +27,9 @@ from ledger.domain.account import Account
 from ledger.domain.chain import event_hash
 from ledger.domain.effective import effective_order, fold
 from ledger.perf.gc import gc_paused
+
+Progress = Callable[[int], None]  # hears the log position a pass has reached
+PROGRESS_EVERY = 5000  # records: often enough for a progress bar, rarely enough to cost nothing
 
 
 class Auditor:
@@ -148,17 +152,32 @@ class Share:
 
 
 def audit_log(
-    ledger: Ledger, position: int, covered_up_to: int, share: int = 0, shares: int = 1
+    ledger: Ledger,
+    position: int,
+    covered_up_to: int,
+    share: int = 0,
+    shares: int = 1,
+    progress: Progress | None = None,
 ) -> Share:
-    """One pass over the log up to ``position``, auditing the accounts of ``share``."""
+    """One pass over the log up to ``position``, auditing the accounts of ``share``;
+    ``progress`` hears the position reached every ``PROGRESS_EVERY`` records and at the end."""
     with gc_paused():  # until the pass's own objects are freed, on its return
-        return audit_pass(ledger, position, covered_up_to, share, shares)
+        return audit_pass(ledger, position, covered_up_to, share, shares, progress)
 
 
-def audit_pass(ledger: Ledger, position: int, covered_up_to: int, share: int, shares: int) -> Share:
+def audit_pass(
+    ledger: Ledger,
+    position: int,
+    covered_up_to: int,
+    share: int,
+    shares: int,
+    progress: Progress | None = None,
+) -> Share:
     auditor = Auditor(ledger, SnapshotIndex(ledger, bulk=True))
     covered_events = 0
     for record in notifications(ledger, position):
+        if progress is not None and record.id % PROGRESS_EVERY == 0:
+            progress(record.id)
         if shares > 1 and record.originator_id.int % shares != share:
             continue
         stream = auditor.check_record(record)
@@ -166,6 +185,8 @@ def audit_pass(ledger: Ledger, position: int, covered_up_to: int, share: int, sh
             stream.covered = (stream.version, stream.head or UNKNOWN_HEAD, stream.event)
             covered_events += 1
     totals = auditor.finish()
+    if progress is not None:
+        progress(position)
     streams = {s.account_id: Covered(s.citizen, s.covered) for s in auditor.streams.values()}
     return Share(
         auditor.findings, totals, auditor.events, auditor.first_seen, streams, covered_events
