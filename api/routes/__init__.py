@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from api.routes import citizens, ops, problem_types
+from api.routes import (
+    bookings,
+    careers,
+    citizen_reads,
+    citizens,
+    ops,
+    problem_types,
+    registry,
+    reversals,
+)
 
 ROUTERS = (
     citizens.router,
+    citizen_reads.router,
+    bookings.router,
+    careers.router,
+    reversals.router,
+    registry.router,
     problem_types.router,
     ops.router,
 )
