@@ -113,6 +113,8 @@ def read(content: Mapping[str, Any], account_version: int) -> LedgerJSON:
 # message quotes stays as it was typed.
 FIELD_OF_OPTION: Mapping[str, str] = {
     "--reason TEXT (e.g. --reason": "an X-Reason header (e.g.",
+    " (set LLR_ROLE)": " (the role of the credential)",
+    "AMOUNT": "amount",
     "--ref": "reference",
     "--expires": "expires_on",
     **{f"--{name}": name.replace("-", "_") for name in (
@@ -123,7 +125,10 @@ FIELD_OF_OPTION: Mapping[str, str] = {
     )},
 }  # fmt: skip
 OPTIONS = re.compile(
-    "|".join(re.escape(o) + r"\b" for o in sorted(FIELD_OF_OPTION, key=len, reverse=True))
+    "|".join(
+        re.escape(o) + (r"\b" if o[-1].isalnum() else "")
+        for o in sorted(FIELD_OF_OPTION, key=len, reverse=True)
+    )
 )
 
 
