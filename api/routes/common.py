@@ -121,7 +121,7 @@ FIELD_OF_OPTION: Mapping[str, str] = {
         "on", "from", "until", "fte", "region", "unit", "joint-committee", "employer",
         "situation", "status", "source", "reason", "training", "provider", "track", "amount",
         "hold-until", "enrolment", "known-at", "as-of", "name", "recognised-for", "rights",
-        "title", "label", "hours", "classification",
+        "title", "label", "hours", "classification", "review",
     )},
 }  # fmt: skip
 OPTIONS = re.compile(
