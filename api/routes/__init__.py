@@ -11,6 +11,7 @@ from api.routes import (
     problem_types,
     registry,
     reversals,
+    reviews,
 )
 
 ROUTERS = (
@@ -19,6 +20,7 @@ ROUTERS = (
     bookings.router,
     careers.router,
     reversals.router,
+    reviews.router,
     registry.router,
     problem_types.router,
     ops.router,
