@@ -146,3 +146,25 @@ def test_a_read_of_an_unknown_right_or_citizen_is_the_command_lines_refusal(
         == with_account.refused("explain", INSZ, "nope-hours").removeprefix("error: ").strip()
     )
     assert (nobody.status_code, problem_type(nobody)) == (404, "account-not-found")
+
+
+def test_every_citizen_and_registry_route_names_its_llr_action_in_the_openapi_document(
+    client: TestClient,
+) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    mine = ("/api/v1/citizens", "/api/v1/registry", "/api/v1/reviews")
+
+    actions = {
+        f"{method.upper()} {path}": entry.get("x-llr-action")
+        for path, methods in paths.items() if path.startswith(mine)
+        for method, entry in methods.items()
+    }  # fmt: skip
+
+    assert len(actions) == 29  # 21 on citizens, 5 on the registry, 3 on review cases
+    assert set(actions.values()) == {
+        "read-account", "write-account", "approve-correction", "read-access-log",
+        "read-registry", "write-registry",
+    }  # fmt: skip
+    assert actions["POST /api/v1/citizens/{insz}/reversals/{request_id}/approve"] == (
+        "approve-correction"
+    )
