@@ -10,14 +10,13 @@ INSZ is masked for roles that may not see it. The ``ETag`` is the account's vers
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from api.deps import ActingLedger, Reason, action_of, citizen
 from api.responses import LedgerJSON, document
-from api.routes.common import AsOf, FieldNamedRoute, KnownAt, read, shown
+from api.routes.common import AsOf, Day, FieldNamedRoute, KnownAt, read, shown
 from cli.careers import career_json
 from cli.eligibility import eligibility_json
 from cli.explanation import explain_json
@@ -85,7 +84,7 @@ def explain(
 )
 def eligibility(
     request: Request, ledger: ActingLedger, insz: str, reason: Reason,
-    on: Annotated[date | None, Query(description="The day asked about (default: the latest).")]
+    on: Annotated[Day | None, Query(description="The day asked about (default: the latest).")]
     = None,
 ) -> LedgerJSON:  # fmt: skip
     parsed = citizen(request, ledger, insz)

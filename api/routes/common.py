@@ -69,7 +69,7 @@ Amount = Annotated[
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}],
                     "description": "In the right's unit: 125, 2.5, \"93.75\""}),
 ]  # fmt: skip
-AsOf = Annotated[date | None, Query(description="Read business time up to this day.")]
+AsOf = Annotated[Day | None, Query(description="Read business time up to this day.")]
 KnownAt = Annotated[
     str | None,
     Query(description="Read only what had been recorded by this moment (ISO 8601)."),
