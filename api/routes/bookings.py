@@ -3,7 +3,7 @@ cancellation (``llr grant``, ``use``, ``reserve``, ``confirm``, ``cancel``).
 
 Amounts are in the right's own unit, a JSON number or a string (``125``, ``2.5``,
 ``"93.75"``), never minor units. A write repeated with the same reference changes nothing
-and answers 200 with the original outcome.
+and answers 200 with result "exists", as llr prints "exists: already applied".
 """
 
 from __future__ import annotations

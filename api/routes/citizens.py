@@ -3,7 +3,7 @@
 The other routes on a citizen are in ``citizen_reads`` (balance, history, explain,
 eligibility, employments, access log), ``bookings`` (grants, uses, reservations),
 ``careers`` (employments, situations, facts) and ``reversals``. A write answers 201 with
-the account's new version as its ``ETag``, or 200 with the original outcome when it was
+the account's new version as its ``ETag``, or 200 with result ``exists`` when it was
 already applied; with ``If-Match`` it is refused (412) unless the account is still at
 that version.
 """
