@@ -28,6 +28,7 @@ from ledger.domain.command import Result
 from ledger.domain.errors import LedgerError
 from ledger.domain.identifiers import Insz
 from ledger.results import CommandOutcome
+from ledger.security.inputs import MAX_REASON
 from ledger.security.roles import Action
 
 DAY_FORM = "expected an ISO date such as 2024-09-01"
@@ -77,7 +78,9 @@ KnownAt = Annotated[
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=400)
+    # The longest text the Ledger takes (a reason); shorter limits (ids: 200) are the
+    # Ledger's to check, so that the refusal is the command line's.
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_REASON)
 
 
 class Recorded(Body):

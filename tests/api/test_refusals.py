@@ -185,3 +185,20 @@ def test_the_problem_catalogue_lists_every_type_these_refusals_answer_with_its_s
     assert {r.slug: listed[r.slug]["status"] for r in REFUSALS} == {
         r.slug: r.status for r in REFUSALS
     }
+
+
+def test_a_long_reference_is_refused_with_the_ledgers_limit_and_a_long_reason_is_taken(
+    client: TestClient, ready: Llr
+) -> None:
+    opened(client)
+    long_reference = post(client, f"{C}/grants", {**FED, "reference": "R" * 201})
+    reserved = post(client, f"{C}/reservations", RESERVE)
+    cancelled = post(client, f"{C}/reservations/B-1/cancel",
+                     {"on": "2024-10-12", "reason": "x" * 1000})  # fmt: skip
+
+    assert (long_reference.status_code, problem_type(long_reference)) == (422, "invalid-input")
+    assert long_reference.json()["detail"] == ready.refused(
+        "grant", INSZ, "federal-training-days", "1", "--source", FEDERAL, "--on", ON,
+        "--ref", "R" * 201,
+    ).removeprefix("error: ").strip()  # fmt: skip
+    assert (reserved.status_code, cancelled.status_code) == (201, 201)
