@@ -34,7 +34,7 @@ JSON = st.recursive(
 )  # fmt: skip
 WORDS = st.text(min_size=1, max_size=20) | st.sampled_from(
     [INSZ, OTHER_INSZ, "93051822362", "B-1", "USE-1", PROVIDER, "student", "3", "0", "-1",
-     "9" * 40, "OPL-1", "..", "%2F"]
+     "9" * 40, "OPL-1", "..", "%2F", "e30428d01006-3", "0123456789ab-1"]
 )  # fmt: skip
 
 # Most requests name the citizen who has an account, so they reach the Ledger's rules.
@@ -73,6 +73,9 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/citizens/{}/employments", None),
     ("GET", "/citizens/{}/access-log", None),
     ("GET", "/registry/{}", None),
+    ("GET", "/reviews", None),
+    ("GET", "/reviews/{}", None),
+    ("POST", "/reviews/{}/close", {"reason": "resolved"}),
 ]  # fmt: skip
 QUERY = st.dictionaries(
     st.sampled_from(["as_of", "known_at", "on", "value"]),

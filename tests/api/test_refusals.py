@@ -172,6 +172,7 @@ def test_every_domain_refusal_answers_its_problem_type_with_the_command_lines_me
     assert (response.status_code, problem_type(response)) == (refusal.status, refusal.slug)
     assert response.json()["status"] == refusal.status
     assert store_state(database_url) == before
+    assert "--" not in response.json()["detail"]  # HTTP has fields, not options
     if refusal.cli is not None:
         message = ready.refused(*refusal.cli).removeprefix("error: ").strip()
         assert response.json()["detail"] == str(in_http_terms(LedgerError(message)))
