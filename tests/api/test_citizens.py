@@ -168,3 +168,17 @@ def test_every_citizen_and_registry_route_names_its_llr_action_in_the_openapi_do
     assert actions["POST /api/v1/citizens/{insz}/reversals/{request_id}/approve"] == (
         "approve-correction"
     )
+
+
+@pytest.mark.parametrize(
+    ("reason", "status"),
+    [("%FF", 400), ("%C3", 400), ("caf%C3%A9%", 200)],  # a stray '%' stays as it is
+)
+def test_a_reason_whose_escapes_are_not_utf8_is_refused_not_a_failure(
+    client: TestClient, with_account: Llr, reason: str, status: int
+) -> None:
+    response = get(client, f"{C}/balance", reason=reason)
+
+    assert response.status_code == status, response.text
+    if status == 400:
+        assert problem_type(response) == "invalid-input"
