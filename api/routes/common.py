@@ -117,7 +117,7 @@ def read(content: Mapping[str, Any], account_version: int) -> LedgerJSON:
 FIELD_OF_OPTION: Mapping[str, str] = {
     "--reason TEXT (e.g. --reason": "an X-Reason header (e.g.",
     " (set LLR_ROLE)": " (the role of the credential)",
-    "AMOUNT": "amount",
+    **{name: name.lower() for name in ("AMOUNT", "KBO", "CODE", "CASE")},
     "--ref": "reference",
     "--expires": "expires_on",
     **{f"--{name}": name.replace("-", "_") for name in (
@@ -129,7 +129,7 @@ FIELD_OF_OPTION: Mapping[str, str] = {
 }  # fmt: skip
 OPTIONS = re.compile(
     "|".join(
-        re.escape(o) + (r"\b" if o[-1].isalnum() else "")
+        (r"\b" if o[0].isalnum() else "") + re.escape(o) + (r"\b" if o[-1].isalnum() else "")
         for o in sorted(FIELD_OF_OPTION, key=len, reverse=True)
     )
 )
