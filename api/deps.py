@@ -60,11 +60,11 @@ def reason_header(
 ) -> str | None:  # fmt: skip
     if x_reason is None:
         return None
-    try:
+    try:  # percent-escapes must spell UTF-8 too: "%FF" is refused, not a 500
         raw = x_reason.encode("latin-1").decode("utf-8")
+        return unquote(raw, errors="strict") if "%" in raw else raw
     except UnicodeError:
         raise ApiProblem(400, "invalid-input", "X-Reason: must be UTF-8 text") from None
-    return unquote(raw, errors="strict") if "%" in raw else raw
 
 
 Reason = Annotated[str | None, Depends(reason_header)]

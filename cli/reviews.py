@@ -10,6 +10,7 @@ from cli.context import LedgerContext, pass_ledger_context
 from cli.output import echo_json, echo_outcome, table
 from cli.parsing import json_option
 from ledger.projections.reviews import account_of_case, open_reviews
+from ledger.review_cases import CaseReport
 
 
 @click.group("review")
@@ -59,20 +60,7 @@ def show(obj: LedgerContext, case: str, as_json: bool) -> None:
     obj.refresh_read_models()
     account_id, number = account_of_case(obj.ledger, case)
     report = obj.ledger.review_case(account_id, number)
-    shown: dict[str, Any] = {
-        "case": case.strip().lower(),
-        "account_id": str(account_id),
-        "opened_on": report.case.opened_on.isoformat(),
-        "fact_on": report.case.fact_on.isoformat(),
-        "opened_by": report.case.actor,
-        "open": report.case.is_open,
-        "closed_reason": report.case.closed_reason,
-        "closed_by": report.case.closed_by,
-        "entries": [
-            {"event_id": c.version, "on": c.on.isoformat(), "event": c.event, "reason": c.reason}
-            for c in report.conflicts
-        ],
-    }
+    shown = case_json(case, report)
     if as_json:
         echo_json(shown)
         return
@@ -84,6 +72,24 @@ def show(obj: LedgerContext, case: str, as_json: bool) -> None:
     )
     rows = [(e["event_id"], e["on"], e["event"], e["reason"]) for e in shown["entries"]]
     click.echo(table(("event", "on", "kind", "why"), rows))
+
+
+def case_json(case: str, report: CaseReport) -> dict[str, Any]:
+    """``llr review show --json``: the case and each later entry it makes invalid."""
+    return {
+        "case": case.strip().lower(),
+        "account_id": str(report.account_id),
+        "opened_on": report.case.opened_on.isoformat(),
+        "fact_on": report.case.fact_on.isoformat(),
+        "opened_by": report.case.actor,
+        "open": report.case.is_open,
+        "closed_reason": report.case.closed_reason,
+        "closed_by": report.case.closed_by,
+        "entries": [
+            {"event_id": c.version, "on": c.on.isoformat(), "event": c.event, "reason": c.reason}
+            for c in report.conflicts
+        ],
+    }
 
 
 @review_group.command("close")

@@ -50,7 +50,14 @@ from ledger.domain.views import (
     rebuild,
 )
 from ledger.parsing import parse_education, parse_status
-from ledger.results import AccessReport, BalanceReport, CommandOutcome, ExpirySummary, HistoryReport
+from ledger.results import (
+    AccessReport,
+    BalanceReport,
+    CommandOutcome,
+    ExpirySummary,
+    ExplainReport,
+    HistoryReport,
+)
 from ledger.review_cases import ReviewMethods
 from ledger.saving import AccountStore, retrying
 from ledger.security.access_log import AccessLog
@@ -444,7 +451,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
     ) -> BalanceReport:
         """Usable and suspended balance per right type; logged in the access log."""
         parsed = self.authorise_read(insz, "balance", reason)
-        account = self.account_at(parsed, as_of, known_at_time)
+        account, version = self.account_at(parsed, as_of, known_at_time)
         return BalanceReport(
             parsed,
             as_of,
@@ -452,6 +459,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
             # Without a date, "now": lots past their expiry by today are not usable, even
             # when no command has recorded that expiry yet.
             tuple(balances(account, self.catalogue, as_of or max(account.last_on, today()))),
+            version,
         )
 
     def history(
@@ -463,8 +471,8 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
     ) -> HistoryReport:
         """Every event with the balance after it; logged in the access log."""
         parsed = self.authorise_read(insz, "history", reason)
-        events = self.events_at(parsed, as_of, known_at_time)
-        return HistoryReport(parsed, as_of, known_at_time, tuple(history(events)))
+        events, version = self.events_at(parsed, as_of, known_at_time)
+        return HistoryReport(parsed, as_of, known_at_time, tuple(history(events)), version)
 
     def explain(
         self,
@@ -475,10 +483,22 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         reason: str | None = None,
     ) -> Explanation:
         """How one right's balance derives; logged in the access log."""
+        return self.explain_report(insz, right, as_of, known_at_time, reason).explanation
+
+    def explain_report(
+        self,
+        insz: str,
+        right: str,
+        as_of: date | None = None,
+        known_at_time: datetime | None = None,
+        reason: str | None = None,
+    ) -> ExplainReport:
+        """``explain`` with the account's version, read with the events (an ETag)."""
         self.require(Action.READ_ACCOUNT)
         self.catalogue.right(right)
         parsed = self.authorise_read(insz, "explain", reason)
-        return explain(self.events_at(parsed, as_of, known_at_time), self.catalogue, right)
+        events, version = self.events_at(parsed, as_of, known_at_time)
+        return ExplainReport(explain(events, self.catalogue, right), version)
 
     def authorise_read(self, insz: str, what: str, reason: str | None) -> Insz:
         """Check the role may read, log the read, then hand over the parsed INSZ."""
@@ -488,27 +508,34 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         return parsed
 
     # --------------------------------------------------------------- helpers
-    def account_at(self, insz: Insz, as_of: date | None, moment: datetime | None) -> Account:
+    def account_at(
+        self, insz: Insz, as_of: date | None, moment: datetime | None
+    ) -> tuple[Account, int]:
+        """The account as of ``as_of`` as known at ``moment``, and its version now."""
         if as_of is None and moment is None:
-            return self.get_account(self.account_id_for(insz))
-        account = rebuild(self.events_at(insz, as_of, moment))
-        if account is None:
+            account = self.get_account(self.account_id_for(insz))
+            return account, account.version
+        events, version = self.events_at(insz, as_of, moment)
+        rebuilt = rebuild(events)
+        if rebuilt is None:
             raise AccountNotFoundError(f"no account was open for {insz.masked} at that time")
-        return account
+        return rebuilt, version
 
     def events_at(
         self, insz: Insz, as_of: date | None, moment: datetime | None
-    ) -> list[Account.Event]:
-        aggregate_id = self.account_id_for(insz)
-        events: Any = self.repository.event_store.get(aggregate_id)
+    ) -> tuple[list[Account.Event], int]:
+        """The events in effect by ``as_of`` as known at ``moment``, and the account's
+        version now: both from one read, so a reader's ETag names what it was shown."""
+        stored: Any = self.repository.event_store.get(self.account_id_for(insz))
+        every: list[Account.Event] = list(stored)
+        if not every:
+            raise AccountNotFoundError("no account is open for this citizen")
+        events: Any = every
         if moment is not None:
             events = known_at(events, moment if moment.tzinfo else moment.replace(tzinfo=UTC))
         if as_of is not None:
             events = effective_until(events, as_of)
-        listed: list[Account.Event] = list(events)
-        if not listed and self.find_account(aggregate_id) is None:
-            raise AccountNotFoundError("no account is open for this citizen")
-        return listed
+        return list(events), every[-1].originator_version
 
 
 def outcome(result: Result, account: Account, written: Sequence[Any]) -> CommandOutcome:

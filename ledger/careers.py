@@ -30,7 +30,9 @@ class Ledger(Protocol):
     def require(self, action: Action, source: str | None = None) -> None: ...
     def run_command(self, insz: str, command: Any, review: bool = False) -> CommandOutcome: ...
     def authorise_read(self, insz: str, what: str, reason: str | None) -> Insz: ...
-    def account_at(self, insz: Insz, as_of: date | None, moment: datetime | None) -> Account: ...
+    def account_at(
+        self, insz: Insz, as_of: date | None, moment: datetime | None
+    ) -> tuple[Account, int]: ...
 
 
 class CareerMethods:
@@ -123,7 +125,7 @@ class CareerMethods:
         or not, the personal maximum, what is used in the period, and why not; logged in
         the access log."""
         parsed = self.authorise_read(insz, "eligibility", reason)
-        account = self.account_at(parsed, None, None)
+        account, version = self.account_at(parsed, None, None)
         day = on or account.last_on
         education = account.facts.education_on(day, account.education)
         rights = eligibility_on(
@@ -131,7 +133,9 @@ class CareerMethods:
             account.movements, day, account.lots.values(),
         )  # fmt: skip
         status_rights = status_entitlements(self.catalogue.status_rights, account.career, day)
-        return EligibilityReport(parsed, day, education, tuple(rights), tuple(status_rights))
+        return EligibilityReport(
+            parsed, day, education, tuple(rights), tuple(status_rights), version
+        )
 
     def career(
         self: Ledger,
@@ -143,7 +147,7 @@ class CareerMethods:
         """The employments and situations, as the account holds them; logged in the
         access log."""
         parsed = self.authorise_read(insz, "employment list", reason)
-        account = self.account_at(parsed, as_of, known_at_time)
+        account, version = self.account_at(parsed, as_of, known_at_time)
         day = as_of or account.last_on
         statuses = sorted(status.value for status in account.career.statuses_on(day))
         return CareerReport(
@@ -153,4 +157,5 @@ class CareerMethods:
             tuple(statuses),
             tuple(account.career.employments),
             tuple(account.career.spells),
+            version,
         )

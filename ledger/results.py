@@ -10,7 +10,7 @@ from ledger.domain.career import Employment, Spell
 from ledger.domain.command import Result
 from ledger.domain.eligibility import RightEligibility, StatusEntitlement
 from ledger.domain.identifiers import Insz
-from ledger.domain.views import HistoryEntry, RightBalance
+from ledger.domain.views import Explanation, HistoryEntry, RightBalance
 from ledger.security.access_log import AccessRecord
 
 
@@ -29,6 +29,9 @@ class BalanceReport:
     as_of: date | None
     known_at: datetime | None
     rights: tuple[RightBalance, ...]
+    # The account's version now, from the same read (an HTTP read's ETag); with ``as_of``
+    # or ``known_at`` too, since a write checks the account as it is now.
+    account_version: int
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,16 @@ class HistoryReport:
     as_of: date | None
     known_at: datetime | None
     entries: tuple[HistoryEntry, ...]
+    account_version: int  # now, as for BalanceReport
+
+
+@dataclass(frozen=True)
+class ExplainReport:
+    """How one right's balance derives, and the account's version now (as for
+    BalanceReport)."""
+
+    explanation: Explanation
+    account_version: int
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,8 @@ class EligibilityReport:
     on: date
     education: str | None
     rights: tuple[RightEligibility, ...]
-    status_rights: tuple[StatusEntitlement, ...] = ()
+    status_rights: tuple[StatusEntitlement, ...]
+    account_version: int  # as for BalanceReport
 
 
 @dataclass(frozen=True)
@@ -78,3 +92,4 @@ class CareerReport:
     statuses: tuple[str, ...]
     employments: tuple[Employment, ...]
     spells: tuple[Spell, ...]
+    account_version: int  # now, as for BalanceReport

@@ -1,104 +1,109 @@
-"""A citizen's account: open it, read it (balance, history, explain), write to it.
+"""A citizen's account: open it, and change their status (``llr open``, ``llr status``).
 
-Reads need the ``X-Reason`` header where the role must give one (backoffice) and are
-written to the access log before anything is returned, as ``llr balance`` does. Every
-read answers with the account's version as its ``ETag``; a write with ``If-Match`` is
-refused (412) unless the account is still at that version. A write repeated with the same
-reference changes nothing and answers 200 with the original outcome instead of 201.
+The other routes on a citizen are in ``citizen_reads`` (balance, history, explain,
+eligibility, employments, access log), ``bookings`` (grants, uses, reservations),
+``careers`` (employments, situations, facts) and ``reversals``. A write answers 201 with
+the account's new version as its ``ETag``, or 200 with result ``exists`` when it was
+already applied; with ``If-Match`` it is refused (412) unless the account is still at
+that version.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-from typing import Annotated
+from fastapi import APIRouter, Request
 
-from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
-
-from api.deps import ActingLedger, Reason, action_of, citizen, etag
-from api.responses import LedgerJSON, document
-from cli.output import outcome_json
-from cli.parsing import parse_known_at
-from cli.render import balance_json
-from ledger.application import Ledger
-from ledger.domain.command import Result
-from ledger.domain.identifiers import Insz
-from ledger.domain.values import public_value
-from ledger.results import CommandOutcome
+from api.deps import ActingLedger, action_of, citizen
+from api.responses import LedgerJSON
+from api.routes.common import Day, FieldNamedRoute, Recorded, Reviewable, written
+from ledger.domain.career import Employment
+from ledger.domain.catalogue import Status
+from ledger.domain.errors import InvalidInputError
+from ledger.parsing import employment_of, parse_situation
 from ledger.security.roles import Action
 
-router = APIRouter(prefix="/api/v1/citizens", tags=["citizens"], default_response_class=LedgerJSON)
-
-AsOf = Annotated[date | None, Query(description="Read business time up to this day.")]
-KnownAt = Annotated[
-    str | None,
-    Query(description="Read only what had been recorded by this moment (ISO 8601)."),
-]
-# An amount in the right's own unit: 125, 2.5, "93.75" (never minor units).
-Amount = Annotated[Decimal | int | str, Field(description="In the right's unit: 125, 2.5")]
+router = APIRouter(
+    prefix="/api/v1/citizens", tags=["citizens"], default_response_class=LedgerJSON,
+    route_class=FieldNamedRoute,
+)  # fmt: skip
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=400)
+class EmploymentFields(Recorded):
+    """What an employment is, as ``--fte``, ``--joint-committee``, ``--region``, ``--unit``."""
+
+    fte: str | None = None
+    joint_committee: str | None = None
+    region: str | None = None
+    unit: str | None = None
+
+    def employment_given(self) -> bool:
+        return (self.fte, self.joint_committee, self.region, self.unit) != (None,) * 4
 
 
-class GrantBody(Body):
-    right: str
-    amount: Amount
-    on: date
-    source: str
-    reference: str
-    expires_on: date | None = None
-    track: str | None = None
-    review: bool = False
+class OpenBody(EmploymentFields):
+    insz: str
+    on: Day
+    education: str | None = None
+    employer: str | None = None
+    situation: str | None = None
+    status: str | None = None
 
 
-def shown(ledger: Ledger, insz: Insz) -> str:
-    """The INSZ as the caller's role may see it: formatted, or masked."""
-    role = ledger.role
-    return insz.formatted if role is None or role.may(Action.SEE_INSZ) else insz.masked
-
-
-def unit_text(amount: Decimal | int | str) -> str:
-    """The amount as the command line takes it: text in the right's unit."""
-    return format(amount, "f") if isinstance(amount, Decimal) else str(amount)
-
-
-def written(outcome: CommandOutcome) -> LedgerJSON:
-    """201 for a new write, 200 for a repeat; the new version as the ETag."""
-    status = 201 if outcome.result is Result.APPLIED else 200
-    return document(outcome_json(outcome), status, {"ETag": etag(outcome.account_version)})
-
-
-@router.get(
-    "/{insz}/balance",
-    summary="Usable and suspended balance per right type",
-    openapi_extra=action_of(Action.READ_ACCOUNT),
-)
-def balance(
-    request: Request, ledger: ActingLedger, insz: str, reason: Reason,
-    as_of: AsOf = None, known_at: KnownAt = None, value: bool = False,
-) -> LedgerJSON:  # fmt: skip
-    parsed = citizen(request, ledger, insz)
-    report = ledger.balance(insz, as_of, parse_known_at(known_at), reason)
-    worth = public_value(report.rights, ledger.catalogue) if value else None
-    version = ledger.get_account(ledger.account_id_for(parsed)).version
-    return document(
-        balance_json(report, shown(ledger, parsed), worth), 200, {"ETag": etag(version)}
-    )
+class StatusBody(Reviewable):
+    status: str
+    on: Day
 
 
 @router.post(
-    "/{insz}/grants",
+    "",
     status_code=201,
-    summary="Grant a lot of a right",
+    summary="Open a citizen's account (as an employee of an employer, or in a situation)",
     openapi_extra=action_of(Action.WRITE_ACCOUNT),
 )
-def grant(request: Request, ledger: ActingLedger, insz: str, body: GrantBody) -> LedgerJSON:
+def open_account(request: Request, ledger: ActingLedger, body: OpenBody) -> LedgerJSON:
+    citizen(request, ledger, body.insz)
+    status, employment = opening(body)
+    outcome = ledger.open_account(
+        body.insz, status, body.on, body.education, body.source, body.reference, employment
+    )
+    return written(outcome)
+
+
+def opening(body: OpenBody) -> tuple[str, Employment | None]:
+    """The status and employment an account opens with: ``llr open``'s rule, naming the
+    body's fields instead of its options."""
+    openings = {"employer": body.employer, "situation": body.situation, "status": body.status}
+    given = [name for name, value in openings.items() if value is not None]
+    if len(given) != 1:
+        raise InvalidInputError(
+            "open needs exactly one of employer, situation or status "
+            f"(given: {', '.join(given) or 'none'})"
+        )
+    if body.employment_given() and body.employer is None:
+        raise InvalidInputError(
+            "fte, joint_committee, region and unit describe an employment: give employer with them"
+        )
+    if body.employer is not None:
+        employment = employment_of(
+            body.employer, body.on, body.fte, body.joint_committee, body.region, body.unit
+        )
+        return Status.EMPLOYEE.value, employment
+    if body.situation is not None:
+        return parse_situation(body.situation).value, None
+    assert body.status is not None
+    return body.status, None
+
+
+@router.post(
+    "/{insz}/status",
+    status_code=201,
+    summary="From a date the citizen is only this status (llr status)",
+    openapi_extra=action_of(Action.WRITE_ACCOUNT),
+)
+def change_status(
+    request: Request, ledger: ActingLedger, insz: str, body: StatusBody
+) -> LedgerJSON:
     citizen(request, ledger, insz)
-    outcome = ledger.grant_right(
-        insz, body.right, unit_text(body.amount), body.on, body.source, body.reference,
-        body.expires_on, review=body.review, track=body.track,
-    )  # fmt: skip
+    outcome = ledger.change_status(
+        insz, body.status, body.on, body.source, body.reference, body.review
+    )
     return written(outcome)

@@ -95,7 +95,16 @@ class Registry(Application[UUID]):
         store and connections, the caller's role checked and recorded."""
         view = copy.copy(self)
         view.actor, view.role = actor_with_role(actor, role), role
+        view.__dict__["_viewed"] = self
         return view
+
+    def close(self) -> None:
+        """Close the store's connections; a view closes nothing. The library's
+        ``Application.__del__`` closes: a view dropped after its request would otherwise
+        close the connections every other request shares."""
+        if self.__dict__.get("_viewed") is not None:
+            return
+        super().close()
 
     # ----------------------------------------------------------- the store
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:

@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoding
 
+from ledger.domain.bookings import Reservation
 from ledger.domain.career import Career
 from ledger.domain.facts import Facts
 from ledger.domain.idempotency import References
@@ -134,6 +135,19 @@ class FactsAsRows(Transcoding):
         return Facts.from_rows(data)
 
 
+class ReservationAsRow(Transcoding):
+    """An account's bookings live in its snapshot state, as lots do."""
+
+    type = Reservation
+    name = "reservation"
+
+    def encode(self, obj: Reservation) -> list[Any]:
+        return obj.as_row()
+
+    def decode(self, data: list[Any]) -> Reservation:
+        return Reservation.from_row(data)
+
+
 def ledger_transcodings() -> tuple[Transcoding, ...]:
     """Every transcoding the ledger adds to the library's defaults."""
     return (
@@ -147,6 +161,7 @@ def ledger_transcodings() -> tuple[Transcoding, ...]:
         CareerAsRows(),
         ReviewCaseAsList(),
         FactsAsRows(),
+        ReservationAsRow(),
     )
 
 
