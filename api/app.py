@@ -7,11 +7,12 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator, Sequence
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import problems
 from api.jobs import stop_jobs
+from api.deps import permitted
 from api.middleware import RequestFrame
 from api.principal import Authenticator
 from api.ratelimit import FailureLimiter
@@ -46,6 +47,7 @@ def create_app(
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(permitted)],
     )
     app.state.service = service
     app.state.failure_limiter = FailureLimiter(settings.failed_auth_per_minute)

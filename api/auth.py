@@ -16,7 +16,10 @@ CHALLENGE = 'Bearer realm="llr"'
 
 
 def authenticate(request: Request) -> Principal:
-    """The request's principal, or a 401/429 problem."""
+    """The request's principal, or a 401/429 problem (once per request)."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     service = request.app.state.service  # api.service.Service
     limiter = request.app.state.failure_limiter
     address = request.client.host if request.client else "unknown"

@@ -18,7 +18,7 @@ from api.principal import Principal
 from api.problems import ApiProblem
 from ledger.application import Ledger
 from ledger.domain.identifiers import Insz, parse_insz
-from ledger.security.roles import Action
+from ledger.security.roles import AccessDeniedError, Action, require
 
 Caller = Annotated[Principal, Depends(authenticate)]
 ETAG = re.compile(r'^"(\d{1,12})"$')
@@ -32,6 +32,29 @@ def acting_ledger(request: Request, caller: Caller) -> Ledger:
 
 
 ActingLedger = Annotated[Ledger, Depends(acting_ledger)]
+
+
+def permitted(request: Request) -> None:
+    """Refuse a caller whose role may not take the route's action, at the edge: before
+    its body is even read for fields (the Ledger checks again in every command). A route
+    that names no action (operations, problem types) needs no credential here."""
+    action = route_action(request)
+    if action is None:
+        return
+    role = authenticate(request).role
+    if not role.may(action):
+        try:
+            require(role, action)
+        except AccessDeniedError as error:
+            raise AccessDeniedError(
+                str(error).replace(" (set LLR_ROLE)", " (the role of the credential)")
+            ) from None
+
+
+def route_action(request: Request) -> Action | None:
+    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    name = extra.get("x-llr-action")
+    return Action(name) if name else None
 
 
 def if_match(header: str | None) -> int | None:
