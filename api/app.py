@@ -11,8 +11,8 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import problems
-from api.jobs import stop_jobs
 from api.deps import permitted
+from api.jobs import stop_jobs
 from api.middleware import RequestFrame
 from api.principal import Authenticator
 from api.ratelimit import FailureLimiter
