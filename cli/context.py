@@ -60,6 +60,7 @@ COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "keygen": Action.MANAGE_KEYS,
     "token issue": Action.MANAGE_TOKENS, "token list": Action.MANAGE_TOKENS,
     "token revoke": Action.MANAGE_TOKENS,
+    "serve": Action.SERVE,
     "registry provider add": Action.WRITE_REGISTRY,
     "registry provider revoke": Action.WRITE_REGISTRY,
     "registry training add": Action.WRITE_REGISTRY,

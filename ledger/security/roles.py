@@ -49,6 +49,7 @@ class Action(StrEnum):
     MANAGE_KEYS = "manage-keys"
     MANAGE_DB_ROLES = "manage-db-roles"
     MANAGE_TOKENS = "manage-tokens"
+    SERVE = "serve"
     READ_REGISTRY = "read-registry"
     WRITE_REGISTRY = "write-registry"
 
@@ -74,6 +75,7 @@ DESCRIPTIONS: Mapping[Action, str] = MappingProxyType({
     Action.MANAGE_KEYS: "manage keys",
     Action.MANAGE_DB_ROLES: "manage database roles",
     Action.MANAGE_TOKENS: "manage the API tokens of llr serve (issue, list, revoke)",
+    Action.SERVE: "start the HTTP service (llr serve), which then acts in each caller's role",
     Action.READ_REGISTRY: "read the registry of providers and trainings",
     Action.WRITE_REGISTRY: "write the registry of providers and trainings",
 })  # fmt: skip
@@ -95,7 +97,8 @@ PERMISSIONS: Mapping[RoleName, frozenset[Action]] = MappingProxyType({
     RoleName.IMPORTER: frozenset({Action.IMPORT, Action.READ_REGISTRY}),
     RoleName.ADMIN: frozenset({
         Action.INIT, Action.MIGRATE, Action.RUN_PROJECTIONS, Action.MANAGE_KEYS,
-        Action.MANAGE_DB_ROLES, Action.MANAGE_TOKENS, Action.SEE_INSZ, Action.READ_REGISTRY,
+        Action.MANAGE_DB_ROLES, Action.MANAGE_TOKENS, Action.SERVE, Action.SEE_INSZ,
+        Action.READ_REGISTRY,
         Action.WRITE_REGISTRY,
     }),
 })  # fmt: skip
