@@ -65,9 +65,11 @@ def create_app(
 def app_from_env() -> FastAPI:
     """The application as ``llr serve`` runs it in each worker: settings from the
     environment, logging one JSON line per request."""
+    from api.metrics import forget_dead_workers
     from api.middleware import log_to_stderr
 
     log_to_stderr()
+    forget_dead_workers()  # a worker that replaces a dead one drops its gauges
     return create_app(load_service_settings())
 
 

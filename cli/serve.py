@@ -9,11 +9,23 @@ line's message instead of in every worker.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.context import LedgerContext, pass_ledger_context
+
+if TYPE_CHECKING:
+    from api.settings import ServiceSettings
+
+# Seconds a stopping server gives requests in flight before it closes their connections:
+# without a bound, one slow client would hold a SIGTERM off for good.
+GRACEFUL_SHUTDOWN_SECONDS = 30
 
 
 def default_workers() -> int:
@@ -49,20 +61,63 @@ def serve(
     """
     import uvicorn
 
-    from api.service import Service
     from api.settings import load_service_settings
 
     settings = load_service_settings(obj.database)
-    Service(settings).open_ledger().close()  # refuse a store we cannot use, once
+    check_store(settings)
     if workers is None:
         workers = 1 if not settings.store.backend.is_server else default_workers()
     if obj.database:
         os.environ["LLR_DATABASE"] = obj.database  # the workers read the environment
-    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="llr-metrics-")
     click.echo(f"llr serve: http://{host}:{port}/api/v1 ({workers} workers)", err=True)
-    uvicorn.run(
-        "api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-        access_log=False, proxy_headers=forwarded_allow_ips is not None,
-        forwarded_allow_ips=forwarded_allow_ips, server_header=False,
-    )  # fmt: skip
+    with metrics_folder(workers):
+        uvicorn.run(
+            "api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+            access_log=False,  # uvicorn's line has the path, and so the INSZ: ours has not
+            proxy_headers=forwarded_allow_ips is not None,
+            forwarded_allow_ips=forwarded_allow_ips, server_header=False,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )  # fmt: skip
+
+
+def check_store(settings: ServiceSettings) -> None:
+    """Refuse, once and before any worker starts, a store the service cannot use: a SQLite
+    file that does not exist (sqlite3 would make it, empty), a wrong key, read models not
+    migrated. Otherwise every worker would start, answer 503 and log the same failure."""
+    from api.service import Service
+    from ledger.projections.migrate import check_current
+    from ledger.store.backend import has_read_models
+    from ledger.store.read_models.opening import opened
+
+    LedgerContext.require_existing_sqlite_file(settings.store)
+    ledger = Service(settings).open_ledger()
+    try:
+        if has_read_models(ledger.store_env):
+            with opened(ledger.env) as store:
+                check_current(store)
+    finally:
+        ledger.close()
+
+
+@contextmanager
+def metrics_folder(workers: int) -> Iterator[None]:
+    """With several workers, a folder for their metrics files (``PROMETHEUS_MULTIPROC_DIR``).
+
+    prometheus-client wants it empty at start: files left by an earlier run would add
+    that run's counts to this one's. A folder the operator named is emptied of metrics
+    files; one made here is removed at exit.
+    """
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if workers == 1 and not given:
+        yield  # one process: its own registry, no files
+        return
+    folder = Path(given) if given else Path(tempfile.mkdtemp(prefix="llr-metrics-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if not given:
+            shutil.rmtree(folder, ignore_errors=True)
