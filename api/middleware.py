@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -159,6 +160,7 @@ def log_line(scope: Scope, request_id: str, route: str, status: int, seconds: fl
         "actor": getattr(principal, "actor", None),
         "role": str(principal.role) if principal is not None else None,
         "account_id": state.get("account_id"),
+        "worker": os.getpid(),  # which of ``llr serve --workers N`` answered
     }
     access.info(json.dumps(line))
 

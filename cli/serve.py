@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
@@ -70,7 +72,7 @@ def serve(
     if obj.database:
         os.environ["LLR_DATABASE"] = obj.database  # the workers read the environment
     click.echo(f"llr serve: http://{host}:{port}/api/v1 ({workers} workers)", err=True)
-    with metrics_folder(workers):
+    with metrics_folder(workers), stopped_by_signal_is_success():
         uvicorn.run(
             "api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
             access_log=False,  # uvicorn's line has the path, and so the INSZ: ours has not
@@ -97,6 +99,27 @@ def check_store(settings: ServiceSettings) -> None:
                 check_current(store)
     finally:
         ledger.close()
+
+
+@contextmanager
+def stopped_by_signal_is_success() -> Iterator[None]:
+    """Exit 0 after a graceful stop on SIGTERM or SIGINT, with one worker as with several.
+
+    One uvicorn server in this process re-raises the signal once it has shut down
+    gracefully: the process then died of SIGTERM (status 143 to a supervisor) or printed
+    "Aborted!" on SIGINT, although it had stopped as asked. Its supervisor of several
+    workers returns instead. uvicorn restores these handlers before it re-raises.
+    """
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    previous = {how: signal.signal(how, stop) for how in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for how, handler in previous.items():
+            signal.signal(how, handler)
 
 
 @contextmanager
