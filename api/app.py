@@ -7,6 +7,7 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator, Sequence
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -19,6 +20,9 @@ from api.service import Service
 from api.settings import ServiceSettings, load_service_settings
 
 API_PREFIX = "/api/v1"
+# How often a worker whose follower is not the store's one asks again
+# (ledger/store/follower_lock.py).
+FOLLOWER_RETRY_SECONDS = 5
 
 
 def create_app(
@@ -28,6 +32,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Routes are plain functions run in anyio's thread pool (40 by default): as many
+        # threads as the store has connections for them (ServiceSettings.threads).
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         follower = start_follower(service) if settings.follow_projections else None
         try:
             yield
@@ -83,13 +90,18 @@ class Follower:
 
     def run(self) -> None:
         from ledger.projections.follow import follow
+        from ledger.store.follower_lock import follower_lock
 
         while not self.stopping.is_set():
             try:
-                follow(self.service.ledger, should_stop=self.stopping.is_set)
+                with follower_lock(self.service.store_env()) as leading:
+                    if leading:  # else another worker follows: ask again later
+                        follow(self.service.ledger, should_stop=self.stopping.is_set)
+                if not self.stopping.is_set():
+                    self.stopping.wait(FOLLOWER_RETRY_SECONDS)
             except Exception:  # a lost connection: wait, then follow again
                 problems.log.exception("projection follower failed; retrying in 5 s")
-                self.stopping.wait(5)
+                self.stopping.wait(FOLLOWER_RETRY_SECONDS)
 
     def stop(self) -> None:
         self.stopping.set()

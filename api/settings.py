@@ -43,6 +43,9 @@ class ServiceSettings:
     follow_projections: bool = True  # keep the read models up to date in the background
     # /readyz answers 503 once a read model is more than this many events behind.
     ready_lag: int = 10_000
+    # Requests a worker runs at once (its thread pool), each with a database connection
+    # of its own; more wait their turn in the event loop (docs/api.md, BENCHMARKS.md).
+    threads: int = 8
 
 
 def load_service_settings(
@@ -73,6 +76,7 @@ def load_service_settings(
         follow_projections=environ.get("LLR_API_FOLLOW_PROJECTIONS", "y").lower()
         not in {"n", "no", "0", "false"},
         ready_lag=whole(environ, "LLR_API_READY_LAG", 10_000),
+        threads=whole(environ, "LLR_API_THREADS", 8),
     )
 
 

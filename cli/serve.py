@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -74,12 +74,22 @@ def serve(
     click.echo(f"llr serve: http://{host}:{port}/api/v1 ({workers} workers)", err=True)
     with metrics_folder(workers), stopped_by_signal_is_success():
         uvicorn.run(
-            "api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-            access_log=False,  # uvicorn's line has the path, and so the INSZ: ours has not
-            proxy_headers=forwarded_allow_ips is not None,
-            forwarded_allow_ips=forwarded_allow_ips, server_header=False,
-            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            "api.app:app_from_env", host=host, port=port, workers=workers,
+            **uvicorn_options(forwarded_allow_ips),
         )  # fmt: skip
+
+
+def uvicorn_options(forwarded_allow_ips: str | None = None) -> dict[str, Any]:
+    """How ``llr serve`` runs uvicorn, beside the app, address and workers (the API
+    benchmark runs it the same way)."""
+    return {
+        "factory": True,
+        "access_log": False,  # uvicorn's line has the path, and so the INSZ: ours has not
+        "proxy_headers": forwarded_allow_ips is not None,
+        "forwarded_allow_ips": forwarded_allow_ips,
+        "server_header": False,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+    }
 
 
 def check_store(settings: ServiceSettings) -> None:

@@ -10,6 +10,7 @@ to race uses instead, change it alone.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -56,6 +57,7 @@ def test_eight_writes_at_once_over_http_land_as_far_as_they_fit_and_refuse_the_r
         with httpx.Client(base_url=server.url) as client:
             balance = client.get(f"/api/v1/citizens/{INSZ}/balance", headers=READING,
                                  params={"as_of": READ_ON})  # fmt: skip
+            caught_up = read_models_catch_up(client)
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [201] * FIT + [409] * (RACERS - FIT), server.log_text()
     for refused in (a for a in answers if a.status_code != 201):
@@ -64,6 +66,7 @@ def test_eight_writes_at_once_over_http_land_as_far_as_they_fit_and_refuse_the_r
     assert balance.status_code == 200, balance.text
     assert balance.json()["rights"]["vov-hours"]["usable"] == FIT * EACH
     assert balance.headers["etag"] == f'"{1 + FIT}"'  # the opening, then one event a grant
+    assert caught_up, "no worker's follower brought the read models up to date"
 
 
 def race(url: str, write: Callable[[httpx.Client, int], httpx.Response]) -> list[httpx.Response]:
@@ -78,3 +81,14 @@ def race(url: str, write: Callable[[httpx.Client, int], httpx.Response]) -> list
 
     with ThreadPoolExecutor(RACERS) as pool:
         return list(pool.map(one, range(RACERS)))
+
+
+def read_models_catch_up(client: httpx.Client) -> bool:
+    """Whether /readyz comes to report no lag: one worker's follower keeps up."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        lags = client.get("/readyz").json()["projection_lag"]
+        if not any(lags.values()):
+            return True
+        time.sleep(0.2)
+    return False
