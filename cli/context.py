@@ -58,6 +58,9 @@ COMMAND_ACTIONS: Mapping[str, Action] = MappingProxyType({
     "db upgrade": Action.MIGRATE, "db status": Action.MIGRATE,
     "db roles": Action.MANAGE_DB_ROLES,
     "keygen": Action.MANAGE_KEYS,
+    # The service's own work in the store is the projection follower; each request then
+    # acts as its caller.
+    "serve": Action.RUN_PROJECTIONS,
     "registry provider add": Action.WRITE_REGISTRY,
     "registry provider revoke": Action.WRITE_REGISTRY,
     "registry training add": Action.WRITE_REGISTRY,

@@ -53,11 +53,15 @@ def default_workers() -> int:
 def serve(
     obj: LedgerContext, host: str, port: int, workers: int | None, forwarded_allow_ips: str | None
 ) -> None:
-    """Serve the ledger as a JSON HTTP API under /api/v1 (OpenAPI at /api/v1/openapi.json).
+    """Serve the ledger as a JSON HTTP API (docs/api.md): callers authenticate with a token
+    or their identity provider's JWT.
+
+    Under /api/v1, OpenAPI at /api/v1/openapi.json. An admin command: the service runs
+    the projection follower; each request acts as its caller.
 
     \b
     Example:
-      LLR_DATABASE=postgresql://llr@db/llr llr serve --port 8080
+      LLR_DATABASE=postgresql://llr@db/llr LLR_ROLE=admin llr serve --port 8080
       curl -H "Authorization: Bearer $TOKEN" -H "X-Reason: citizen called" \\
           http://127.0.0.1:8080/api/v1/citizens/93051822361/balance
     """
@@ -65,6 +69,7 @@ def serve(
 
     from api.settings import load_service_settings
 
+    obj.authorise(click.get_current_context())
     settings = load_service_settings(obj.database)
     check_store(settings)
     if workers is None:

@@ -36,7 +36,8 @@ def free_port() -> int:
 
 def server_env(database: str, **extra: str) -> dict[str, str]:
     env = {**os.environ, "LLR_DATABASE": database, "LLR_ID_KEY": TEST_ID_KEY,
-           "LLR_ACTOR": "test:service", "PYTHONPATH": str(ROOT)}  # fmt: skip
+           "LLR_ACTOR": "test:service", "LLR_ROLE": "admin",  # llr serve is an admin's
+           "PYTHONPATH": str(ROOT)}  # fmt: skip
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     env.update(extra)
     return env

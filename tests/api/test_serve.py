@@ -26,7 +26,7 @@ from tests.api.processes import (
 )
 from tests.api.service import READING
 from tests.builders import INSZ, INSZ_SHOWN
-from tests.llr import Llr
+from tests.llr import ADMIN, Llr
 
 BALANCE = f"/api/v1/citizens/{INSZ}/balance"
 
@@ -81,8 +81,13 @@ def assert_no_insz(text: str) -> None:
 def test_llr_serve_refuses_a_store_that_was_never_initialised_before_starting_workers(
     llr: Llr,
 ) -> None:
-    message = llr.refused("serve", "--port", str(free_port()))
+    message = llr.refused("serve", "--port", str(free_port()), **ADMIN)
     assert "llr init" in message
+
+
+def test_llr_serve_is_an_admin_command_that_a_backoffice_role_may_not_run(ready: Llr) -> None:
+    message = ready.refused("serve", "--port", str(free_port()))
+    assert "run projections" in message
 
 
 def test_the_metrics_of_all_workers_add_up_and_a_restart_starts_them_from_zero(
