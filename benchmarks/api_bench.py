@@ -28,6 +28,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -203,8 +204,9 @@ def free_port() -> int:
 def service(database: str, workdir: Path) -> Iterator[str]:
     """The API on loopback as llr serve runs it, until the block ends; its base URL."""
     port = free_port()
+    metrics = tempfile.mkdtemp(prefix="llr-bench-metrics-")
     env = {**os.environ, "LLR_DATABASE": database, "LLR_ID_KEY": "bench", "PYTHONPATH": str(ROOT),
-           "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="llr-bench-metrics-")}  # fmt: skip
+           "PROMETHEUS_MULTIPROC_DIR": metrics}  # fmt: skip
     log = (workdir / "api-bench-server.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "benchmarks.api_served", "--port",
                                 str(port)], env=env, cwd=ROOT, stdout=log, stderr=log,
@@ -217,6 +219,7 @@ def service(database: str, workdir: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=60)
         log.close()
+        shutil.rmtree(metrics, ignore_errors=True)
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
