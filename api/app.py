@@ -7,6 +7,7 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator, Sequence
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -21,6 +22,9 @@ from api.service import Service
 from api.settings import ServiceSettings, load_service_settings
 
 API_PREFIX = "/api/v1"
+# How often a worker whose follower is not the store's one asks again
+# (ledger/store/follower_lock.py).
+FOLLOWER_RETRY_SECONDS = 5
 
 
 def create_app(
@@ -30,6 +34,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Routes are plain functions run in anyio's thread pool (40 by default): as many
+        # threads as the store has connections for them (ServiceSettings.threads).
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         follower = start_follower(service) if settings.follow_projections else None
         try:
             yield
@@ -69,9 +76,11 @@ def create_app(
 def app_from_env() -> FastAPI:
     """The application as ``llr serve`` runs it in each worker: settings from the
     environment, logging one JSON line per request."""
+    from api.metrics import forget_dead_workers
     from api.middleware import log_to_stderr
 
     log_to_stderr()
+    forget_dead_workers()  # a worker that replaces a dead one drops its gauges
     return create_app(load_service_settings())
 
 
@@ -85,13 +94,18 @@ class Follower:
 
     def run(self) -> None:
         from ledger.projections.follow import follow
+        from ledger.store.follower_lock import follower_lock
 
         while not self.stopping.is_set():
             try:
-                follow(self.service.ledger, should_stop=self.stopping.is_set)
+                with follower_lock(self.service.store_env()) as leading:
+                    if leading:  # else another worker follows: ask again later
+                        follow(self.service.ledger, should_stop=self.stopping.is_set)
+                if not self.stopping.is_set():
+                    self.stopping.wait(FOLLOWER_RETRY_SECONDS)
             except Exception:  # a lost connection: wait, then follow again
                 problems.log.exception("projection follower failed; retrying in 5 s")
-                self.stopping.wait(5)
+                self.stopping.wait(FOLLOWER_RETRY_SECONDS)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -62,6 +63,12 @@ class RequestFrame:
         except TooLarge:
             if not status["sent"]:
                 await too_large(scope, send_with_id, limit)
+        except Exception:
+            if status["sent"]:  # too late for a problem document: the connection breaks
+                raise
+            # Answered here rather than by Starlette's outermost handler, so that the
+            # problem carries the X-Request-Id header too and the failure is logged once.
+            await internal_error(scope, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
             route = route_of(scope)
@@ -114,6 +121,25 @@ async def too_large(scope: Scope, send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+async def internal_error(scope: Scope, send: Send) -> None:
+    from starlette.requests import Request
+
+    from api.problems import log, problem
+
+    request_id = scope["state"]["request_id"]
+    # The route's template, never the path: the traceback is the log's, the INSZ is not.
+    log.exception("unexpected error on %s (request %s)", route_of(scope), request_id)
+    response = problem(
+        500, "internal-error", "the service failed; the request id names it in the log",
+        Request(scope),
+    )  # fmt: skip
+
+    async def no_body() -> Message:
+        return {"type": "http.disconnect"}
+
+    await response(scope, no_body, send)
+
+
 def route_of(scope: Scope) -> str:
     """The route's template (``/api/v1/citizens/{insz}/balance``): never the INSZ itself."""
     route = scope.get("route")
@@ -136,6 +162,7 @@ def log_line(scope: Scope, request_id: str, route: str, status: int, seconds: fl
         # what proved them (token:<id>, oidc:<issuer>), never the credential itself
         "credential": getattr(principal, "credential", None),
         "account_id": state.get("account_id"),
+        "worker": os.getpid(),  # which of ``llr serve --workers N`` answered
     }
     access.info(json.dumps(line))
 

@@ -140,7 +140,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PersistenceError)
     async def store_failure(request: Request, error: PersistenceError) -> JSONResponse:
-        log.error("store error on %s: %s", request.url.path, type(error).__name__)
+        # The route's template, not the path: a path holds the citizen's INSZ.
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        log.error("store error on %s (request %s): %s", route,
+                  getattr(request.state, "request_id", None), type(error).__name__)  # fmt: skip
         return problem(503, "store-unavailable", "the store cannot be used now", request)
 
     @app.exception_handler(Exception)

@@ -43,14 +43,26 @@ class Service:
         store = self.settings.store
         if store.cipher_key:
             check_key_format(store.cipher_key)
-        ledger = Ledger(store.store_env(create_tables=False), id_key=store.id_key,
-                        actor=SERVICE_ACTOR)  # fmt: skip
+        ledger = Ledger(self.store_env(), id_key=store.id_key, actor=SERVICE_ACTOR)
         try:
             ledger.check_store_key()
         except BaseException:
             ledger.close()
             raise
         return ledger
+
+    def store_env(self) -> dict[str, str]:
+        """The store's environment, with a connection pool sized to the request threads.
+
+        The command line's pool (2, up to 6) is for one caller: here every request thread
+        holds a connection while it runs, and a thread left waiting for one past the
+        connect timeout failed its request with 503 under load. Two more serve readiness
+        checks and scrapes (the follower listens on a connection of its own)."""
+        env = self.settings.store.store_env(create_tables=False)
+        if "POSTGRES_POOL_SIZE" in env:
+            env["POSTGRES_POOL_SIZE"] = str(self.settings.threads)
+            env["POSTGRES_MAX_OVERFLOW"] = "2"
+        return env
 
     def acting(self, principal: Principal) -> Ledger:
         return self.ledger.acting_as(principal.role, principal.actor)

@@ -41,6 +41,11 @@ class ServiceSettings:
     cors_origins: tuple[str, ...] = ()
     failed_auth_per_minute: int = 20  # per client address, then 429
     follow_projections: bool = True  # keep the read models up to date in the background
+    # /readyz answers 503 once a read model is more than this many events behind.
+    ready_lag: int = 10_000
+    # Requests a worker runs at once (its thread pool), each with a database connection
+    # of its own; more wait their turn in the event loop (docs/api.md, BENCHMARKS.md).
+    threads: int = 8
 
 
 def load_service_settings(
@@ -70,6 +75,8 @@ def load_service_settings(
         failed_auth_per_minute=whole(environ, "LLR_API_FAILED_AUTH_PER_MINUTE", 20),
         follow_projections=environ.get("LLR_API_FOLLOW_PROJECTIONS", "y").lower()
         not in {"n", "no", "0", "false"},
+        ready_lag=whole(environ, "LLR_API_READY_LAG", 10_000),
+        threads=whole(environ, "LLR_API_THREADS", 8),
     )
 
 
