@@ -127,7 +127,8 @@ COMMANDS: Mapping[str, Lazy] = MappingProxyType({
     ),
     "serve": Lazy(
         "cli.serve:serve",
-        "Serve the ledger as a JSON HTTP API under /api/v1 (OpenAPI at /api/v1/openapi.json).",
+        "Serve the ledger as a JSON HTTP API (docs/api.md): callers authenticate with a token "
+        "or their identity provider's JWT.",
     ),
     "situation": Lazy(
         "cli.careers:situation_group",

@@ -56,8 +56,8 @@ def serve(
     """Serve the ledger as a JSON HTTP API (docs/api.md): callers authenticate with a token
     or their identity provider's JWT.
 
-    Under /api/v1, OpenAPI at /api/v1/openapi.json. An admin command: the service runs
-    the projection follower; each request acts as its caller.
+    Under /api/v1, OpenAPI at /api/v1/openapi.json. An admin command (the action
+    serve): each request then acts in its caller's role.
 
     \b
     Example:
