@@ -44,7 +44,12 @@ def check_registry(
     when a career training meets no recent POP. Elsewhere ``provider`` as given."""
     if not right.booking_rules.needs_registry(on):
         if provider is None or not provider.strip():
-            raise InvalidInputError(f"a use needs a provider id; got {provider!r}")
+            since = right.booking_rules.registered_from
+            raise InvalidInputError(
+                f"--provider is missing: a use of {right.code} on {on} names the training's "
+                "provider (its KBO number)"
+                + (f"; the registry gives it for trainings from {since}" if since else "")
+            )
         return provider
     if offer is None:
         raise NotInRegistryError(

@@ -1,10 +1,8 @@
-"""Eight writes at once over HTTP on one balance, through a real multi-worker server.
+"""Eight uses at once over HTTP on one balance, through a real multi-worker server.
 
-A capped right that can only partly take them: an employee's VOV hours are capped at a
-personal maximum of 125 hours a school year, and eight grants of 50 hours each arrive at
-the same moment. Exactly two fit; the others must be refused as problems (409/422), never
-as a 5xx, and the balance must hold exactly what landed. ``send_one`` is the one write:
-to race uses instead, change it alone.
+An employee holds 125 VOV hours, and eight uses of 50 hours each arrive at the same
+moment. Exactly two fit; the others must be refused as problems (409/422), never as a
+5xx, and the balance must hold exactly what is left. ``send_one`` is the one write.
 """
 
 from __future__ import annotations
@@ -24,28 +22,32 @@ from tests.builders import EMPLOYER, INSZ, START
 from tests.llr import Llr
 
 RACERS = 8
-EACH, MAXIMUM = 50, 125  # hours; the employee's personal maximum for 2024-25
+EACH, MAXIMUM = 50, 125  # hours; the employee's grant for 2024-25
 FIT = MAXIMUM // EACH
-READ_ON = "2025-06-30"  # in the school year of the grants (the server's today is real)
+READ_ON = "2025-06-30"  # in the school year of the grant (the server's today is real)
+USED_ON = "2024-10-01"
 
 
 def send_one(client: httpx.Client, n: int) -> httpx.Response:
-    """One write of the race: a grant of ``EACH`` VOV hours with a reference of its own."""
-    body = {"right": "vov-hours", "amount": EACH, "on": START.isoformat(), "source": EMPLOYER,
+    """One write of the race: a use of ``EACH`` VOV hours with a reference of its own."""
+    body = {"right": "vov-hours", "amount": EACH, "on": USED_ON, "training": f"TR-{n}",
+            "provider": "0403170701",
             "reference": f"RACE-{n}"}  # fmt: skip
-    return client.post(f"/api/v1/citizens/{INSZ}/grants", json=body, headers=BACKOFFICE)
+    return client.post(f"/api/v1/citizens/{INSZ}/uses", json=body, headers=BACKOFFICE)
 
 
 @pytest.fixture
 def employee(ready: Llr) -> Llr:
-    """An employee since 2024-09-01 with no VOV hours yet."""
-    ready.ok("open", INSZ, "--status", "employee", "--on", START.isoformat(), "--education",
-             "low")  # fmt: skip
+    """An employee since 2024-09-01 holding 125 VOV hours."""
+    on = START.isoformat()
+    ready.ok("open", INSZ, "--status", "employee", "--on", on, "--education", "low")
+    ready.ok("grant", INSZ, "vov-hours", str(MAXIMUM), "--source", EMPLOYER, "--on", on,
+             "--ref", "VOV-1")  # fmt: skip
     return ready
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_eight_writes_at_once_over_http_land_as_far_as_they_fit_and_refuse_the_rest_cleanly(
+def test_eight_uses_at_once_over_http_land_as_far_as_they_fit_and_refuse_the_rest_cleanly(
     employee: Llr, database_url: str, tmp_path: Path, workers: int
 ) -> None:
     port = free_port()
@@ -62,10 +64,10 @@ def test_eight_writes_at_once_over_http_land_as_far_as_they_fit_and_refuse_the_r
     assert statuses == [201] * FIT + [409] * (RACERS - FIT), server.log_text()
     for refused in (a for a in answers if a.status_code != 201):
         assert refused.headers["content-type"] == "application/problem+json"
-        assert refused.json()["type"] == "/api/v1/problems/cap-exceeded"
+        assert refused.json()["type"] == "/api/v1/problems/insufficient-balance"
     assert balance.status_code == 200, balance.text
-    assert balance.json()["rights"]["vov-hours"]["usable"] == FIT * EACH
-    assert balance.headers["etag"] == f'"{1 + FIT}"'  # the opening, then one event a grant
+    assert balance.json()["rights"]["vov-hours"]["usable"] == MAXIMUM - FIT * EACH
+    assert balance.headers["etag"] == f'"{2 + FIT}"'  # opening and grant, one event a use
     assert caught_up, "no worker's follower brought the read models up to date"
 
 

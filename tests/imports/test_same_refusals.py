@@ -131,7 +131,7 @@ CASES = {
     "reservation beyond the balance": reserve("amount", amount="61"),
     "hold ending before the booking": reserve("hold_until", hold_until="2024-10-31"),
     "reservation without a provider": Case(
-        "reserve", {k: v for k, v in RESERVE.items() if k != "provider"}, "(line)"
+        "reserve", {k: v for k, v in RESERVE.items() if k != "provider"}, "provider"
     ),
     "reservation in a status where the right is not usable": Case(
         "reserve", RESERVE, "right", arrange=BECOME_JOBSEEKER
