@@ -14,6 +14,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,9 +45,11 @@ class RequestFrame:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         limit = self.max_upload if UPLOAD_PATH.match(scope["path"]) else self.max_body
-        status = {"code": 500, "sent": False}
+        status = {"code": 500, "sent": False, "closed": False}
 
         async def send_with_id(message: Message) -> None:
+            if status["closed"]:  # the 413 went out: what the app says after it is dropped
+                return
             if message["type"] == "http.response.start":
                 status["code"], status["sent"] = message["status"], True
                 headers = list(message.get("headers", []))
@@ -54,12 +57,19 @@ class RequestFrame:
                 message = {**message, "headers": headers}
             await send(message)
 
+        async def refuse() -> None:
+            """The body went past the limit while the app read it: answer 413 now, whatever
+            the app makes of the error (FastAPI would answer a failed JSON read with 400)."""
+            if not status["sent"]:
+                await too_large(scope, send_with_id, limit)
+            status["closed"] = True
+
         try:
             declared = content_length(scope)
             if declared is not None and declared > limit:
                 await too_large(scope, send_with_id, limit)
             else:
-                await self.app(scope, limited(receive, limit), send_with_id)
+                await self.app(scope, limited(receive, limit, refuse), send_with_id)
         except TooLarge:
             if not status["sent"]:
                 await too_large(scope, send_with_id, limit)
@@ -91,7 +101,7 @@ def content_length(scope: Scope) -> int | None:
     return None
 
 
-def limited(receive: Receive, limit: int) -> Receive:
+def limited(receive: Receive, limit: int, refuse: Callable[[], Awaitable[None]]) -> Receive:
     seen = 0
 
     async def receive_counted() -> Message:
@@ -100,6 +110,7 @@ def limited(receive: Receive, limit: int) -> Receive:
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
+                await refuse()
                 raise TooLarge
         return message
 

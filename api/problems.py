@@ -26,6 +26,7 @@ from ledger.domain import errors as domain
 from ledger.domain.errors import LedgerError
 from ledger.domain.late import LateFactConflictError
 from ledger.domain.registry import NotRegisteredError, RegistryConflictError
+from ledger.registry.inputs import FieldError
 from ledger.domain.reviews import ReviewNotOpenError
 from ledger.saving import StaleAccountError
 from ledger.security.roles import AccessDeniedError, ReasonRequiredError
@@ -78,8 +79,14 @@ STATUS: Mapping[type[Exception], int] = MappingProxyType({
 })  # fmt: skip
 
 
+# Where a class's own name says too little outside its module.
+SLUGS: Mapping[type[Exception], str] = MappingProxyType({FieldError: "invalid-registry-field"})
+
+
 def slug_of(error_class: type[Exception]) -> str:
     """``InsufficientBalanceError`` -> ``insufficient-balance``."""
+    if error_class in SLUGS:
+        return SLUGS[error_class]
     name = error_class.__name__.removesuffix("Error")
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
 
@@ -135,8 +142,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
-        return problem(error.status_code, slug, str(error.detail), request, error.headers)
+        slug = {400: "malformed-request", 404: "not-found", 405: "method-not-allowed"}.get(
+            error.status_code, "http-error"
+        )
+        detail = str(error.detail)
+        if error.status_code == 400 and "parsing the body" in detail:
+            detail = "the request body could not be read as JSON (malformed or nested too deep)"
+        return problem(error.status_code, slug, detail, request, error.headers)
 
     @app.exception_handler(PersistenceError)
     async def store_failure(request: Request, error: PersistenceError) -> JSONResponse:

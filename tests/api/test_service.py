@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from fastapi.testclient import TestClient
 
 from tests.api.service import BACKOFFICE, READING
@@ -86,3 +88,31 @@ def test_a_backoffice_read_without_a_reason_is_refused_and_names_the_header(
     response = client.get(f"/api/v1/citizens/{INSZ}/balance", headers=BACKOFFICE)
     assert response.status_code == 400
     assert response.json()["type"] == "/api/v1/problems/reason-required"
+
+
+def test_a_body_over_the_limit_sent_in_chunks_without_a_length_is_refused_with_413(
+    client: TestClient,
+) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"right": "'
+        for _ in range(40):
+            yield b"x" * 64 * 1024  # 2.5 MiB in all, over the 1 MiB limit
+        yield b'"}'
+
+    response = client.post(
+        f"/api/v1/citizens/{INSZ}/grants", content=chunks(),
+        headers={**BACKOFFICE, "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert response.status_code == 413, response.text
+    assert response.json()["type"] == "/api/v1/problems/request-too-large"
+
+
+def test_a_body_that_is_not_json_or_nested_too_deep_is_a_400_malformed_request(
+    client: TestClient,
+) -> None:
+    url = f"/api/v1/citizens/{INSZ}/grants"
+    json_headers = {**BACKOFFICE, "Content-Type": "application/json"}
+    for body in (b'{"right": ', b"[" * 100_000 + b"]" * 100_000):
+        response = client.post(url, content=body, headers=json_headers)
+        assert response.status_code == 400, response.text
+        assert response.json()["type"] == "/api/v1/problems/malformed-request"
