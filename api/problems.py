@@ -26,8 +26,8 @@ from ledger.domain import errors as domain
 from ledger.domain.errors import LedgerError
 from ledger.domain.late import LateFactConflictError
 from ledger.domain.registry import NotRegisteredError, RegistryConflictError
-from ledger.registry.inputs import FieldError
 from ledger.domain.reviews import ReviewNotOpenError
+from ledger.registry.inputs import FieldError
 from ledger.saving import StaleAccountError
 from ledger.security.roles import AccessDeniedError, ReasonRequiredError
 
