@@ -8,8 +8,7 @@ default workers; ``benchmarks/api_served.py``) on loopback, and ``--clients`` th
 each with a keep-alive connection, drive it:
 
 - reads: ``GET /citizens/{insz}/balance`` with an ``X-Reason`` on random citizens;
-- writes: a grant of 8 VOV hours on a distinct citizen each (``WRITE`` below: the uses
-  route is not on this branch; a use of the same hours is the one line to change).
+- writes: a use of 8 VOV hours on a distinct citizen each (``write_request`` below).
 
 Each phase runs ``--seconds`` or ``--max-requests``, whichever comes first (a write phase
 at most one write per citizen), and prints requests/s, p50, p99 and the count of 5xx. The
@@ -45,7 +44,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.api_served import TOKEN
-from benchmarks.booking_bench import EMPLOYER, GRANTED, arrange, insz_of, ledger_on
+from benchmarks.booking_bench import GRANTED, arrange, insz_of, ledger_on
 from benchmarks.load_bench import fresh_database
 from ledger.application import Ledger
 from ledger.domain.command import Result
@@ -54,7 +53,8 @@ from ledger.security.roles import Role, RoleName
 ROOT = Path(__file__).resolve().parent.parent
 REASON = "benchmark: a citizen asked"
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "X-Reason": REASON}
-HOURS = "8"  # 40 held + 8 a write: ten writes on one citizen stay under the cap of 125
+HOURS = "8"  # of the 40 held: a write phase makes at most one use per citizen
+TRAINING, PROVIDER = "BENCH-TRAINING", "0403170701"
 
 
 # ------------------------------------------------------------------ the two operations
@@ -63,10 +63,10 @@ def read_url(insz: str) -> str:
 
 
 def write_request(insz: str, n: int) -> tuple[str, dict[str, object]]:
-    """The one write over HTTP: a grant (switch to a use here once /uses exists)."""
+    """The one write over HTTP: a use of ``HOURS`` VOV hours."""
     body = {"right": "vov-hours", "amount": HOURS, "on": GRANTED.isoformat(),
-            "source": EMPLOYER, "reference": f"H-{n}"}  # fmt: skip
-    return f"/api/v1/citizens/{insz}/grants", body
+            "training": TRAINING, "provider": PROVIDER, "reference": f"H-{n}"}  # fmt: skip
+    return f"/api/v1/citizens/{insz}/uses", body
 
 
 def read_in_process(ledger: Ledger, insz: str) -> None:
@@ -74,8 +74,8 @@ def read_in_process(ledger: Ledger, insz: str) -> None:
 
 
 def write_in_process(ledger: Ledger, insz: str, n: int) -> None:
-    granted = ledger.grant_right(insz, "vov-hours", HOURS, GRANTED, EMPLOYER, f"L-{n}")
-    assert granted.result is Result.APPLIED
+    used = ledger.use_right(insz, "vov-hours", HOURS, GRANTED, TRAINING, PROVIDER, f"L-{n}")
+    assert used.result is Result.APPLIED
 
 
 # ------------------------------------------------------------------------ measurement
@@ -296,7 +296,7 @@ def measure_writes(url: str, ledger: Ledger, people: list[str], clients: int, se
 
 
 def report(clients: int, reads: dict[str, Tally], writes: dict[str, Tally]) -> None:
-    for name, phase in (("balance reads", reads), ("writes (grants)", writes)):
+    for name, phase in (("balance reads", reads), ("writes (uses)", writes)):
         print(f"{name}:")
         for label, tally in phase.items():
             print(tally.line(label))
