@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 
-from tests.api.service import BACKOFFICE, READING
+from tests.api.service import BACKOFFICE, READING, app_for
 from tests.builders import EMPLOYER, FEDERAL, INSZ, START
 from tests.llr import Llr
 
@@ -116,3 +118,26 @@ def test_a_body_that_is_not_json_or_nested_too_deep_is_a_400_malformed_request(
         response = client.post(url, content=body, headers=json_headers)
         assert response.status_code == 400, response.text
         assert response.json()["type"] == "/api/v1/problems/malformed-request"
+
+
+def preflight(client: TestClient, origin: str) -> httpx.Response:
+    return client.options(
+        f"/api/v1/citizens/{INSZ}/balance",
+        headers={"Origin": origin, "Access-Control-Request-Method": "GET"},
+    )
+
+
+def test_cors_is_off_unless_configured(client: TestClient) -> None:
+    answer = preflight(client, "https://portal.example")
+    assert "access-control-allow-origin" not in answer.headers
+
+
+def test_cors_allows_the_configured_origins_only(
+    ready: Llr, database_url: str, tmp_path: Path
+) -> None:
+    app = app_for(database_url, tmp_path, cors_origins=("https://portal.example",))
+    with TestClient(app) as client:
+        allowed = preflight(client, "https://portal.example")
+        other = preflight(client, "https://elsewhere.example")
+    assert allowed.headers["access-control-allow-origin"] == "https://portal.example"
+    assert "access-control-allow-origin" not in other.headers
