@@ -1,8 +1,8 @@
 """``llr serve`` as the process operators run: it answers, refuses, logs and stops cleanly.
 
-Its workers accept only real credentials (API tokens, an identity provider's), so here an
-API call is an unauthenticated one; the routes themselves are tested in-process and, over
-HTTP, on uvicorn with the test credentials (``test_concurrency.py``).
+Its workers accept only real credentials (API tokens, an identity provider's): here a token
+issued with ``llr token issue``, as the README's tour does; the routes themselves are tested
+in-process and, over HTTP, on uvicorn with the test credentials (``test_concurrency.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import time
 from pathlib import Path
 
 import httpx
@@ -141,3 +142,37 @@ def test_a_request_to_a_worker_of_the_test_app_is_logged_by_account_never_by_ins
     assert (line["actor"], line["role"], line["status"]) == ("test:backoffice", "backoffice", 200)
     assert line["account_id"]
     assert_no_insz(srv.log_text())
+
+
+def test_llr_serve_takes_an_issued_token_logs_its_actor_and_refuses_it_once_revoked(
+    with_account: Llr, database_url: str, tmp_path: Path
+) -> None:
+    issued = with_account.ok(
+        "token", "issue", "--actor", "staff:anna", "--role", "backoffice", **ADMIN
+    )
+    token = issued.stdout.strip()
+    headers = {"Authorization": f"Bearer {token}", "X-Reason": "citizen called"}
+    port = free_port()
+    with serving(llr_serve(port), server_env(database_url), tmp_path / "serve.log", port) as srv:
+        answer = httpx.get(srv.url + BALANCE, headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["insz"] == INSZ_SHOWN
+        [token_id] = [row["id"] for row in with_account.json("token", "list", **ADMIN)]
+        with_account.ok("token", "revoke", token_id, **ADMIN)
+        assert refused_within(srv.url + BALANCE, headers, seconds=15)
+        srv.stop(signal.SIGTERM)
+    log = with_account.json("access-log", INSZ)["entries"]
+    # The first read, and those the revoked token still made while a worker had it cached.
+    assert {(e["actor"], e["role"], e["reason"]) for e in log} == {
+        ("staff:anna", "backoffice", "citizen called")
+    }
+
+
+def refused_within(url: str, headers: dict[str, str], seconds: float) -> bool:
+    """The revocation reaches every worker within its token cache's lifetime (5 s)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if httpx.get(url, headers=headers).status_code == 401:
+            return True
+        time.sleep(0.5)
+    return False
