@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli.context import LedgerContext, pass_ledger_context
+from cli.errors import CliError
 
 if TYPE_CHECKING:
     from api.settings import ServiceSettings
@@ -107,6 +108,7 @@ def check_store(settings: ServiceSettings) -> None:
     from ledger.store.read_models.opening import opened
 
     LedgerContext.require_existing_sqlite_file(settings.store)
+    check_identity_provider(settings)
     ledger = Service(settings).open_ledger()
     try:
         if has_read_models(ledger.store_env):
@@ -114,6 +116,20 @@ def check_store(settings: ServiceSettings) -> None:
                 check_current(store)
     finally:
         ledger.close()
+
+
+def check_identity_provider(settings: ServiceSettings) -> None:
+    """With OpenID Connect configured: its algorithms and key set location are valid and
+    the key set can be read now, rather than at the first caller's request."""
+    if settings.oidc is None:
+        return
+    from api.oidc import OidcAuthenticator
+    from api.problems import ApiProblem
+
+    try:
+        OidcAuthenticator(settings.oidc, ()).keys.keys()
+    except ApiProblem as problem:
+        raise CliError(f"LLR_OIDC_JWKS: {problem.detail}") from None
 
 
 @contextmanager

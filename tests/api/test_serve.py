@@ -86,6 +86,19 @@ def test_llr_serve_refuses_a_store_that_was_never_initialised_before_starting_wo
     assert "llr init" in message
 
 
+@pytest.mark.parametrize(
+    ("jwks", "says"),
+    [("http://idp.example/keys", "https"), ("/no/such/keys.json", "cannot be read now")],
+)
+def test_llr_serve_refuses_an_identity_provider_whose_keys_it_cannot_use_before_starting(
+    ready: Llr, jwks: str, says: str
+) -> None:
+    oidc = {"LLR_OIDC_ISSUER": "https://idp.example", "LLR_OIDC_AUDIENCE": "llr",
+            "LLR_OIDC_JWKS": jwks}  # fmt: skip
+    message = ready.refused("serve", "--port", str(free_port()), **ADMIN, **oidc)
+    assert "LLR_OIDC_JWKS" in message and says in message
+
+
 def test_llr_serve_is_an_admin_command_that_a_backoffice_role_may_not_run(ready: Llr) -> None:
     message = ready.refused("serve", "--port", str(free_port()))
     assert "may not start the HTTP service" in message
