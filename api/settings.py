@@ -27,7 +27,8 @@ class OidcSettings:
     jwks: str  # a file path or an https URL of the JSON Web Key Set
     role_claim: str = "llr_role"
     actor_claim: str = "sub"
-    algorithms: tuple[str, ...] = ("RS256", "ES256", "PS256", "EdDSA")
+    # Ed25519, not EdDSA: the fully specified name (RFC 9864), which joserfc recommends.
+    algorithms: tuple[str, ...] = ("RS256", "ES256", "PS256", "Ed25519")
     leeway_seconds: int = 30
 
 

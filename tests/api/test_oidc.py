@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from joserfc import jwt
-from joserfc.jwk import ECKey, RSAKey
+from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from api.app import create_app
 from api.jwks import REFETCH_SECONDS, JwksSource
@@ -35,6 +35,7 @@ ISSUER = "https://idp.example"
 AUDIENCE = "llr-api"
 RSA = RSAKey.generate_key(2048, parameters={"kid": "rsa-1"}, private=True)
 EC = ECKey.generate_key("P-256", parameters={"kid": "ec-1"}, private=True)
+ED = OKPKey.generate_key("Ed25519", parameters={"kid": "ed-1"}, private=True)
 OTHER = RSAKey.generate_key(2048, parameters={"kid": "rsa-1"}, private=True)  # same kid
 
 
@@ -74,7 +75,7 @@ def authenticator(
     reads: Callable[[str], bytes] | None = None, monotonic: Callable[[], float] = time.monotonic,
     **changes: Any,
 ) -> OidcAuthenticator:  # fmt: skip
-    keys = JwksSource("https://idp.example/jwks", reads or Reads(RSA, EC), monotonic)
+    keys = JwksSource("https://idp.example/jwks", reads or Reads(RSA, EC, ED), monotonic)
     return OidcAuthenticator(settings(**changes), (), keys)
 
 
@@ -85,7 +86,9 @@ def refusal(credential: str, **changes: Any) -> str:
 
 
 # ---------------------------------------------------------------------------- accepted
-@pytest.mark.parametrize(("key", "alg"), [(RSA, "RS256"), (RSA, "PS256"), (EC, "ES256")])
+@pytest.mark.parametrize(
+    ("key", "alg"), [(RSA, "RS256"), (RSA, "PS256"), (EC, "ES256"), (ED, "Ed25519")]
+)
 def test_a_good_jwt_proves_its_subject_in_the_role_of_its_claim(key: Any, alg: str) -> None:
     principal = authenticator()(signed(key, alg, aud=["other", AUDIENCE]))
 
