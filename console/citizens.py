@@ -1,0 +1,106 @@
+"""Find a citizen (INSZ and reason) and the citizen's page.
+
+The find form only checks what it was given (an INSZ, a reason where the role needs one)
+and keeps both in the session; the page then reads through the Ledger with that reason,
+so one look at the page is one set of access log entries, never two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+
+from api.principal import Principal
+from console.citizen_page import read_citizen
+from console.pages import SecuredRoute, page, redirect
+from console.signing import service_of
+from console.web import Visit, checked_form, principal, visit
+from console.words import N_
+from ledger.domain.errors import AccountNotFoundError, InvalidIdentifierError, LedgerError
+from ledger.domain.identifiers import parse_insz
+from ledger.security.roles import Action, needs_reason
+
+router = APIRouter(route_class=SecuredRoute, include_in_schema=False)
+BAD_INSZ = N_("This is not a valid INSZ: check the 11 digits (e.g. 93.05.18-223.61).")
+NO_REASON = N_("Give a reason: it goes into the access log, which the citizen may read.")
+NO_ACCOUNT = N_("There is no account for this INSZ (on that date).")
+BAD_DAY = N_("Give the date as a calendar date.")
+REFUSED = N_("The ledger refused this read:")
+
+Field = Annotated[str, Form()]
+
+
+@router.get("/")
+def find_form(request: Request) -> Response:
+    signed = signed_in(request)
+    if isinstance(signed, Response):
+        return signed
+    current, caller = signed
+    return find_page(current, caller)
+
+
+@router.post("/find")
+def find(request: Request, insz: Field = "", reason: Field = "", csrf: Field = "") -> Response:
+    current = checked_form(request, csrf)
+    caller = principal(service_of(request), current.session)
+    if caller is None:
+        return redirect("/sign-in")
+    errors = {}
+    try:
+        parsed = parse_insz(insz).value
+    except InvalidIdentifierError:
+        errors["insz"] = BAD_INSZ
+    if not reason.strip() and needs_reason(caller.role, Action.READ_ACCOUNT):
+        errors["reason"] = NO_REASON
+    if errors:
+        typed = insz if caller.role.may(Action.SEE_INSZ) else ""
+        return find_page(current, caller, errors, typed, reason, 422)
+    current.save(replace(current.session, insz=parsed, reason=reason.strip() or None))
+    return redirect("/citizen")
+
+
+@router.get("/citizen")
+def citizen(request: Request, as_of: str = "") -> Response:
+    signed = signed_in(request)
+    if isinstance(signed, Response):
+        return signed
+    current, caller = signed
+    session = current.session
+    if session.insz is None:
+        return redirect("/")
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        return find_page(current, caller, {"as_of": BAD_DAY}, status=422)
+    ledger = service_of(request).acting(caller)
+    try:
+        shown = read_citizen(ledger, session.insz, session.reason, day, current.speech)
+    except AccountNotFoundError:
+        return find_page(current, caller, {"insz": NO_ACCOUNT}, status=404)
+    except LedgerError as error:  # a role that may not read, a reason the Ledger refuses
+        return find_page(current, caller, {"ledger": REFUSED}, detail=str(error), status=403)
+    return page(current.speech, "citizen.html", csrf=session.csrf, citizen=shown,
+                reason=session.reason or "", signed=caller, back="/citizen")  # fmt: skip
+
+
+def signed_in(request: Request) -> tuple[Visit, Principal] | Response:
+    """The visit and its principal, or the redirect to the sign-in page."""
+    current = visit(request)
+    caller = principal(service_of(request), current.session)
+    if current.session_id is None or caller is None:
+        return redirect("/sign-in")
+    return current, caller
+
+
+def find_page(
+    current: Visit, caller: Principal, errors: dict[str, str] | None = None,
+    insz: str = "", reason: str = "", status: int = 200, detail: str = "",
+) -> Response:  # fmt: skip
+    speech = current.speech
+    translated = {field: speech.gettext(text) for field, text in (errors or {}).items()}
+    return page(speech, "find.html", status, csrf=current.session.csrf, errors=translated,
+                insz=insz, reason=reason, detail=detail, signed=caller, back="/",
+                needs_reason=needs_reason(caller.role, Action.READ_ACCOUNT))  # fmt: skip
