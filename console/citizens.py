@@ -24,7 +24,7 @@ from ledger.domain.identifiers import parse_insz
 from ledger.security.roles import Action, needs_reason
 
 router = APIRouter(route_class=SecuredRoute, include_in_schema=False)
-BAD_INSZ = N_("This is not a valid INSZ: check the 11 digits (e.g. 93.05.18-223.61).")
+BAD_INSZ = N_("This is not a valid INSZ: check the 11 digits (e.g. 85.07.30-033.28).")
 NO_REASON = N_("Give a reason: it goes into the access log, which the citizen may read.")
 NO_ACCOUNT = N_("There is no account for this INSZ (on that date).")
 BAD_DAY = N_("Give the date as a calendar date.")

@@ -14,3 +14,6 @@ LOT_STATES = (N_("usable"), N_("suspended"), N_("expired"), N_("forfeited"), N_(
 TOTALS = (N_("granted"), N_("used"), N_("reserved"))
 READS = (N_("balance"), N_("history"), N_("explain"), N_("eligibility"))
 AUDIT_READS = (N_("review show"), N_("audit verify"))
+# The identity line's verdict, and a lot's expiry when it has none.
+VERDICTS = (N_("balanced"), N_("does not balance"))
+NEVER = N_("never")
