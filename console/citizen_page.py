@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from api.routes.common import shown
 from console.i18n import Speech
@@ -55,21 +55,31 @@ class AccessRow:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """When the page reads: business time up to ``as_of``, as recorded by ``known_at``
+    (both None: everything, now)."""
+
+    as_of: date | None = None
+    known_at: datetime | None = None  # aware
+
+
+@dataclass(frozen=True)
 class CitizenPage:
     insz: str  # as the reader's role may see it
-    as_of: date | None
+    reading: Reading
     rights: tuple[RightView, ...]
     access: tuple[AccessRow, ...] | None  # None: the role may not read the access log
 
 
 def read_citizen(
-    ledger: Ledger, insz: str, reason: str | None, as_of: date | None, speech: Speech
+    ledger: Ledger, insz: str, reason: str | None, reading: Reading, speech: Speech
 ) -> CitizenPage:
-    report = ledger.balance(insz, as_of, None, reason)
+    as_of, known_at = reading.as_of, reading.known_at
+    report = ledger.balance(insz, as_of, known_at, reason)
     rights = tuple(
         right_view(
             balance,
-            ledger.explain_report(insz, balance.right, as_of, None, reason).explanation,
+            ledger.explain_report(insz, balance.right, as_of, known_at, reason).explanation,
             speech,
         )
         for balance in report.rights
@@ -78,7 +88,7 @@ def read_citizen(
     if ledger.role is None or ledger.role.may(Action.READ_ACCESS_LOG):
         records = ledger.access_log(insz).records
         access = tuple(access_row(r, speech) for r in reversed(records))  # newest first
-    return CitizenPage(shown(ledger, parse_insz(insz)), as_of, rights, access)
+    return CitizenPage(shown(ledger, parse_insz(insz)), reading, rights, access)
 
 
 def right_view(balance: RightBalance, explanation: Explanation, speech: Speech) -> RightView:

@@ -8,13 +8,14 @@ so one look at the page is one set of access log entries, never two.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
 from api.principal import Principal
-from console.citizen_page import read_citizen
+from console.citizen_page import Reading, read_citizen
+from console.i18n import BRUSSELS
 from console.pages import SecuredRoute, page, redirect
 from console.signing import service_of
 from console.web import Visit, checked_form, principal, visit
@@ -28,6 +29,7 @@ BAD_INSZ = N_("This is not a valid INSZ: check the 11 digits (e.g. 85.07.30-033.
 NO_REASON = N_("Give a reason: it goes into the access log, which the citizen may read.")
 NO_ACCOUNT = N_("There is no account for this INSZ (on that date).")
 BAD_DAY = N_("Give the date as a calendar date.")
+BAD_MOMENT = N_("Give the moment as a date and a time.")
 REFUSED = N_("The ledger refused this read:")
 
 Field = Annotated[str, Form()]
@@ -63,7 +65,7 @@ def find(request: Request, insz: Field = "", reason: Field = "", csrf: Field = "
 
 
 @router.get("/citizen")
-def citizen(request: Request, as_of: str = "") -> Response:
+def citizen(request: Request, as_of: str = "", known_at: str = "") -> Response:
     signed = signed_in(request)
     if isinstance(signed, Response):
         return signed
@@ -71,19 +73,35 @@ def citizen(request: Request, as_of: str = "") -> Response:
     session = current.session
     if session.insz is None:
         return redirect("/")
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        return find_page(current, caller, {"as_of": BAD_DAY}, status=422)
+    reading = reading_of(as_of, known_at)
+    if isinstance(reading, dict):
+        return find_page(current, caller, reading, status=422)
     ledger = service_of(request).acting(caller)
     try:
-        shown = read_citizen(ledger, session.insz, session.reason, day, current.speech)
+        shown = read_citizen(ledger, session.insz, session.reason, reading, current.speech)
     except AccountNotFoundError:
         return find_page(current, caller, {"insz": NO_ACCOUNT}, status=404)
     except LedgerError as error:  # a role that may not read, a reason the Ledger refuses
         return find_page(current, caller, {"ledger": REFUSED}, detail=str(error), status=403)
     return page(current.speech, "citizen.html", csrf=session.csrf, citizen=shown,
                 reason=session.reason or "", signed=caller, back="/citizen")  # fmt: skip
+
+
+def reading_of(as_of: str, known_at: str) -> Reading | dict[str, str]:
+    """The pickers' values, or the message for each one that is not a date or a moment.
+    A moment without a zone is Brussels time: the picker shows the reader's clock."""
+    errors, day, moment = {}, None, None
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        errors["as_of"] = BAD_DAY
+    try:
+        moment = datetime.fromisoformat(known_at) if known_at else None
+    except ValueError:
+        errors["known_at"] = BAD_MOMENT
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BRUSSELS)
+    return errors or Reading(day, moment)
 
 
 def signed_in(request: Request) -> tuple[Visit, Principal] | Response:

@@ -66,6 +66,13 @@ class Speech:
     def moment(self, value: datetime) -> str:
         return format_datetime(value, "medium", tzinfo=BRUSSELS, locale=self.locale)
 
+    @staticmethod
+    def picker_moment(value: datetime | None) -> str:
+        """A moment as a datetime-local field holds it: Brussels time, to the second."""
+        if value is None:
+            return ""
+        return value.astimezone(BRUSSELS).replace(tzinfo=None).isoformat(timespec="seconds")
+
     def number(self, value: int | Decimal) -> str:
         return format_decimal(value, locale=self.locale)
 

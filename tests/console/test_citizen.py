@@ -3,8 +3,12 @@ balance, lots and identity line per right, a past date, and a masked INSZ for au
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 from fastapi.testclient import TestClient
 
+from console.i18n import BRUSSELS
 from tests.builders import EMPLOYER, FEDERAL, INSZ, INSZ_SHOWN
 from tests.console.browsing import A_REASON, citizen_page, find, form_csrf, sign_in, text_of
 from tests.llr import Llr
@@ -85,6 +89,40 @@ def test_the_balance_as_of_a_past_date_leaves_out_what_came_later(
     assert "vov-hours Beschikbaar 125 uren" in past
     assert "federal-training-days" not in past
     assert "1 mrt 2025" not in past
+
+
+def test_the_page_as_recorded_by_a_past_moment_leaves_out_what_was_recorded_after(
+    with_account: Llr, console: TestClient
+) -> None:
+    time.sleep(1.1)  # the picker counts in seconds: the grants a second apart each side
+    moment = datetime.now(BRUSSELS).replace(microsecond=0, tzinfo=None)
+    time.sleep(1.1)
+    with_account.ok("grant", INSZ, "federal-training-days", "2.5", "--source", FEDERAL,
+                    "--on", "2025-03-01", "--ref", "S-1")  # fmt: skip
+    sign_in(console, "backoffice")
+    assert "federal-training-days" in text_of(citizen_page(console, INSZ))
+
+    html = console.get("/citizen", params={"known_at": moment.isoformat()}).text
+    words = text_of(html)
+
+    assert "vov-hours Beschikbaar 125 uren" in words
+    assert "federal-training-days" not in words
+    assert "zoals vastgelegd op" in words
+    assert f'value="{moment.isoformat()}"' in html  # the picker keeps the moment asked
+
+
+def test_a_picker_value_that_is_no_date_or_moment_is_refused_by_name(
+    with_account: Llr, console: TestClient
+) -> None:
+    sign_in(console, "backoffice")
+    citizen_page(console, INSZ)
+
+    refused = console.get("/citizen", params={"as_of": "gisteren", "known_at": "vorige week"})
+
+    assert refused.status_code == 422
+    words = text_of(refused.text)
+    assert "Geef de datum als kalenderdatum." in words
+    assert "Geef het tijdstip als datum en uur." in words
 
 
 def test_a_date_before_the_account_opened_says_there_was_no_account(

@@ -83,7 +83,7 @@ def test_sign_in_find_a_citizen_read_a_past_balance_and_sign_out(
 
     page.get_by_label("Op datum").fill("2025-01-31")
     page.get_by_role("button", name="Tonen").click()
-    page.wait_for_url(console_url + "/citizen?as_of=2025-01-31")
+    page.wait_for_url(console_url + "/citizen?as_of=2025-01-31&known_at=")
     assert page.get_by_text("Saldo op 31 jan 2025").is_visible()
     assert page.get_by_role("heading", name="federal-training-days").count() == 0
     journey.check("citizen-as-of")
