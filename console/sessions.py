@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import time
@@ -18,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from ledger.domain.errors import InvalidInputError
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, data TEXT NOT NULL, " \
     "last_seen REAL NOT NULL)"  # fmt: skip
@@ -42,6 +45,17 @@ class Session:
         return self.actor is not None
 
 
+def private_folder(folder: Path) -> None:
+    """Refuse a session folder that another user owns or may enter: in a shared /tmp,
+    someone could have made it first to read or plant sessions."""
+    status = folder.stat()
+    if status.st_uid != os.getuid() or status.st_mode & 0o077:
+        raise InvalidInputError(
+            f"the console's session folder {folder} must belong to this user and be closed "
+            "to others (chmod 700), or set LLR_CONSOLE_SESSION_DIR to one that is"
+        )
+
+
 def new_session(language: str = "nl") -> Session:
     return Session(csrf=secrets.token_urlsafe(32), language=language)
 
@@ -55,6 +69,7 @@ class SessionStore:
         self, folder: Path, idle_seconds: float, clock: Callable[[], float] = time.time
     ) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(folder)
         self.path = folder / "sessions.sqlite3"
         self.idle_seconds, self.clock = idle_seconds, clock
         with self.connected() as db:

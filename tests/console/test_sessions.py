@@ -6,7 +6,10 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from console.sessions import SessionStore, new_session
+from ledger.domain.errors import InvalidInputError
 
 
 class Clock:
@@ -42,3 +45,14 @@ def test_the_store_keeps_a_hash_of_the_session_id_never_the_id(tmp_path: Path) -
         keys = [row[0] for row in db.execute("SELECT key FROM sessions")]
 
     assert keys == [hashlib.sha256(session_id.encode()).hexdigest()]
+
+
+def test_a_session_folder_that_others_may_enter_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)  # mkdir's mode is cut by the umask
+
+    with pytest.raises(InvalidInputError, match="chmod 700"):
+        SessionStore(folder, idle_seconds=600)
+    folder.chmod(0o700)
+    SessionStore(folder, idle_seconds=600)  # closed to others: taken
