@@ -9,7 +9,7 @@ so it lists the reads of this very page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from api.routes.common import shown
@@ -52,6 +52,22 @@ class AccessRow:
     role: str
     action: str
     reason: str
+
+
+@dataclass(frozen=True)
+class FormState:
+    """An action form as it was sent back to its reader: its name (``grant``, ``use``),
+    the values typed, and each refused field's message (``form``: the whole form's)."""
+
+    name: str
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def value(self, form: str, name: str) -> str:
+        return self.values.get(name, "") if form == self.name else ""
+
+    def error(self, form: str, name: str) -> str:
+        return self.errors.get(name, "") if form == self.name else ""
 
 
 @dataclass(frozen=True)

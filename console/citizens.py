@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 
 from api.principal import Principal
-from console.citizen_page import Reading, read_citizen
+from console.citizen_page import FormState, Reading, read_citizen
 from console.i18n import BRUSSELS
 from console.pages import SecuredRoute, page, redirect
 from console.signing import service_of
@@ -76,6 +76,17 @@ def citizen(request: Request, as_of: str = "", known_at: str = "") -> Response:
     reading = reading_of(as_of, known_at)
     if isinstance(reading, dict):
         return find_page(current, caller, reading, status=422)
+    return show_citizen(request, current, caller, reading)
+
+
+def show_citizen(
+    request: Request, current: Visit, caller: Principal, reading: Reading,
+    form: FormState | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    """The citizen page, read now through the Ledger acting as the caller; with ``form``,
+    an action form as it was sent, with its refusals next to their fields."""
+    session = current.session
+    assert session.insz is not None
     ledger = service_of(request).acting(caller)
     try:
         shown = read_citizen(ledger, session.insz, session.reason, reading, current.speech)
@@ -83,8 +94,10 @@ def citizen(request: Request, as_of: str = "", known_at: str = "") -> Response:
         return find_page(current, caller, {"insz": NO_ACCOUNT}, status=404)
     except LedgerError as error:  # a role that may not read, a reason the Ledger refuses
         return find_page(current, caller, {"ledger": REFUSED}, detail=str(error), status=403)
-    return page(current.speech, "citizen.html", csrf=session.csrf, citizen=shown,
-                reason=session.reason or "", signed=caller, back="/citizen")  # fmt: skip
+    return page(current.speech, "citizen.html", status, csrf=session.csrf, citizen=shown,
+                reason=session.reason or "", signed=caller, back="/citizen",
+                may_write=caller.role.may(Action.WRITE_ACCOUNT),
+                rights=sorted(ledger.catalogue.rights), form=form or FormState(""))  # fmt: skip
 
 
 def reading_of(as_of: str, known_at: str) -> Reading | dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from console import citizens, signing
+from console import actions, citizens, signing
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings, load_console_settings
 from console.web import Console
@@ -21,4 +21,5 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
     app.state.console = Console(settings, sessions)
     app.include_router(signing.router)
     app.include_router(citizens.router)
+    app.include_router(actions.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="console-static")

@@ -100,6 +100,49 @@ def test_sign_in_find_a_citizen_read_a_past_balance_and_sign_out(
     assert {(e["actor"], e["reason"]) for e in entries} == {("staff:anna", REASON)}
 
 
+def test_a_grant_shows_the_new_state_and_a_use_beyond_the_balance_its_refusal(
+    with_account: Llr, console_url: str, database_url: str, browser: Any
+) -> None:
+    token = issued(with_account, "staff:anna", "backoffice")
+    page = browser.new_page(viewport=VIEWPORT, locale="nl-BE")
+    journey = Journey(page, SCREENSHOTS / store_name(database_url) / "actions")
+    page.goto(console_url + "/sign-in")
+    page.get_by_label("API-token").fill(token)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_label("INSZ (rijksregisternummer)").fill("93051822361")
+    page.get_by_label("Reden").fill(REASON)
+    page.get_by_role("button", name="Tonen").click()
+    page.wait_for_url(console_url + "/citizen")
+
+    grant = page.get_by_role("form", name="Toekennen")
+    grant.get_by_label("Recht").select_option("federal-training-days")
+    grant.get_by_label("Bedrag").fill("1,5")
+    grant.get_by_label("Op", exact=True).fill("2025-04-01")
+    grant.get_by_label("Bron").fill(FEDERAL)
+    grant.get_by_label("Referentie").fill("S-2")
+    with page.expect_navigation():
+        grant.get_by_role("button", name="Toekennen").click()
+    assert page.get_by_text("federal-government/S-2").is_visible()
+    assert page.get_by_text("4 dagen").first.is_visible()  # 2,5 + 1,5
+    journey.check("granted")
+
+    use = page.get_by_role("form", name="Gebruiken")
+    use.get_by_label("Recht").select_option("vov-hours")
+    use.get_by_label("Bedrag").fill("500")
+    use.get_by_label("Op", exact=True).fill("2025-04-02")
+    use.get_by_label("Opleiding", exact=True).fill("T-1")
+    use.get_by_label("Opleidingsverstrekker").fill("0403170701")
+    use.get_by_label("Referentie").fill("USE-1")
+    with page.expect_navigation():
+        use.get_by_role("button", name="Gebruiken").click()
+    amount = use.get_by_label("Bedrag")
+    assert amount.get_attribute("aria-invalid") == "true"
+    message = page.locator("#" + amount.get_attribute("aria-describedby"))
+    assert message.inner_text().startswith("Geweigerd: ")
+    journey.check("use-refused")
+    assert journey.csp_reports == []
+
+
 def test_the_english_switch_works_by_keyboard_alone(
     with_account: Llr, console_url: str, database_url: str, browser: Any
 ) -> None:
