@@ -20,6 +20,7 @@ from api.ratelimit import FailureLimiter
 from api.routes import ROUTERS
 from api.service import Service
 from api.settings import ServiceSettings, load_service_settings
+from console import mount as mount_console
 
 API_PREFIX = "/api/v1"
 # How often a worker whose follower is not the store's one asks again
@@ -61,6 +62,7 @@ def create_app(
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    mount_console(app)  # the back-office pages at / (docs/console.md)
     if settings.cors_origins:  # off unless configured
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ledger", "cli", "api")
+PACKAGES = ("ledger", "cli", "api", "console")
 STORE = "ledger.store"
 # Only the storage adapter may use these: what is SQLite, PostgreSQL or memory is its
 # question to answer.
