@@ -8,17 +8,21 @@ and answers 200 with result "exists", as llr prints "exists: already applied".
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from api.deps import ActingLedger, action_of, citizen
 from api.responses import LedgerJSON
-from api.routes.common import Amount, Body, Day, FieldNamedRoute, Reviewable, written
+from api.routes.common import (
+    Amount,
+    Body,
+    Day,
+    Reviewable,
+    field_named_router,
+    written,
+)
 from ledger.security.roles import Action
 
-router = APIRouter(
-    prefix="/api/v1/citizens", tags=["bookings"], default_response_class=LedgerJSON,
-    route_class=FieldNamedRoute,
-)  # fmt: skip
+router = field_named_router("/api/v1/citizens", "bookings")
 
 
 class GrantBody(Reviewable):

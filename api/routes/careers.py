@@ -7,20 +7,23 @@ An employment is named by its employer's enterprise number, as on the command li
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
 from api.deps import ActingLedger, action_of, citizen
 from api.responses import LedgerJSON
 from api.routes.citizens import EmploymentFields
-from api.routes.common import Day, FieldNamedRoute, Recorded, Reviewable, written
+from api.routes.common import (
+    Day,
+    Recorded,
+    Reviewable,
+    field_named_router,
+    written,
+)
 from ledger.parsing import employment_of
 from ledger.security.roles import Action
 
-router = APIRouter(
-    prefix="/api/v1/citizens", tags=["careers"], default_response_class=LedgerJSON,
-    route_class=FieldNamedRoute,
-)  # fmt: skip
+router = field_named_router("/api/v1/citizens", "careers")
 
 
 class EmploymentBody(EmploymentFields):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from api.deps import ActingLedger, Reason, action_of, citizen
 from api.responses import LedgerJSON, document
-from api.routes.common import AsOf, Day, FieldNamedRoute, KnownAt, read, shown
+from api.routes.common import AsOf, Day, KnownAt, field_named_router, read, shown
 from cli.careers import career_json
 from cli.eligibility import eligibility_json
 from cli.explanation import explain_json
@@ -26,10 +26,7 @@ from ledger.domain.values import public_value
 from ledger.security.access_log import as_json as record_json
 from ledger.security.roles import Action
 
-router = APIRouter(
-    prefix="/api/v1/citizens", tags=["citizen reads"], default_response_class=LedgerJSON,
-    route_class=FieldNamedRoute,
-)  # fmt: skip
+router = field_named_router("/api/v1/citizens", "citizen reads")
 
 
 @router.get(

@@ -10,21 +10,24 @@ that version.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from api.deps import ActingLedger, action_of, citizen
 from api.responses import LedgerJSON
-from api.routes.common import Day, FieldNamedRoute, Recorded, Reviewable, written
+from api.routes.common import (
+    Day,
+    Recorded,
+    Reviewable,
+    field_named_router,
+    written,
+)
 from ledger.domain.career import Employment
 from ledger.domain.catalogue import Status
 from ledger.domain.errors import InvalidInputError
 from ledger.parsing import employment_of, parse_situation
 from ledger.security.roles import Action
 
-router = APIRouter(
-    prefix="/api/v1/citizens", tags=["citizens"], default_response_class=LedgerJSON,
-    route_class=FieldNamedRoute,
-)  # fmt: skip
+router = field_named_router("/api/v1/citizens", "citizens")
 
 
 class EmploymentFields(Recorded):

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, WithJsonSchema
 
@@ -157,3 +157,11 @@ class FieldNamedRoute(APIRoute):
                 raise in_http_terms(error) from None
 
         return handle
+
+
+def field_named_router(prefix: str, tag: str) -> APIRouter:
+    """A router of account and registry routes: documents out as LedgerJSON, refusals
+    naming the JSON fields (``FieldNamedRoute``)."""
+    return APIRouter(
+        prefix=prefix, tags=[tag], default_response_class=LedgerJSON, route_class=FieldNamedRoute
+    )

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
 from pydantic import BeforeValidator, Field, StrictBool
 
 from api.deps import ActingLedger, action_of
 from api.responses import LedgerJSON, document
-from api.routes.common import AsOf, Body, Day, FieldNamedRoute, amount_text
+from api.routes.common import AsOf, Body, Day, amount_text, field_named_router
 from cli.registry_render import shown
 from ledger.domain.command import Result
 from ledger.registry import RegistryOutcome
 from ledger.security.roles import Action
 
-router = APIRouter(
-    prefix="/api/v1/registry", tags=["registry"], default_response_class=LedgerJSON,
-    route_class=FieldNamedRoute,
-)  # fmt: skip
+router = field_named_router("/api/v1/registry", "registry")
 
 Rights = Annotated[list[str] | str, Field(description='["training-vouchers", "vov-hours"]')]
 

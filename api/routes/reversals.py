@@ -8,19 +8,16 @@ asked is refused with the ``four-eyes`` problem.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import StrictInt, StrictStr
 
 from api.deps import ActingLedger, action_of, citizen
 from api.responses import LedgerJSON
-from api.routes.common import Body, Day, FieldNamedRoute, written
+from api.routes.common import Body, Day, field_named_router, written
 from cli.parsing import parse_event_id
 from ledger.security.roles import Action
 
-router = APIRouter(
-    prefix="/api/v1/citizens", tags=["reversals"], default_response_class=LedgerJSON,
-    route_class=FieldNamedRoute,
-)  # fmt: skip
+router = field_named_router("/api/v1/citizens", "reversals")
 
 
 class ReversalBody(Body):

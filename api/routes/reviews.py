@@ -9,19 +9,14 @@ Showing a case is a read of the citizen's account, written to the access log.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from api.deps import ActingLedger, action_of
 from api.responses import LedgerJSON, document
-from api.routes.common import Body, FieldNamedRoute, written
+from api.routes.common import Body, field_named_router, written
 from cli.reviews import case_json
 from ledger.projections.reviews import account_of_case, open_reviews
 from ledger.security.roles import Action
 
-router = APIRouter(
-    prefix="/api/v1/reviews", tags=["reviews"], default_response_class=LedgerJSON,
-    route_class=FieldNamedRoute,
-)  # fmt: skip
+router = field_named_router("/api/v1/reviews", "reviews")
 
 
 class CloseBody(Body):
