@@ -174,7 +174,7 @@ class LedgerContext:
 
     def shown(self, insz: Insz) -> str:
         """The INSZ as the acting role may see it: formatted, or masked."""
-        return insz.formatted if self.settings.role.may(Action.SEE_INSZ) else insz.masked
+        return self.ledger.shown(insz)
 
     @staticmethod
     def require_existing_sqlite_file(settings: Settings) -> None:

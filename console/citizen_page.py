@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from api.routes.common import shown
 from console.i18n import Speech
 from ledger.application import Ledger
 from ledger.domain import amounts
@@ -104,7 +103,7 @@ def read_citizen(
     if ledger.role is None or ledger.role.may(Action.READ_ACCESS_LOG):
         records = ledger.access_log(insz).records
         access = tuple(access_row(r, speech) for r in reversed(records))  # newest first
-    return CitizenPage(shown(ledger, parse_insz(insz)), reading, rights, access)
+    return CitizenPage(ledger.shown(parse_insz(insz)), reading, rights, access)
 
 
 def right_view(balance: RightBalance, explanation: Explanation, speech: Speech) -> RightView:

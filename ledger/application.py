@@ -124,6 +124,12 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         """Refuse unless the acting role may take ``action`` (for an import: ``source``)."""
         self.guard.require(action, source)
 
+    def shown(self, insz: Insz) -> str:
+        """The INSZ as the acting role may see it: formatted, or masked (trusted code, with
+        no role, sees it formatted)."""
+        role = self.role
+        return insz.formatted if role is None or role.may(Action.SEE_INSZ) else insz.masked
+
     def bind_store_key(self) -> bool:
         """``llr init``: make the security tables, bind the store to its key (or to none)."""
         self.require(Action.INIT)

@@ -16,7 +16,7 @@ from fastapi import Query, Request
 
 from api.deps import ActingLedger, Reason, action_of, citizen
 from api.responses import LedgerJSON, document
-from api.routes.common import AsOf, Day, KnownAt, field_named_router, read, shown
+from api.routes.common import AsOf, Day, KnownAt, field_named_router, read
 from cli.careers import career_json
 from cli.eligibility import eligibility_json
 from cli.explanation import explain_json
@@ -41,7 +41,7 @@ def balance(
     parsed = citizen(request, ledger, insz)
     report = ledger.balance(insz, as_of, parse_known_at(known_at), reason)
     worth = public_value(report.rights, ledger.catalogue) if value else None
-    return read(balance_json(report, shown(ledger, parsed), worth), report.account_version)
+    return read(balance_json(report, ledger.shown(parsed), worth), report.account_version)
 
 
 @router.get(
@@ -55,7 +55,7 @@ def history(
 ) -> LedgerJSON:  # fmt: skip
     parsed = citizen(request, ledger, insz)
     report = ledger.history(insz, as_of, parse_known_at(known_at), reason)
-    return read(history_json(report, shown(ledger, parsed)), report.account_version)
+    return read(history_json(report, ledger.shown(parsed)), report.account_version)
 
 
 @router.get(
@@ -70,7 +70,7 @@ def explain(
     parsed = citizen(request, ledger, insz)
     moment = parse_known_at(known_at)
     report = ledger.explain_report(insz, right, as_of, moment, reason)
-    content = explain_json(shown(ledger, parsed), as_of, moment, report.explanation)
+    content = explain_json(ledger.shown(parsed), as_of, moment, report.explanation)
     return read(content, report.account_version)
 
 
@@ -86,7 +86,7 @@ def eligibility(
 ) -> LedgerJSON:  # fmt: skip
     parsed = citizen(request, ledger, insz)
     report = ledger.eligibility(insz, on, reason)
-    return read(eligibility_json(report, shown(ledger, parsed)), report.account_version)
+    return read(eligibility_json(report, ledger.shown(parsed)), report.account_version)
 
 
 @router.get(
@@ -100,7 +100,7 @@ def employments(
 ) -> LedgerJSON:  # fmt: skip
     parsed = citizen(request, ledger, insz)
     report = ledger.career(insz, as_of, parse_known_at(known_at), reason)
-    return read(career_json(report, shown(ledger, parsed)), report.account_version)
+    return read(career_json(report, ledger.shown(parsed)), report.account_version)
 
 
 @router.get(
@@ -113,6 +113,6 @@ def access_log(request: Request, ledger: ActingLedger, insz: str) -> LedgerJSON:
     report = ledger.access_log(insz)
     # No ETag: the log is not the account, and reading it writes nothing to the account.
     return document({
-        "insz": shown(ledger, report.insz), "account_id": str(report.account_id),
+        "insz": ledger.shown(report.insz), "account_id": str(report.account_id),
         "entries": [record_json(r) for r in report.records],
     })  # fmt: skip

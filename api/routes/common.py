@@ -23,13 +23,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, WithJso
 from api.deps import etag
 from api.responses import LedgerJSON, document
 from cli.output import outcome_json
-from ledger.application import Ledger
 from ledger.domain.command import Result
 from ledger.domain.errors import LedgerError
-from ledger.domain.identifiers import Insz
 from ledger.results import CommandOutcome
 from ledger.security.inputs import MAX_REASON
-from ledger.security.roles import Action
 
 DAY_FORM = "expected an ISO date such as 2024-09-01"
 AMOUNT_FORM = 'expected an amount in the right\'s unit: a number or a string such as "2.5"'
@@ -92,12 +89,6 @@ class Recorded(Body):
 
 class Reviewable(Recorded):
     review: StrictBool = False
-
-
-def shown(ledger: Ledger, insz: Insz) -> str:
-    """The INSZ as the caller's role may see it: formatted, or masked."""
-    role = ledger.role
-    return insz.formatted if role is None or role.may(Action.SEE_INSZ) else insz.masked
 
 
 def written(outcome: CommandOutcome, **extra: Any) -> LedgerJSON:
