@@ -93,12 +93,16 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
     ) -> None:
         super().__init__(env)
         self.id_key = id_key
+        self.catalogue = catalogue or default_catalogue()
+        self.security = tables_for(self.recorder)
+        self.act_for(role, actor, AccessLog(self.security, self.mapper.cipher))
+
+    def act_for(self, role: Role | None, actor: str, access_log: AccessLog) -> None:
+        """Check ``role`` in every command, and record ``actor`` in every event and read."""
         # Every event records who acted and in which role: "staff:42 (backoffice)".
         self.actor = actor if role is None else actor_with_role(actor, role)
-        self.catalogue = catalogue or default_catalogue()
         self.commands = CommandBuilder(self.actor, self.catalogue.sector_funds, self.catalogue)
-        self.security = tables_for(self.recorder)
-        self.guard = Guard(role, actor, AccessLog(self.security, self.mapper.cipher))
+        self.guard = Guard(role, actor, access_log)
 
     # ------------------------------------------------------------- security
     @property
@@ -113,9 +117,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         shallow copy, costs no connection and is never closed (the Ledger it came from is).
         """
         view = copy.copy(self)
-        view.actor = actor_with_role(actor, role)
-        view.commands = CommandBuilder(view.actor, self.catalogue.sector_funds, self.catalogue)
-        view.guard = Guard(role, actor, self.guard.access_log)
+        view.act_for(role, actor, self.guard.access_log)
         view.__dict__.pop("registry", None)
         view.__dict__["_viewed"] = self
         return view
