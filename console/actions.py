@@ -17,11 +17,11 @@ from typing import Annotated
 from babel.numbers import NumberFormatError, parse_decimal
 from fastapi import APIRouter, Form, Request, Response
 
-from api.routes.common import in_http_terms
 from console.citizen_page import FormState, Reading
 from console.citizens import show_citizen
 from console.i18n import Speech
 from console.pages import SecuredRoute, redirect
+from console.refusals import refusal_text
 from console.signing import service_of
 from console.web import checked_form, principal
 from console.words import N_
@@ -32,7 +32,6 @@ from ledger.results import CommandOutcome
 router = APIRouter(route_class=SecuredRoute, include_in_schema=False)
 BAD_AMOUNT = N_("Give an amount such as 2,5.")
 BAD_DAY = N_("Give the date as a calendar date.")
-REFUSED = N_("Refused:")
 
 Field = Annotated[str, Form()]
 # The Ledger acting as the caller, the citizen in view (from the session, never from the
@@ -101,7 +100,7 @@ def act(request: Request, csrf: str, form: FormState, command: Command) -> Respo
     try:
         command(service_of(request).acting(caller), insz, units)
     except errors.LedgerError as error:  # a rule, or a role that may not write
-        message = f"{speech.gettext(REFUSED)} {in_http_terms(error)}"
+        message = refusal_text(error, speech)
         where = FIELD_OF_REFUSAL.get(type(error), "form")
         return show_citizen(request, current, caller, Reading(), refused(form, {where: message}),
                             409)  # fmt: skip

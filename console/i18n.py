@@ -2,7 +2,9 @@
 notation for dates and numbers through Babel.
 
 The catalogues are committed as ``.po`` files only and compiled in memory on first use, so
-the wheel ships no build product that could fall out of step with its source.
+the wheel ships no build product that could fall out of step with its source. A language
+has one ``.po`` file per part of the console (``console.po``, ``imports.po``...), read
+together as one catalogue: a message is translated once, in the part that marks it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -32,11 +35,15 @@ LANGUAGES = {"nl": ("nl_BE", "nl-BE"), "en": ("en_BE", "en-BE")}
 @cache
 def translations(language: str) -> gettext.NullTranslations:
     """The catalogue of a language; English is the source text itself."""
-    po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po.exists():
+    parts = sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
+    if not parts:
         return gettext.NullTranslations()
-    with po.open("rb") as source:
-        catalog = read_po(source, locale=language, domain=DOMAIN)
+    catalog = Catalog(locale=language, domain=DOMAIN)
+    for po in parts:
+        with po.open("rb") as source:
+            for message in read_po(source, locale=language, domain=DOMAIN):
+                if message.id:
+                    catalog[message.id] = message
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

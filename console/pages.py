@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from console.i18n import Speech
+from console.navigation import places_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 # No inline script or style anywhere, nothing from another origin, no framing.
@@ -38,7 +39,9 @@ environment = Environment(
 
 
 def page(speech: Speech, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = environment.get_template(template).render(_=speech.gettext, speech=speech, **context)
+    html = environment.get_template(template).render(
+        _=speech.gettext, speech=speech, places=places_for, **context
+    )
     return HTMLResponse(html, status_code=status)
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request, Response
 from api.principal import AuthenticationFailed, Principal
 from api.service import Service
 from console.i18n import LANGUAGES
+from console.navigation import BACK_TO
 from console.pages import SecuredRoute, page, redirect
 from console.web import Visit, checked_form, forget_cookie, principal, set_cookie, visit
 from console.words import N_
@@ -23,8 +24,6 @@ from console.words import N_
 router = APIRouter(route_class=SecuredRoute, include_in_schema=False)
 NOT_ACCEPTED = N_("This token was not accepted: it is unknown, expired or revoked.")
 TOO_MANY = N_("Too many failed sign-ins from this address: try again in a minute.")
-# Where the language switch may send the reader back to: never a URL the form names.
-BACK_TO = {"/", "/sign-in", "/citizen"}
 
 Field = Annotated[str, Form()]
 

@@ -64,3 +64,7 @@ class Journey:
         assert axe_violations(self.page) == [], name
         self.shots += 1
         self.page.screenshot(path=str(self.folder / f"{self.shots:02d}-{name}.png"))
+
+
+def store_name(database_url: str) -> str:
+    return "postgres" if database_url.startswith("postgresql") else "sqlite"

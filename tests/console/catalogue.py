@@ -15,7 +15,8 @@ def marked_messages() -> set[str]:
     found: set[str] = set()
     for template in sorted((CONSOLE / "templates").glob("*.html")):
         with template.open("rb") as source:
-            found |= {str(m[2]) for m in babel_extract(source, ("_",), [], {})}
+            # _(place.label) translates a message marked in Python: not a literal here.
+            found |= {m[2] for m in babel_extract(source, ("_",), [], {}) if isinstance(m[2], str)}
     for module in sorted(CONSOLE.glob("*.py")):
         marks = extract_from_file("python", str(module), keywords={"N_": None})
         found |= {str(m[1]) for m in marks}

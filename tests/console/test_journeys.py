@@ -4,14 +4,10 @@ PostgreSQL. Each page is checked with axe-core and photographed at 1366x768
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.api.processes import free_port, llr_serve, server_env, serving
 from tests.api.test_auth import issued
 from tests.builders import FEDERAL, INSZ
 from tests.console.browser import (
@@ -19,40 +15,11 @@ from tests.console.browser import (
     VIEWPORT,
     Journey,
     axe_violations,
-    chromium_or_skip,
+    store_name,
 )
 from tests.llr import Llr
 
 REASON = "citizen at the desk about her hours"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(executable))
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def console_url(with_account: Llr, database_url: str, tmp_path: Path) -> Iterator[str]:
-    """``llr serve`` on a free port; cookies without Secure, as this is http on loopback."""
-    with_account.ok("grant", INSZ, "federal-training-days", "2.5", "--source", FEDERAL,
-                    "--on", "2025-03-01", "--ref", "S-1")  # fmt: skip
-    port = free_port()
-    env = server_env(database_url, LLR_CONSOLE_INSECURE_COOKIES="1",
-                     LLR_CONSOLE_SESSION_DIR=str(tmp_path / "sessions"))  # fmt: skip
-    with serving(llr_serve(port), env, tmp_path / "serve.log", port) as server:
-        yield server.url
-
-
-def store_name(database_url: str) -> str:
-    return "postgres" if database_url.startswith("postgresql") else "sqlite"
 
 
 def test_sign_in_find_a_citizen_read_a_past_balance_and_sign_out(

@@ -13,12 +13,16 @@ from tests.console.browsing import citizen_page, form_csrf, sign_in, text_of
 from tests.console.catalogue import CONSOLE, marked_messages
 from tests.llr import Llr
 
-DUTCH = CONSOLE / "locale" / "nl" / "LC_MESSAGES" / "console.po"
+DUTCH = CONSOLE / "locale" / "nl" / "LC_MESSAGES"
 
 
 def catalogue(path: Path) -> dict[str, str]:
     with path.open("rb") as source:
         return {str(m.id): str(m.string) for m in read_po(source) if m.id}
+
+
+def dutch_parts() -> dict[str, dict[str, str]]:
+    return {po.name: catalogue(po) for po in sorted(DUTCH.glob("*.po"))}
 
 
 def test_pages_are_in_dutch_for_belgium_by_default(console: TestClient) -> None:
@@ -55,8 +59,18 @@ def test_the_language_switch_goes_back_only_to_a_console_page(console: TestClien
 
 
 def test_every_marked_message_has_a_dutch_translation_and_none_is_left_over() -> None:
-    dutch = catalogue(DUTCH)
+    dutch = {m: text for part in dutch_parts().values() for m, text in part.items()}
     marked = marked_messages()
 
     assert sorted(m for m in marked if not dutch.get(m)) == []
     assert sorted(set(dutch) - marked) == []
+
+
+def test_no_message_is_translated_in_two_parts_of_the_catalogue() -> None:
+    seen: dict[str, str] = {}
+    twice = []
+    for name, part in dutch_parts().items():
+        twice += [f"{m!r} in {seen[m]} and {name}" for m in part if m in seen]
+        seen.update(dict.fromkeys(part, name))
+
+    assert twice == []
