@@ -149,9 +149,9 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         """PostgreSQL: one role per llr role with only its grants; events append-only."""
         self.require(Action.MANAGE_DB_ROLES)
         if not self.security.supports_database_roles or self.snapshots is None:
-            raise InvalidInputError(
-                "database roles exist on PostgreSQL only: on SQLite, protect the file with "
-                "the file system's permissions"
+            raise InvalidInputError.because(
+                "database roles exist on PostgreSQL only: on SQLite, protect the file "
+                "with the file system's permissions"
             )
         events = self.recorder.events_table_name  # type: ignore[attr-defined]
         snapshots = self.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
@@ -187,8 +187,9 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         reference = checked_optional(reference, "reference")
         the_status, the_education = parse_status(status), parse_education(education)
         if employment is not None and the_status is not Status.EMPLOYEE:
-            raise InvalidInputError(
-                f"an account opened with an employer opens as an employee, not {status}"
+            raise InvalidInputError.because(
+                "an account opened with an employer opens as an employee, not {status}",
+                status=status,
             )
         provenance = self.commands.provenance(source, reference)
         aggregate_id = self.account_id_for(parsed)
@@ -203,10 +204,11 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
                 existing = self.get_account(aggregate_id)  # opened meanwhile by another writer
         if existing.opening_matches(the_status, on, the_education, employment):
             return CommandOutcome(Result.EXISTS, existing.version, ())
-        raise AccountAlreadyOpenError(
-            f"an account is already open for {parsed.masked} (opened {existing.opened_on} "
-            f"as {existing.status if existing.version == 1 else 'recorded'})"
-        )
+        raise AccountAlreadyOpenError.because(
+            "an account is already open for {insz} (opened {opened_on} as {status})",
+            insz=parsed.masked, opened_on=existing.opened_on,
+            status=existing.status if existing.version == 1 else "recorded",
+        )  # fmt: skip
 
     def grant_right(
         self,
@@ -526,7 +528,9 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         events, version = self.events_at(insz, as_of, moment)
         rebuilt = rebuild(events)
         if rebuilt is None:
-            raise AccountNotFoundError(f"no account was open for {insz.masked} at that time")
+            raise AccountNotFoundError.because(
+                "no account was open for {insz_masked} at that time", insz_masked=insz.masked
+            )
         return rebuilt, version
 
     def events_at(
@@ -537,7 +541,7 @@ class Ledger(CareerMethods, ReviewMethods, AccountStore):
         stored: Any = self.repository.event_store.get(self.account_id_for(insz))
         every: list[Account.Event] = list(stored)
         if not every:
-            raise AccountNotFoundError("no account is open for this citizen")
+            raise AccountNotFoundError.because("no account is open for this citizen")
         events: Any = every
         if moment is not None:
             events = known_at(events, moment if moment.tzinfo else moment.replace(tzinfo=UTC))

@@ -35,7 +35,9 @@ from ledger.parsing import (
 )
 from ledger.security.inputs import MAX_REASON, checked_optional, checked_text
 
-NO_ACCOUNT = "no account is open for this citizen; open one first"
+
+def no_account() -> AccountNotFoundError:
+    return AccountNotFoundError.because("no account is open for this citizen; open one first")
 
 
 # An amount as callers give it: text or a Decimal is in the right's unit ("2.5" days, as
@@ -395,7 +397,9 @@ class CommandBuilder:
             the_kind = FactKind(kind.strip().lower())
         except ValueError:
             known = ", ".join(k.value for k in FactKind)
-            raise InvalidInputError(f"fact {kind!r}: expected one of {known}") from None
+            raise InvalidInputError.because(
+                "fact {kind!r}: expected one of {known}", kind=kind, known=known
+            ) from None
         provenance = self.provenance(source, checked_optional(reference, "reference"), batch, line)
         return RecordFact(the_kind, value, on, until, provenance)
 
@@ -515,7 +519,7 @@ def run_in_batch(
             )
             return Result.APPLIED
         if not employer_opens or isinstance(command, RecordFact):
-            raise AccountNotFoundError(NO_ACCOUNT)
+            raise no_account()
         line = command.provenance  # the opening carries no reference: the line's own does
         provenance = Provenance(line.actor, line.source, None, line.batch, line.line)
         employer = (line.source or "").removeprefix("employer:")

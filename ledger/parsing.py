@@ -22,8 +22,10 @@ def parse_status(text: str) -> Status:
     try:
         return Status(text.strip().lower())
     except ValueError:
-        raise InvalidInputError(
-            f"status {shown(text)}: must be one of {', '.join(s.value for s in Status)}"
+        raise InvalidInputError.because(
+            "status {text}: must be one of {join}",
+            text=shown(text),
+            join=", ".join(s.value for s in Status),
         ) from None
 
 
@@ -33,8 +35,10 @@ def parse_education(text: str | None) -> Education | None:
     try:
         return Education(text.strip().lower())
     except ValueError:
-        raise InvalidInputError(
-            f"education {shown(text)}: must be one of {', '.join(e.value for e in Education)}"
+        raise InvalidInputError.because(
+            "education {text}: must be one of {join}",
+            text=shown(text),
+            join=", ".join(e.value for e in Education),
         ) from None
 
 
@@ -45,8 +49,9 @@ def parse_moment(text: str) -> datetime:
             return datetime.combine(date.fromisoformat(text.strip()), time.max, UTC)
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInputError(
-            f"time {shown(text)}: expected ISO 8601, e.g. 2025-03-01 or 2025-03-01T14:30:00+01:00"
+        raise InvalidInputError.because(
+            "time {text}: expected ISO 8601, e.g. 2025-03-01 or 2025-03-01T14:30:00+01:00",
+            text=shown(text),
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -55,8 +60,8 @@ def parse_day(text: str, name: str = "date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInputError(
-            f"{name} {shown(text)}: expected an ISO date such as 2024-09-01"
+        raise InvalidInputError.because(
+            "{name} {text}: expected an ISO date such as 2024-09-01", name=name, text=shown(text)
         ) from None
 
 
@@ -64,8 +69,11 @@ def _one_of(text: str, what: str, choices: type[StrEnum]) -> Any:
     try:
         return choices(text.strip().lower())
     except ValueError:
-        raise InvalidInputError(
-            f"{what} {shown(text)}: must be one of {', '.join(c.value for c in choices)}"
+        raise InvalidInputError.because(
+            "{what} {text}: must be one of {join}",
+            what=what,
+            text=shown(text),
+            join=", ".join(c.value for c in choices),
         ) from None
 
 
@@ -85,9 +93,11 @@ def parse_situation(text: str) -> Status:
     """A situation beside employment: every status but employee (an employment gives it)."""
     status = parse_status(text)
     if status not in SITUATIONS:
-        raise InvalidInputError(
-            f"situation {shown(text)}: an employee is recorded with 'llr employment start'; "
-            f"situations are {', '.join(s.value for s in SITUATIONS)}"
+        raise InvalidInputError.because(
+            "situation {text}: an employee is recorded with 'llr employment "
+            "start'; situations are {join}",
+            text=shown(text),
+            join=", ".join(s.value for s in SITUATIONS),
         )
     return status
 
@@ -101,16 +111,17 @@ def parse_fte(text: str | None) -> int:
         return 100
     cleaned = text.strip()
     if not cleaned or _FTE_FORM.fullmatch(cleaned) is None:
-        raise InvalidInputError(
-            f"--fte {shown(text)}: the employment fraction is a number above 0 and at most 1, "
-            "with at most two decimals, e.g. 0.8 or 0.55"
+        raise InvalidInputError.because(
+            "--fte {text}: the employment fraction is a number above 0 and at most "
+            "1, with at most two decimals, e.g. 0.8 or 0.55",
+            text=shown(text),
         )
     whole, _, decimals = cleaned.replace(",", ".").partition(".")
     hundredths = int(whole or "0") * 100 + int((decimals + "00")[:2])
     if not 0 < hundredths <= 100:
-        raise InvalidInputError(
-            f"--fte {shown(text)}: the employment fraction is above 0 and at most 1 "
-            "(1 is full time)"
+        raise InvalidInputError.because(
+            "--fte {text}: the employment fraction is above 0 and at most 1 (1 is full time)",
+            text=shown(text),
         )
     return hundredths
 

@@ -46,7 +46,9 @@ class ReviewMethods:
         self.guard.note_read(account_id, "review show", f"review case {number}")
         case = self.get_account(account_id).review_cases.get(str(number))
         if case is None:
-            raise ReviewNotOpenError(f"review case {number}: no such case on this account")
+            raise ReviewNotOpenError.because(
+                "review case {number}: no such case on this account", number=number
+            )
         return CaseReport(account_id, number, case)
 
     def close_review(self: Ledger, account_id: UUID, number: int, reason: str) -> CommandOutcome:

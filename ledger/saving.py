@@ -28,9 +28,9 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic, strtobool
 
-from ledger.commands import NO_ACCOUNT
+from ledger.commands import no_account
 from ledger.domain.account import Account
-from ledger.domain.errors import AccountNotFoundError, LedgerError
+from ledger.domain.errors import LedgerError
 from ledger.store.bulk import load_accounts
 from ledger.store.repository import AccountRepository
 from ledger.store.transcodings import LedgerTranscoder, ledger_transcodings
@@ -134,7 +134,7 @@ class AccountStore(Application[UUID]):
     def get_account(self, aggregate_id: UUID) -> Account:
         account = self.find_account(aggregate_id)
         if account is None:
-            raise AccountNotFoundError(NO_ACCOUNT)
+            raise no_account()
         if self.expected_version is not None and account.version != self.expected_version:
             raise StaleAccountError(
                 f"the account is at version {account.version}, not {self.expected_version} "

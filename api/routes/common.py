@@ -126,10 +126,15 @@ OPTIONS = re.compile(
 )
 
 
+def in_field_terms(message: str) -> str:
+    """The message with the options it names turned into the fields they are over HTTP."""
+    return OPTIONS.sub(lambda m: FIELD_OF_OPTION[m.group(0)], message)
+
+
 def in_http_terms(error: LedgerError) -> LedgerError:
     """The refusal, its message naming fields instead of options (same class, same type)."""
     message = str(error)
-    renamed = OPTIONS.sub(lambda m: FIELD_OF_OPTION[m.group(0)], message)
+    renamed = in_field_terms(message)
     if renamed != message:
         error.args = (renamed,)
     return error

@@ -66,8 +66,8 @@ def unit_of(right: str) -> str:
     try:
         return UNITS[right]
     except KeyError:
-        raise UnknownUnitError(
-            f"the unit of right {right!r} is not known: no catalogue loaded names it"
+        raise UnknownUnitError.because(
+            "the unit of right {right!r} is not known: no catalogue loaded names it", right=right
         ) from None
 
 
@@ -75,7 +75,7 @@ def minor_per_unit(unit: str) -> int:
     try:
         return MINOR_UNITS[str(unit)]
     except KeyError:
-        raise UnknownUnitError(f"unit {unit!r} has no precision") from None
+        raise UnknownUnitError.because("unit {unit!r} has no precision", unit=unit) from None
 
 
 def decimals_of(unit: str) -> int:
@@ -92,17 +92,29 @@ def parse_amount(value: Any, unit: str, name: str = "AMOUNT") -> int:
     """
     number = _decimal(value)
     if number is None or not number > 0:
-        raise AmountNotPositiveError(
-            f"{name} {_shown(value)}: must be a number greater than zero in the right's "
-            f"unit ({unit}), such as 2.5 or 250"
+        raise AmountNotPositiveError.because(
+            "{name} {value}: must be a number greater than zero in the right's "
+            "unit ({unit}), such as 2.5 or 250",
+            name=name,
+            value=_shown(value),
+            unit=unit,
         )
     scaled = number * minor_per_unit(unit)
     if scaled != scaled.to_integral_value():
-        raise AmountNotPositiveError(f"{name} {_shown(value)}: {_PRECISION_TEXT[str(unit)]}")
+        raise AmountNotPositiveError.because(
+            "{name} {value}: {precision_text}",
+            name=name,
+            value=_shown(value),
+            precision_text=_PRECISION_TEXT[str(unit)],
+        )
     minor = int(scaled)
     if minor > MAX_MINOR:
-        raise AmountNotPositiveError(
-            f"{name} {_shown(value)}: must be at most {text(MAX_MINOR, unit)} {unit}"
+        raise AmountNotPositiveError.because(
+            "{name} {value}: must be at most {max_minor} {unit}",
+            name=name,
+            value=_shown(value),
+            max_minor=text(MAX_MINOR, unit),
+            unit=unit,
         )
     return minor
 

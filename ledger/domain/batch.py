@@ -98,7 +98,11 @@ class ImportBatch(Aggregate):
 
     def finish(self, finished_at: datetime, counts: dict[str, Any]) -> None:
         if self.finished_at is not None:
-            raise LedgerError(f"batch {self.id} already finished at {self.finished_at}")
+            raise LedgerError.because(
+                "batch {self_id} already finished at {self_finished_at}",
+                self_id=self.id,
+                self_finished_at=self.finished_at,
+            )
         self.trigger_event(
             self.BatchFinished, finished_at=finished_at, counts=counts, prev_hash=self.head_hash
         )
@@ -116,7 +120,9 @@ FILE_PARTS = 8
 
 def file_id_for(source: str, sha256: str, part: int = 0) -> UUID:
     if not 0 <= part < FILE_PARTS:
-        raise LedgerError(f"part {part} of a file record: expected 0 to {FILE_PARTS - 1}")
+        raise LedgerError.because(
+            "part {part} of a file record: expected 0 to {last}", part=part, last=FILE_PARTS - 1
+        )
     suffix = f"/part-{part}" if part else ""
     return uuid5(NAMESPACE_URL, f"/imports/{source}/{sha256}{suffix}")
 

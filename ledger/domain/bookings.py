@@ -149,8 +149,10 @@ def checked_hold(booking: Booking, on: date, hold_until: date | None) -> date:
     if hold_until is None:
         return on + timedelta(days=booking.hold_days - 1)
     if hold_until < on:
-        raise InvalidInputError(
-            f"--hold-until {hold_until}: a hold ends on or after the reservation's date {on}"
+        raise InvalidInputError.because(
+            "--hold-until {hold_until}: a hold ends on or after the reservation's date {on}",
+            hold_until=hold_until,
+            on=on,
         )
     return hold_until
 
@@ -161,9 +163,10 @@ class BookingCommands:
     def reservation(self: AccountState, reference: str) -> Reservation:
         found: Reservation | None = self.reservations.get(reference)
         if found is None:
-            raise ReservationNotFoundError(
-                f"reservation {reference!r}: this account holds no reservation with that "
-                "reference (llr history lists them)"
+            raise ReservationNotFoundError.because(
+                "reservation {reference!r}: this account holds no reservation with "
+                "that reference (llr history lists them)",
+                reference=reference,
             )
         return found
 
@@ -237,9 +240,12 @@ class BookingCommands:
         _check_open(reservation, on, "confirm", self.last_on)
         if not 0 < confirmed <= reservation.amount:
             unit = catalogue.right(reservation.right).unit.value
-            raise InvalidInputError(
-                f"--amount {amounts.text(confirmed, unit)}: a confirm uses more than zero "
-                f"and at most the {amounts.text(reservation.amount, unit)} {unit} reserved"
+            raise InvalidInputError.because(
+                "--amount {confirmed}: a confirm uses more than zero and at most the "
+                "{reservation_amount} {unit} reserved",
+                confirmed=amounts.text(confirmed, unit),
+                reservation_amount=amounts.text(reservation.amount, unit),
+                unit=unit,
             )
         self.expire_due(on, provenance.actor)
         taken, left = split_held(reservation.draws, confirmed)
@@ -277,7 +283,7 @@ class BookingCommands:
             return Result.EXISTS
         _check_open(reservation, on, "cancel", self.last_on)
         if not reason.strip():
-            raise InvalidInputError("--reason: a cancellation says why")
+            raise InvalidInputError.because("--reason: a cancellation says why")
         self.expire_due(on, provenance.actor)
         release_all(
             self, self.ReservationCancelled, reservation, on, provenance.actor,
@@ -325,17 +331,25 @@ def catalogue_public_cents(right: RightType, on: date) -> int | None:
 
 def _check_open(reservation: Reservation, on: date, what: str, last_on: date) -> None:
     if not reservation.is_open:
-        raise ReservationClosedError(
-            f"reservation {reservation.reference!r} is {reservation.state}: nothing to {what}"
+        raise ReservationClosedError.because(
+            "reservation {reservation_reference!r} is {reservation_state}: nothing to {what}",
+            reservation_reference=reservation.reference,
+            reservation_state=reservation.state,
+            what=what,
         )
     if on < reservation.on:
-        raise OutOfOrderError(
-            f"date {on}: a {what} comes on or after the reservation's date {reservation.on}"
+        raise OutOfOrderError.because(
+            "date {on}: a {what} comes on or after the reservation's date {reservation_on}",
+            on=on,
+            what=what,
+            reservation_on=reservation.on,
         )
     # Never a late fact: a reservation is closed in the order things happen.
     check_in_order(on, reservation.on, last_on)
     if on > reservation.hold_until:
-        raise ReservationClosedError(
-            f"reservation {reservation.reference!r}: its hold ended on {reservation.hold_until}; "
-            "it lapses, and a new reservation is needed"
+        raise ReservationClosedError.because(
+            "reservation {reservation_reference!r}: its hold ended on "
+            "{reservation_hold_until}; it lapses, and a new reservation is needed",
+            reservation_reference=reservation.reference,
+            reservation_hold_until=reservation.hold_until,
         )

@@ -58,9 +58,12 @@ class CareerCommands:
         check_in_order(on, self.opened_on, self.last_on)
         running = self.career.employment_with(employment.employer, on)
         if running is not None:
-            raise CareerFactError(
-                f"employer {employment.employer} already employs this citizen on {on} (since "
-                f"{running.start}): end that employment first"
+            raise CareerFactError.because(
+                "employer {employment_employer} already employs this citizen on {on} "
+                "(since {running_start}): end that employment first",
+                employment_employer=employment.employer,
+                on=on,
+                running_start=running.start,
             )
         change_career(
             self, catalogue, self.EmploymentStarted, on, provenance, {},
@@ -83,9 +86,11 @@ class CareerCommands:
         check_in_order(on, self.opened_on, self.last_on)
         employment = running_employment(self, employer, on)
         if on <= employment.start:
-            raise CareerFactError(
-                f"the employment with {employer} started on {employment.start}: it can end "
-                "on a later date only (the end date is the first day without it)"
+            raise CareerFactError.because(
+                "the employment with {employer} started on {employment_start}: it can "
+                "end on a later date only (the end date is the first day without it)",
+                employer=employer,
+                employment_start=employment.start,
             )
         change_career(
             self, catalogue, self.EmploymentEnded, on, provenance, {employer: reason.value},
@@ -107,11 +112,15 @@ class CareerCommands:
         check_in_order(start, self.opened_on, self.last_on)
         employment = running_employment(self, employer, start)
         if until <= start:
-            raise InvalidInputError(f"--until {until} must be after --from {start}")
+            raise InvalidInputError.because(
+                "--until {until} must be after --from {start}", until=until, start=start
+            )
         if employment.suspended_on(start):
-            raise CareerFactError(
-                f"the employment with {employer} is already suspended on {start} "
-                f"({employment.suspended_on(start)})"
+            raise CareerFactError.because(
+                "the employment with {employer} is already suspended on {start} ({start_2})",
+                employer=employer,
+                start=start,
+                start_2=employment.suspended_on(start),
             )
         # A suspension leaves the contract running: no status changes, no lot moves.
         self.expire_due(start, provenance.actor)
@@ -135,8 +144,11 @@ class CareerCommands:
         check_in_order(on, self.opened_on, self.last_on)
         running = self.career.spell_of(situation.value, on)
         if running is not None:
-            raise CareerFactError(
-                f"the citizen is already {situation.value} on {on} (since {running.start})"
+            raise CareerFactError.because(
+                "the citizen is already {situation_value} on {on} (since {running_start})",
+                situation_value=situation.value,
+                on=on,
+                running_start=running.start,
             )
         change_career(
             self, catalogue, self.SituationStarted, on, provenance, {}, situation=situation.value
@@ -157,10 +169,16 @@ class CareerCommands:
         check_in_order(on, self.opened_on, self.last_on)
         spell = self.career.spell_of(situation.value, on)
         if spell is None:
-            raise CareerFactError(f"the citizen is not {situation.value} on {on}")
+            raise CareerFactError.because(
+                "the citizen is not {situation_value} on {on}",
+                situation_value=situation.value,
+                on=on,
+            )
         if on <= spell.start:
-            raise CareerFactError(
-                f"{situation.value} started on {spell.start}: it can end on a later date only"
+            raise CareerFactError.because(
+                "{situation_value} started on {spell_start}: it can end on a later date only",
+                situation_value=situation.value,
+                spell_start=spell.start,
             )
         change_career(
             self, catalogue, self.SituationEnded, on, provenance, {}, situation=situation.value
@@ -179,7 +197,9 @@ class CareerCommands:
         if self.career.statuses_on(on) == frozenset({status}) and (
             status is not Status.EMPLOYEE or len(self.career.running_employments(on)) == 1
         ):
-            raise StatusUnchangedError(f"the citizen is already {status.value} (on {on})")
+            raise StatusUnchangedError.because(
+                "the citizen is already {status_value} (on {on})", status_value=status.value, on=on
+            )
         ended = {employment.employer: None for employment in self.career.running_employments(on)}
         change_career(
             self, catalogue, self.StatusChanged, on, provenance, ended,
@@ -299,10 +319,12 @@ def check_grantor(
             UNNAMED, on
         )  # named by this grant (Career.name_employment)
         if employment is None:
-            raise NoEmploymentError(
-                f"employer {party} has no running employment with this citizen on {on}; "
-                "record it first: llr employment start "
-                f"INSZ --employer {party} --on DATE"
+            raise NoEmploymentError.because(
+                "employer {party} has no running employment with this citizen on {on}; "
+                "record it first: llr employment start INSZ --employer {party} --on "
+                "DATE",
+                party=party,
+                on=on,
             )
         return party if rule.employment_bound else None
     if kind == SECTOR_FUND:
@@ -311,9 +333,12 @@ def check_grantor(
         )
         committees = set(fund.joint_committees) if fund is not None else set()
         if not committees & account.career.joint_committees_on(on):
-            raise NoEmploymentError(
-                f"sector fund {party} serves joint committees {', '.join(sorted(committees))}"
-                f": the citizen has no running employment in one of them on {on}"
+            raise NoEmploymentError.because(
+                "sector fund {party} serves joint committees {join}: the citizen has "
+                "no running employment in one of them on {on}",
+                party=party,
+                join=", ".join(sorted(committees)),
+                on=on,
             )
     return None
 
@@ -321,15 +346,21 @@ def check_grantor(
 def running_employment(account: AccountState, employer: str, on: date) -> Employment:
     employment = account.career.employment_with(employer, on)
     if employment is None:
-        raise CareerFactError(f"the citizen has no running employment with {employer} on {on}")
+        raise CareerFactError.because(
+            "the citizen has no running employment with {employer} on {on}",
+            employer=employer,
+            on=on,
+        )
     return employment
 
 
 def check_situation(situation: Status) -> None:
     if situation not in SITUATIONS:
-        raise InvalidInputError(
-            f"situation {situation.value!r}: an employee is recorded with llr employment "
-            f"start; situations are {', '.join(s.value for s in SITUATIONS)}"
+        raise InvalidInputError.because(
+            "situation {situation_value!r}: an employee is recorded with llr "
+            "employment start; situations are {join}",
+            situation_value=situation.value,
+            join=", ".join(s.value for s in SITUATIONS),
         )
 
 

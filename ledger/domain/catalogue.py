@@ -437,7 +437,9 @@ class RightType:
             if candidate.id == version_id:
                 return candidate
         # A lot names the version it was granted under; versions are never removed.
-        raise CatalogueError(f"rule version {version_id!r} is not in the catalogue")
+        raise CatalogueError.because(
+            "rule version {version_id!r} is not in the catalogue", version_id=version_id
+        )
 
 
 DEFAULT_BOOKING = Booking(

@@ -6,11 +6,30 @@ The CLI turns any ``LedgerError`` into exit code 1.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
+from typing import Self
 
 
 class LedgerError(Exception):
-    """Base of every refusal by a ledger rule or of bad input."""
+    """Base of every refusal by a ledger rule or of bad input.
+
+    A refusal made with ``because`` keeps its message's template and values apart, so a
+    reader in another language (the console's Dutch) gets the same refusal in their own
+    words and notation; its English message is the template filled in, as before."""
+
+    template: str | None = None
+    values: Mapping[str, object] = MappingProxyType({})
+
+    @classmethod
+    def because(cls, template: str, /, **values: object) -> Self:
+        error = cls(template.format(**values))
+        error.explained(template, values)
+        return error
+
+    def explained(self, template: str, values: Mapping[str, object]) -> None:
+        self.template, self.values = template, MappingProxyType(dict(values))
 
 
 class InvalidIdentifierError(LedgerError, ValueError):
@@ -25,7 +44,10 @@ class UnknownRightError(LedgerError):
     """The right type is not in the catalogue."""
 
     def __init__(self, code: str, known: list[str]) -> None:
-        super().__init__(f"unknown right {code!r}: the catalogue has {', '.join(known)}")
+        template = "unknown right {code!r}: the catalogue has {known}"
+        values = {"code": code, "known": ", ".join(known)}
+        super().__init__(template.format(**values))
+        self.explained(template, values)
         self.code = code
 
 
@@ -33,9 +55,10 @@ class NoRuleInForceError(LedgerError):
     """No rule version of the right type was in force on the date."""
 
     def __init__(self, code: str, day: date, first: date) -> None:
-        super().__init__(
-            f"right {code!r} has no rule in force on {day}: its first version starts {first}"
-        )
+        template = "right {code!r} has no rule in force on {day}: its first version starts {first}"
+        values = {"code": code, "day": day, "first": first}
+        super().__init__(template.format(**values))
+        self.explained(template, values)
 
 
 class AccountNotFoundError(LedgerError):

@@ -36,9 +36,15 @@ class FactCommands:
         except ValueError as error:
             raise InvalidInputError(str(error)) from None
         if until is not None and kind is not FactKind.POP:
-            raise InvalidInputError(f"--until {until}: only a pop fact ends (not {kind.value})")
+            raise InvalidInputError.because(
+                "--until {until}: only a pop fact ends (not {kind_value})",
+                until=until,
+                kind_value=kind.value,
+            )
         if until is not None and until <= on:
-            raise InvalidInputError(f"--until {until} must be after --on {on}")
+            raise InvalidInputError.because(
+                "--until {until} must be after --on {on}", until=until, on=on
+            )
         fingerprint = fact_fingerprint(kind.value, kept, on, until)
         if self.references.is_exact_repeat(provenance.source, provenance.reference, fingerprint):
             return Result.EXISTS

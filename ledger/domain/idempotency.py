@@ -82,10 +82,12 @@ class References:
         if known is None:
             return False
         if known != fingerprint:
-            raise ReferenceConflictError(
-                f"reference {reference!r} from {source or 'no source'} "
-                f"was already used on this account for [{known}]; this entry is [{fingerprint}]"
-            )
+            raise ReferenceConflictError.because(
+                "reference {reference!r} from {source} was already used on this account "
+                "for [{known}]; this entry is [{fingerprint}]",
+                reference=reference, source=source or "no source", known=known,
+                fingerprint=fingerprint,
+            )  # fmt: skip
         return True
 
     def __eq__(self, other: object) -> bool:

@@ -100,20 +100,28 @@ def _check_insz(digits: str, text: str) -> None:
     month, day = int(digits[2:4]), int(digits[4:6])
     # A BIS number adds 20 (sex unknown) or 40 (sex known) to the month; 0 means unknown.
     if not (month <= 12 or 20 <= month <= 32 or 40 <= month <= 52):
-        raise InvalidIdentifierError(
-            f"INSZ {shown(text)}: month {month:02d} must be 00-12 for a national number, "
-            "20-32 or 40-52 for a BIS number"
+        raise InvalidIdentifierError.because(
+            "INSZ {text}: month {month:02d} must be 00-12 for a national number, "
+            "20-32 or 40-52 for a BIS number",
+            text=shown(text),
+            month=month,
         )
     # Day 00 means unknown; days past the month's end are tolerated, as python-stdnum does,
     # because the register hands them out when a day's serial numbers run out.
     if day > 31:
-        raise InvalidIdentifierError(f"INSZ {shown(text)}: day {day:02d} must be 00-31")
+        raise InvalidIdentifierError.because(
+            "INSZ {text}: day {day:02d} must be 00-31", text=shown(text), day=day
+        )
     if _insz_century(digits) is None:
         expected = _insz_expected_checks(digits)
-        raise InvalidIdentifierError(
-            f"INSZ {shown(text)}: check digits {digits[9:]} match neither "
-            f"{expected[_PRE_2000]:02d} (97 - first 9 digits mod 97, born before 2000) nor "
-            f'{expected[_FROM_2000]:02d} (the 2000 rule, "2" before the 9 digits)'
+        raise InvalidIdentifierError.because(
+            "INSZ {text}: check digits {digits} match neither {expected:02d} (97 - "
+            "first 9 digits mod 97, born before 2000) nor {expected_2:02d} (the "
+            '2000 rule, "2" before the 9 digits)',
+            text=shown(text),
+            digits=digits[9:],
+            expected=expected[_PRE_2000],
+            expected_2=expected[_FROM_2000],
         )
 
 
@@ -126,7 +134,9 @@ class Insz:
     def __post_init__(self) -> None:
         # Parsing is the normal way in, but a direct Insz("...") must not smuggle in garbage.
         if not (len(self.value) == 11 and self.value.isascii() and self.value.isdigit()):
-            raise InvalidIdentifierError(f"INSZ {shown(self.value)}: must be 11 digits")
+            raise InvalidIdentifierError.because(
+                "INSZ {self_value}: must be 11 digits", self_value=shown(self.value)
+            )
         _check_insz(self.value, self.value)
 
     @property
@@ -162,8 +172,9 @@ def parse_insz(text: str) -> Insz:
     """Parse an INSZ written as 93051822361, 93.05.18-223.61, 93 05 18 223 61 or similar."""
     match = _INSZ_FORM.fullmatch(text.strip())
     if match is None:
-        raise InvalidIdentifierError(
-            f"INSZ {shown(text)}: must be 11 digits, written like 93051822361 or 93.05.18-223.61"
+        raise InvalidIdentifierError.because(
+            "INSZ {text}: must be 11 digits, written like 93051822361 or 93.05.18-223.61",
+            text=shown(text),
         )
     digits = "".join(match.groups())
     _check_insz(digits, text)
@@ -186,9 +197,13 @@ def _check_kbo_digits(digits: str, text: str, what: str) -> None:
     """Refuse 10 digits whose last two are not 97 - (first 8 digits mod 97)."""
     expected = _mod97_check(int(digits[:8]))
     if int(digits[8:]) != expected:
-        raise InvalidIdentifierError(
-            f"{what} {shown(text)}: check digits {digits[8:]} do not match {expected:02d} "
-            "(97 - first 8 digits mod 97)"
+        raise InvalidIdentifierError.because(
+            "{what} {text}: check digits {digits} do not match {expected:02d} (97 "
+            "- first 8 digits mod 97)",
+            what=what,
+            text=shown(text),
+            digits=digits[8:],
+            expected=expected,
         )
 
 
@@ -196,11 +211,16 @@ def _check_enterprise_number(digits: str, text: str) -> None:
     what = "enterprise number"
     if digits[0] not in "01":
         if digits[0] in "2345678":
-            raise InvalidIdentifierError(
-                f"{what} {shown(text)}: starts with {digits[0]}, so it is an establishment "
-                "unit, not an enterprise number (those start with 0 or 1)"
+            raise InvalidIdentifierError.because(
+                "{what} {text}: starts with {digits}, so it is an establishment unit, "
+                "not an enterprise number (those start with 0 or 1)",
+                what=what,
+                text=shown(text),
+                digits=digits[0],
             )
-        raise InvalidIdentifierError(f"{what} {shown(text)}: must start with 0 or 1")
+        raise InvalidIdentifierError.because(
+            "{what} {text}: must start with 0 or 1", what=what, text=shown(text)
+        )
     _check_kbo_digits(digits, text, what)
 
 
@@ -208,11 +228,16 @@ def _check_establishment_unit(digits: str, text: str) -> None:
     what = "establishment unit"
     if digits[0] not in "2345678":
         if digits[0] in "01":
-            raise InvalidIdentifierError(
-                f"{what} {shown(text)}: starts with {digits[0]}, so it is an enterprise "
-                "number, not an establishment unit (those start with 2 to 8)"
+            raise InvalidIdentifierError.because(
+                "{what} {text}: starts with {digits}, so it is an enterprise number, "
+                "not an establishment unit (those start with 2 to 8)",
+                what=what,
+                text=shown(text),
+                digits=digits[0],
             )
-        raise InvalidIdentifierError(f"{what} {shown(text)}: must start with 2 to 8")
+        raise InvalidIdentifierError.because(
+            "{what} {text}: must start with 2 to 8", what=what, text=shown(text)
+        )
     _check_kbo_digits(digits, text, what)
 
 
@@ -233,8 +258,8 @@ class EnterpriseNumber:
 
     def __post_init__(self) -> None:
         if not _is_ten_ascii_digits(self.value):
-            raise InvalidIdentifierError(
-                f"enterprise number {shown(self.value)}: must be 10 digits"
+            raise InvalidIdentifierError.because(
+                "enterprise number {self_value}: must be 10 digits", self_value=shown(self.value)
             )
         _check_enterprise_number(self.value, self.value)
 
@@ -255,9 +280,11 @@ def parse_enterprise_number(text: str) -> EnterpriseNumber:
         old = _OLD_ENTERPRISE_FORM.fullmatch(bare)
         digits = "0" + "".join(old.groups()) if old is not None else None
     if digits is None:
-        raise InvalidIdentifierError(
-            f"enterprise number {shown(text)}: must be 10 digits, written like 0566.988.259, "
-            "0566988259 or BE0566988259 (or the old 9 digits 566988259)"
+        raise InvalidIdentifierError.because(
+            "enterprise number {text}: must be 10 digits, written like "
+            "0566.988.259, 0566988259 or BE0566988259 (or the old 9 digits "
+            "566988259)",
+            text=shown(text),
         )
     _check_enterprise_number(digits, text)
     return EnterpriseNumber(digits)
@@ -271,8 +298,8 @@ class EstablishmentUnit:
 
     def __post_init__(self) -> None:
         if not _is_ten_ascii_digits(self.value):
-            raise InvalidIdentifierError(
-                f"establishment unit {shown(self.value)}: must be 10 digits"
+            raise InvalidIdentifierError.because(
+                "establishment unit {self_value}: must be 10 digits", self_value=shown(self.value)
             )
         _check_establishment_unit(self.value, self.value)
 
@@ -289,9 +316,10 @@ def parse_establishment_unit(text: str) -> EstablishmentUnit:
     """Parse 2.147.812.897 or 2147812897."""
     digits = _ten_digits(text.strip())
     if digits is None:
-        raise InvalidIdentifierError(
-            f"establishment unit {shown(text)}: must be 10 digits, written like "
-            "2.147.812.897 or 2147812897"
+        raise InvalidIdentifierError.because(
+            "establishment unit {text}: must be 10 digits, written like "
+            "2.147.812.897 or 2147812897",
+            text=shown(text),
         )
     _check_establishment_unit(digits, text)
     return EstablishmentUnit(digits)
@@ -304,9 +332,10 @@ def parse_joint_committee(text: str) -> str:
     """Parse a paritair comité code (200, 124, 149.01; "PC 200" too) into its canonical form."""
     match = _JOINT_COMMITTEE_FORM.fullmatch(text.strip())
     if match is None:
-        raise InvalidIdentifierError(
-            f"joint committee {shown(text)}: expected 3 digits with an optional .NN "
-            "sub-committee, e.g. 200 or 149.01"
+        raise InvalidIdentifierError.because(
+            "joint committee {text}: expected 3 digits with an optional .NN "
+            "sub-committee, e.g. 200 or 149.01",
+            text=shown(text),
         )
     return match.group(1)
 
@@ -315,9 +344,12 @@ def _parse_employer(text: str, rest: str) -> str:
     try:
         enterprise = parse_enterprise_number(rest)
     except InvalidIdentifierError as error:
-        raise InvalidIdentifierError(
-            f"source {shown(text)}: the employer part is not a valid enterprise number "
-            f"({error}); accepted forms are {_SOURCE_FORMS}"
+        raise InvalidIdentifierError.because(
+            "source {text}: the employer part is not a valid enterprise number "
+            "({error}); accepted forms are {source_forms}",
+            text=shown(text),
+            error=error,
+            source_forms=_SOURCE_FORMS,
         ) from error
     return f"{EMPLOYER}:{enterprise.value}"
 
@@ -327,8 +359,11 @@ def _parse_sector_fund(text: str, rest: str, sector_funds: Collection[str]) -> s
     known = sorted({fund.lower() for fund in sector_funds})
     if code not in known:
         listed = ", ".join(known) if known else "none"
-        raise InvalidIdentifierError(
-            f"source {shown(text)}: unknown sector fund {code!r}; known sector funds: {listed}"
+        raise InvalidIdentifierError.because(
+            "source {text}: unknown sector fund {code!r}; known sector funds: {listed}",
+            text=shown(text),
+            code=code,
+            listed=listed,
         )
     return f"{SECTOR_FUND}:{code}"
 
@@ -347,7 +382,11 @@ def parse_source(text: str, sector_funds: Collection[str]) -> str:
         return _parse_employer(text, rest)
     if colon and kind == SECTOR_FUND:
         return _parse_sector_fund(text, rest, sector_funds)
-    raise InvalidIdentifierError(f"source {shown(text)}: accepted forms are {_SOURCE_FORMS}")
+    raise InvalidIdentifierError.because(
+        "source {text}: accepted forms are {source_forms}",
+        text=shown(text),
+        source_forms=_SOURCE_FORMS,
+    )
 
 
 def source_kind(source: str) -> str:
@@ -356,7 +395,11 @@ def source_kind(source: str) -> str:
     kind, colon, _ = source.partition(":")
     if (colon and kind in (EMPLOYER, SECTOR_FUND)) or (not colon and kind in _GOVERNMENTS):
         return kind
-    raise InvalidIdentifierError(f"source {shown(source)}: accepted forms are {_SOURCE_FORMS}")
+    raise InvalidIdentifierError.because(
+        "source {source}: accepted forms are {source_forms}",
+        source=shown(source),
+        source_forms=_SOURCE_FORMS,
+    )
 
 
 # --- Account ids -----------------------------------------------------------------------------

@@ -70,11 +70,14 @@ class LateFactConflictError(LedgerError):
         self.conflicts = tuple(conflicts)
         named = "; ".join(c.describe() for c in conflicts[:MAX_NAMED])
         more = f"; and {len(conflicts) - MAX_NAMED} more" if len(conflicts) > MAX_NAMED else ""
-        super().__init__(
-            f"a fact dated {on} would make {len(conflicts)} later "
-            f"{'entry' if len(conflicts) == 1 else 'entries'} invalid: {named}{more}; "
+        template = (
+            "a fact dated {on} would make {count} later {entries} invalid: {named}{more}; "
             "nothing was written (record it with --review to open a review case)"
         )
+        values = {"on": on, "count": len(conflicts), "named": named, "more": more,
+                  "entries": "entry" if len(conflicts) == 1 else "entries"}  # fmt: skip
+        super().__init__(template.format(**values))
+        self.explained(template, values)
 
 
 def run_late(

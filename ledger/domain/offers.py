@@ -45,31 +45,47 @@ def check_registry(
     if not right.booking_rules.needs_registry(on):
         if provider is None or not provider.strip():
             since = right.booking_rules.registered_from
-            raise InvalidInputError(
-                f"--provider is missing: a use of {right.code} on {on} names the training's "
-                "provider (its KBO number)"
-                + (f"; the registry gives it for trainings from {since}" if since else "")
-            )
+            if since is None:
+                raise InvalidInputError.because(
+                    "--provider is missing: a use of {right} on {on} names the training's "
+                    "provider (its KBO number)", right=right.code, on=on,
+                )  # fmt: skip
+            raise InvalidInputError.because(
+                "--provider is missing: a use of {right} on {on} names the training's "
+                "provider (its KBO number); the registry gives it for trainings from {since}",
+                right=right.code, on=on, since=since,
+            )  # fmt: skip
         return provider
     if offer is None:
-        raise NotInRegistryError(
-            f"training {training!r} is not in the registry: {right.code} needs a registered "
-            f"training from {right.booking_rules.registered_from} (llr registry training add)"
+        raise NotInRegistryError.because(
+            "training {training!r} is not in the registry: {right_code} needs a "
+            "registered training from {right_booking_rules_registered_from} (llr "
+            "registry training add)",
+            training=training,
+            right_code=right.code,
+            right_booking_rules_registered_from=right.booking_rules.registered_from,
         )
     refusal = offer.refusal(right.code, on)
     if refusal is not None:
         raise NotInRegistryError(refusal)
     if provider and provider != offer.provider:
-        raise NotInRegistryError(
-            f"--provider {provider}: training {training!r} is given by provider "
-            f"{offer.provider} in the registry"
+        raise NotInRegistryError.because(
+            "--provider {provider}: training {training!r} is given by provider "
+            "{offer_provider} in the registry",
+            provider=provider,
+            training=training,
+            offer_provider=offer.provider,
         )
     if (
         offer.classification == "career"
         and account.facts.pop_on(on, CAREER_TRAINING_POP_YEARS) is None
     ):
-        raise NotInRegistryError(
-            f"training {training!r} is a career training: it needs a POP (personal development "
-            f"plan) made in the {CAREER_TRAINING_POP_YEARS} years before {on} (llr fact INSZ pop)"
+        raise NotInRegistryError.because(
+            "training {training!r} is a career training: it needs a POP (personal "
+            "development plan) made in the {career_training_pop_years} years "
+            "before {on} (llr fact INSZ pop)",
+            training=training,
+            career_training_pop_years=CAREER_TRAINING_POP_YEARS,
+            on=on,
         )
     return offer.provider

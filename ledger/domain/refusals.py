@@ -36,33 +36,44 @@ from ledger.domain.state import Movements
 
 def check_in_order(on: date, opened_on: date, last_on: date) -> None:
     if on < opened_on:
-        raise OutOfOrderError(f"date {on} is before the account was opened ({opened_on})")
+        raise OutOfOrderError.because(
+            "date {on} is before the account was opened ({opened_on})", on=on, opened_on=opened_on
+        )
     if on < last_on:
-        raise OutOfOrderError(
-            f"date {on} is before the latest fact on this account ({last_on}); "
+        raise OutOfOrderError.because(
+            "date {on} is before the latest fact on this account ({last_on}); "
             "business time on an account only moves forward: reverse later entries "
-            "and enter them again instead"
+            "and enter them again instead",
+            on=on,
+            last_on=last_on,
         )
 
 
 def check_amount(amount: int) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise AmountNotPositiveError(
-            f"amount {amount!r}: must be a whole number of units greater than zero"
+        raise AmountNotPositiveError.because(
+            "amount {amount!r}: must be a whole number of units greater than zero", amount=amount
         )
 
 
 def check_source(rule: RuleVersion, source: str) -> None:
     kind, _, party = source.partition(":")
     if kind not in rule.sources:
-        raise SourceNotAllowedError(
-            f"source {source!r} may not grant {rule.right!r} under {rule.id} "
-            f"(allowed: {', '.join(sorted(rule.sources))})"
+        raise SourceNotAllowedError.because(
+            "source {source!r} may not grant {rule_right!r} under {rule_id} (allowed: {join})",
+            source=source,
+            rule_right=rule.right,
+            rule_id=rule.id,
+            join=", ".join(sorted(rule.sources)),
         )
     if rule.funds and kind == SECTOR_FUND and party.lower() not in rule.funds:
-        raise SourceNotAllowedError(
-            f"source {source!r} may not grant {rule.right!r} under {rule.id}: it is the "
-            f"scheme of {', '.join(rule.funds)}"
+        raise SourceNotAllowedError.because(
+            "source {source!r} may not grant {rule_right!r} under {rule_id}: it is "
+            "the scheme of {rule_funds}",
+            source=source,
+            rule_right=rule.right,
+            rule_id=rule.id,
+            rule_funds=", ".join(rule.funds),
         )
 
 
@@ -70,21 +81,31 @@ def checked_expiry(rule: RuleVersion, on: date, asked: date | None) -> date | No
     by_rule = rule.expiry.expires_on(on)
     if by_rule is not None and by_rule <= on:
         # A fixed end date the grant is not before: the lot could never be used.
-        raise ExpiryBeyondRuleError(
-            f"a grant on {on} under {rule.id} would expire on {by_rule}, before it could "
-            "be used; no grant is possible on or after that date"
+        raise ExpiryBeyondRuleError.because(
+            "a grant on {on} under {rule_id} would expire on {by_rule}, before it "
+            "could be used; no grant is possible on or after that date",
+            on=on,
+            rule_id=rule.id,
+            by_rule=by_rule,
         )
     if asked is None:
         return by_rule
     if asked <= on:
-        raise ExpiryBeyondRuleError(
-            f"expiry {asked} must be after the grant date {on} (the expiry date is the "
-            "first day the lot is no longer usable)"
+        raise ExpiryBeyondRuleError.because(
+            "expiry {asked} must be after the grant date {on} (the expiry date is "
+            "the first day the lot is no longer usable)",
+            asked=asked,
+            on=on,
         )
     if by_rule is not None and asked > by_rule:
-        raise ExpiryBeyondRuleError(
-            f"expiry {asked} is later than {rule.id} allows for a grant on {on} "
-            f"({rule.expiry.kind.value}: {by_rule})"
+        raise ExpiryBeyondRuleError.because(
+            "expiry {asked} is later than {rule_id} allows for a grant on {on} "
+            "({rule_expiry_kind_value}: {by_rule})",
+            asked=asked,
+            rule_id=rule.id,
+            on=on,
+            rule_expiry_kind_value=rule.expiry.kind.value,
+            by_rule=by_rule,
         )
     return asked
 
@@ -108,10 +129,20 @@ def check_caps(
         if room.so_far + amount > room.limit.limit:
             computation = room.limit.computation
             personal = f"; personal maximum: {computation}" if computation else ""
-            raise CapExceededError(
-                f"{amounts.text(amount, unit)} {unit} of {rule.right!r} on {on} exceeds the "
-                f"cap ({cap.describe(unit)}{personal}): {amounts.text(room.so_far, unit)} "
-                f"already from {room.start} to {room.end}; basis: {cap.basis}"
+            raise CapExceededError.because(
+                "{amount} {unit} of {rule_right!r} on {on} exceeds the cap "
+                "({cap}{personal}): {room_so_far} already from {room_start} to "
+                "{room_end}; basis: {cap_basis}",
+                amount=amounts.text(amount, unit),
+                unit=unit,
+                rule_right=rule.right,
+                on=on,
+                cap=cap.describe(unit),
+                personal=personal,
+                room_so_far=amounts.text(room.so_far, unit),
+                room_start=room.start,
+                room_end=room.end,
+                cap_basis=cap.basis,
             )
 
 
@@ -121,8 +152,11 @@ def check_track(rule: RuleVersion, track: str | None) -> str | None:
         return rule.default_track
     if track not in rule.tracks:
         known = ", ".join(rule.tracks) if rule.tracks else "none: give no --track"
-        raise UnknownTrackError(
-            f"track {track!r}: {rule.id} has no such track (its tracks: {known})"
+        raise UnknownTrackError.because(
+            "track {track!r}: {rule_id} has no such track (its tracks: {known})",
+            track=track,
+            rule_id=rule.id,
+            known=known,
         )
     return track
 
@@ -134,8 +168,12 @@ def check_requirements(
     unmet = unmet_conditions(rule.requires, career, facts, education, on)
     if unmet:
         reasons = "; ".join(u.text for u in unmet)
-        raise NotEligibleError(
-            f"not eligible for {rule.right!r} on {on} under {rule.id}: {reasons}"
+        raise NotEligibleError.because(
+            "not eligible for {rule_right!r} on {on} under {rule_id}: {reasons}",
+            rule_right=rule.right,
+            on=on,
+            rule_id=rule.id,
+            reasons=reasons,
         )
 
 
@@ -157,9 +195,15 @@ def check_balance(
         extra = f" ({shown(right, suspended)} more are suspended)" if suspended else ""
         at = f" at employer {employer}" if employer else ""
         at += f" on the {track} track" if track else ""
-        raise InsufficientBalanceError(
-            f"a use of {shown(right, amount)} of {right!r} on {on} exceeds the usable balance "
-            f"of {shown(right, usable)}{at}{extra}"
+        raise InsufficientBalanceError.because(
+            "a use of {right} of {right_2!r} on {on} exceeds the usable balance of "
+            "{right_3}{at}{extra}",
+            right=shown(right, amount),
+            right_2=right,
+            on=on,
+            right_3=shown(right, usable),
+            at=at,
+            extra=extra,
         )
 
 
@@ -167,21 +211,24 @@ def require_reference(
     source: str | None, reference: str | None, source_required: bool
 ) -> tuple[str, str]:
     if source_required and not source:
-        raise InvalidInputError("a grant needs a source")
+        raise InvalidInputError.because("a grant needs a source")
     if not reference or not reference.strip():
-        raise InvalidInputError("the entry needs a reference (the sender's own id for it)")
+        raise InvalidInputError.because("the entry needs a reference (the sender's own id for it)")
     return source or "", reference
 
 
 def refuse_unknown_entry(version: int, last_version: int) -> NoReturn:
     # Tell "no such event" apart from "an event of a kind that cannot be reversed".
     if 1 <= version <= last_version:
-        raise NotReversibleError(
-            f"event {version} is not a grant, use or forfeit; only those can be reversed "
-            "(a status change is corrected by another status change)"
+        raise NotReversibleError.because(
+            "event {version} is not a grant, use or forfeit; only those can be "
+            "reversed (a status change is corrected by another status change)",
+            version=version,
         )
-    raise EntryNotFoundError(
-        f"event {version}: no event with that id on this account (it has {last_version})"
+    raise EntryNotFoundError.because(
+        "event {version}: no event with that id on this account (it has {last_version})",
+        version=version,
+        last_version=last_version,
     )
 
 
@@ -192,7 +239,13 @@ def check_single_funding(
     for other, basis in catalogue.excluded_by(right):
         for version, funded_by, on in fundings.get(training, ()):
             if funded_by == other:
-                raise DoubleFundingError(
-                    f"training {training!r} is already funded by {other} (event {version}, "
-                    f"{on}): {right} and {other} cannot fund the same training ({basis})"
+                raise DoubleFundingError.because(
+                    "training {training!r} is already funded by {other} (event {version}, "
+                    "{on}): {right} and {other} cannot fund the same training ({basis})",
+                    training=training,
+                    other=other,
+                    version=version,
+                    on=on,
+                    right=right,
+                    basis=basis,
                 )

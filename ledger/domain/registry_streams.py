@@ -111,9 +111,12 @@ class Provider(Aggregate):
         """A provider's name, kind and label are what it was registered with."""
         given, held = (name, public, label), (self.name, self.public, self.label)
         if given != held:
-            raise RegistryConflictError(
-                f"provider {self.kbo} is registered as {describe(*held)}, not "
-                f"{describe(*given)}: a registered provider keeps its name, kind and label"
+            raise RegistryConflictError.because(
+                "provider {self_kbo} is registered as {describe}, not {describe_2}: a "
+                "registered provider keeps its name, kind and label",
+                self_kbo=self.kbo,
+                describe=describe(*held),
+                describe_2=describe(*given),
             )
 
     def recognise(self, recognition: Recognition, actor: str) -> Result:
@@ -134,10 +137,14 @@ class Provider(Aggregate):
                 )  # fmt: skip
                 return Result.APPLIED
             if overlap(held, recognition):
-                raise RegistryConflictError(
-                    f"provider {self.kbo}: a recognition for {recognition.right} "
-                    f"{recognition.period} overlaps the one held {held.period} (an open "
-                    "recognition can be given an end with the same --from and an --until)"
+                raise RegistryConflictError.because(
+                    "provider {self_kbo}: a recognition for {recognition_right} "
+                    "{recognition_period} overlaps the one held {held_period} (an open "
+                    "recognition can be given an end with the same --from and an --until)",
+                    self_kbo=self.kbo,
+                    recognition_right=recognition.right,
+                    recognition_period=recognition.period,
+                    held_period=held.period,
                 )
         self.trigger_event(
             self.RecognitionGranted, on=recognition.valid_from, actor=actor,
@@ -148,24 +155,34 @@ class Provider(Aggregate):
 
     def _refuse_after_revocation(self, recognition: Recognition) -> None:
         if self.revoked_on is not None and recognition not in self.recognitions:
-            raise RegistryConflictError(
-                f"provider {self.kbo}: its recognition was revoked on {self.revoked_on}; a "
-                f"revoked provider is not recognised again (for {recognition.right})"
+            raise RegistryConflictError.because(
+                "provider {self_kbo}: its recognition was revoked on "
+                "{self_revoked_on}; a revoked provider is not recognised again (for "
+                "{recognition_right})",
+                self_kbo=self.kbo,
+                self_revoked_on=self.revoked_on,
+                recognition_right=recognition.right,
             )
 
     def revoke(self, on: date, reason: str, actor: str) -> Result:
         if self.revoked_on is not None:
             if (self.revoked_on, self.revocation_reason) == (on, reason):
                 return Result.EXISTS
-            raise RegistryConflictError(
-                f"provider {self.kbo}: already revoked on {self.revoked_on} "
-                f"({self.revocation_reason!r}); a revocation is not changed"
+            raise RegistryConflictError.because(
+                "provider {self_kbo}: already revoked on {self_revoked_on} "
+                "({self_revocation_reason!r}); a revocation is not changed",
+                self_kbo=self.kbo,
+                self_revoked_on=self.revoked_on,
+                self_revocation_reason=self.revocation_reason,
             )
         first = min((r.valid_from for r in self.recognitions), default=on)
         if on < first:
-            raise RegistryError(
-                f"provider {self.kbo}: a revocation on {on} is before its first recognition, "
-                f"from {first}"
+            raise RegistryError.because(
+                "provider {self_kbo}: a revocation on {on} is before its first "
+                "recognition, from {first}",
+                self_kbo=self.kbo,
+                on=on,
+                first=first,
             )
         self.trigger_event(self.Revoked, on=on, actor=actor, reason=reason)
         return Result.APPLIED
@@ -242,22 +259,30 @@ class Training(Aggregate):
                 )
                 if held_value != given
             )
-            raise RegistryConflictError(
-                f"training {self.code} is registered with other content: {differences}; a "
-                "registered training is not changed (delist it and register a new code)"
+            raise RegistryConflictError.because(
+                "training {self_code} is registered with other content: {differences}; "
+                "a registered training is not changed (delist it and register a new "
+                "code)",
+                self_code=self.code,
+                differences=differences,
             )
 
     def delist(self, on: date, actor: str) -> Result:
         if self.delisted_on is not None:
             if self.delisted_on == on:
                 return Result.EXISTS
-            raise RegistryConflictError(
-                f"training {self.code}: already delisted on {self.delisted_on}"
+            raise RegistryConflictError.because(
+                "training {self_code}: already delisted on {self_delisted_on}",
+                self_code=self.code,
+                self_delisted_on=self.delisted_on,
             )
         if on < self.valid_from:
-            raise RegistryError(
-                f"training {self.code}: a delisting on {on} is before its registration, "
-                f"from {self.valid_from}"
+            raise RegistryError.because(
+                "training {self_code}: a delisting on {on} is before its registration, "
+                "from {self_valid_from}",
+                self_code=self.code,
+                on=on,
+                self_valid_from=self.valid_from,
             )
         self.trigger_event(self.Delisted, on=on, actor=actor)
         return Result.APPLIED
@@ -305,17 +330,26 @@ def check_listing(listing: Listing, provider: Provider | None) -> None:
     if provider is None:
         raise not_registered("provider", listing.provider)
     if listing.valid_until is not None and listing.valid_until < listing.valid_from:
-        raise RegistryError(
-            f"training {listing.code}: --until {listing.valid_until} is before --from "
-            f"{listing.valid_from}"
+        raise RegistryError.because(
+            "training {listing_code}: --until {listing_valid_until} is before "
+            "--from {listing_valid_from}",
+            listing_code=listing.code,
+            listing_valid_until=listing.valid_until,
+            listing_valid_from=listing.valid_from,
         )
     missing = [r for r in listing.rights if not provider.recognised_for(r, listing.valid_from)]
     if missing:
-        raise RegistryError(
-            f"training {listing.code}: provider {provider.kbo} ({provider.name}) is not "
-            f"recognised for {', '.join(missing)} on {listing.valid_from}, the training's "
-            "first day; a training qualifies only for rights its provider is recognised for "
-            f"then ({held_recognitions(provider)})"
+        raise RegistryError.because(
+            "training {listing_code}: provider {provider_kbo} ({provider_name}) is "
+            "not recognised for {missing} on {listing_valid_from}, the training's "
+            "first day; a training qualifies only for rights its provider is "
+            "recognised for then ({provider})",
+            listing_code=listing.code,
+            provider_kbo=provider.kbo,
+            provider_name=provider.name,
+            missing=", ".join(missing),
+            listing_valid_from=listing.valid_from,
+            provider=held_recognitions(provider),
         )
 
 

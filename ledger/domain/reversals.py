@@ -55,8 +55,10 @@ class ReversalCommands:
         entry, _ = checked_reversal(self, catalogue, version, reason, on)
         for request_id, request in self.reversal_requests.items():
             if request.entry == version and not request.approved:
-                raise ReversalPendingError(
-                    f"event {version}: a reversal is already requested (request {request_id})"
+                raise ReversalPendingError.because(
+                    "event {version}: a reversal is already requested (request {request_id})",
+                    version=version,
+                    request_id=request_id,
                 )
         self.trigger_event(
             self.ReversalRequested,
@@ -76,11 +78,14 @@ class ReversalCommands:
         request = self.reversal_requests.get(str(request_id))
         if request is None or request.approved:
             state = "no reversal request" if request is None else "a request approved before"
-            raise RequestNotPendingError(f"request {request_id}: {state} on this account")
+            raise RequestNotPendingError.because(
+                "request {request_id}: {state} on this account", request_id=request_id, state=state
+            )
         if person_of(request.actor) == person_of(actor):
-            raise FourEyesError(
-                f"request {request_id} was made by {person_of(actor)}: another person must "
-                "approve it"
+            raise FourEyesError.because(
+                "request {request_id} was made by {actor}: another person must approve it",
+                request_id=request_id,
+                actor=person_of(actor),
             )
         on = on or request.on
         entry, restores = checked_reversal(self, catalogue, request.entry, request.reason, on)
@@ -97,12 +102,12 @@ def checked_reversal(
 ) -> tuple[Entry, list[list[Any]]]:
     """The entry to reverse and what its reversal restores, or why it cannot be."""
     if not reason.strip():
-        raise InvalidInputError("a reversal needs a reason")
+        raise InvalidInputError.because("a reversal needs a reason")
     entry = account.entries.get(str(version))
     if entry is None:
         refuse_unknown_entry(version, account.version)
     if entry.reversed:
-        raise AlreadyReversedError(f"event {version} was already reversed")
+        raise AlreadyReversedError.because("event {version} was already reversed", version=version)
     check_in_order(on, account.opened_on, account.last_on)
     statuses = account.career.statuses_on(on)
     return entry, plan_reversal(account.lots, statuses, catalogue, entry, version, on)
@@ -142,10 +147,15 @@ def plan_reversal(
     if entry.kind is EntryKind.GRANT:
         lot = lots[str(entry.lot)]
         if not lot.is_open or lot.remaining != lot.amount or lot.is_due(on):
-            raise NotReversibleError(
-                f"event {version}: lot {lot.lot_id} was drawn from or closed since "
-                f"({lot.state}, {amounts.text_of(lot.right, lot.remaining)} of "
-                f"{amounts.text_of(lot.right, lot.amount)} left); reverse its uses first"
+            raise NotReversibleError.because(
+                "event {version}: lot {lot_lot_id} was drawn from or closed since "
+                "({lot_state}, {lot_right} of {lot_right_2} left); reverse its uses "
+                "first",
+                version=version,
+                lot_lot_id=lot.lot_id,
+                lot_state=lot.state,
+                lot_right=amounts.text_of(lot.right, lot.remaining),
+                lot_right_2=amounts.text_of(lot.right, lot.amount),
             )
         return [[lot.lot_id, -lot.amount, LotState.REVERSED.value]]
     if entry.kind is EntryKind.USE:
@@ -153,9 +163,13 @@ def plan_reversal(
         for lot_id, taken in entry.draws or ():
             lot = lots[lot_id]
             if lot.state not in OPEN_STATES or lot.is_due(on):
-                raise NotReversibleError(
-                    f"event {version}: lot {lot_id} it drew from is {lot.state} or due "
-                    f"on {on}; its units cannot be given back"
+                raise NotReversibleError.because(
+                    "event {version}: lot {lot_id} it drew from is {lot_state} or due on "
+                    "{on}; its units cannot be given back",
+                    version=version,
+                    lot_id=lot_id,
+                    lot_state=lot.state,
+                    on=on,
                 )
             # A lot drawn to zero got no outcome at later status changes, so its own
             # state may be stale: the units come back in the state the current status
@@ -164,8 +178,11 @@ def plan_reversal(
         return restores
     lot = lots[str(entry.lot)]
     if lot.is_due(on):
-        raise NotReversibleError(
-            f"event {version}: lot {lot.lot_id} would have expired on {lot.expires_on}"
+        raise NotReversibleError.because(
+            "event {version}: lot {lot_lot_id} would have expired on {lot_expires_on}",
+            version=version,
+            lot_lot_id=lot.lot_id,
+            lot_expires_on=lot.expires_on,
         )
     return [[lot.lot_id, entry.amount, restored_state(catalogue, statuses, lot).value]]
 

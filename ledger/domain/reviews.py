@@ -19,13 +19,18 @@ class ReviewCommands:
     def close_review(self: AccountState, case: int, reason: str, on: date, actor: str) -> Result:
         found = self.review_cases.get(str(case))
         if found is None:
-            raise ReviewNotOpenError(f"review case {case}: no such case on this account")
+            raise ReviewNotOpenError.because(
+                "review case {case}: no such case on this account", case=case
+            )
         if not found.is_open:
-            raise ReviewNotOpenError(
-                f"review case {case} was closed by {found.closed_by}: {found.closed_reason}"
+            raise ReviewNotOpenError.because(
+                "review case {case} was closed by {found_closed_by}: {found_closed_reason}",
+                case=case,
+                found_closed_by=found.closed_by,
+                found_closed_reason=found.closed_reason,
             )
         if not reason.strip():
-            raise InvalidInputError("--reason: say why the case is closed")
+            raise InvalidInputError.because("--reason: say why the case is closed")
         self.trigger_event(
             self.ReviewClosed, on=max(on, self.last_on), actor=actor, case=case, reason=reason
         )

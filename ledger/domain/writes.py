@@ -64,17 +64,24 @@ class EntryCommands:
         if lot_id in self.lots:
             # Two (source, reference) pairs can spell the same lot id ("a:1" + "x/y" and
             # "a:1/x" + "y"); a second lot under that id would overwrite the first.
-            raise ReferenceConflictError(
-                f"reference {reference!r} from {source}: lot {lot_id} already exists "
-                "on this account"
+            raise ReferenceConflictError.because(
+                "reference {reference!r} from {source}: lot {lot_id} already exists on "
+                "this account",
+                reference=reference,
+                source=source,
+                lot_id=lot_id,
             )
         employer = check_grantor(self, catalogue, source, rule, on)
         statuses = self.career.statuses_on(on)
         policy = rule.policy_for_all(statuses)
         if policy.outcome is Outcome.FORFEIT:
-            raise NotUsableInStatusError(
-                f"right {right!r} cannot be granted to a citizen who is "
-                f"{status_label(statuses)} on {on}: it would be forfeited ({policy.legal_basis})"
+            raise NotUsableInStatusError.because(
+                "right {right!r} cannot be granted to a citizen who is {statuses} on "
+                "{on}: it would be forfeited ({policy_legal_basis})",
+                right=right,
+                statuses=status_label(statuses),
+                on=on,
+                policy_legal_basis=policy.legal_basis,
             )
         # After the status: a right the status forfeits says so rather than what is missing.
         check_requirements(rule, self.career, self.facts, self.education, on)
@@ -196,8 +203,10 @@ def drawable_lots(account: AccountState, right: str, on: date, employer: str | N
     and those of employments running that day; with ``employer``, that employer's only."""
     if employer is not None:
         if account.career.employment_with(employer, on) is None:
-            raise NoEmploymentError(
-                f"--employer {employer}: the citizen has no running employment with it on {on}"
+            raise NoEmploymentError.because(
+                "--employer {employer}: the citizen has no running employment with it on {on}",
+                employer=employer,
+                on=on,
             )
         return [lot for lot in account.lots_of(right) if lot.employer == employer]
     return [
@@ -209,7 +218,9 @@ def drawable_lots(account: AccountState, right: str, on: date, employer: str | N
 
 def check_training(training: str) -> None:
     if not training.strip():
-        raise InvalidInputError(f"a use needs a training id; got {training!r}")
+        raise InvalidInputError.because(
+            "a use needs a training id; got {training!r}", training=training
+        )
 
 
 def plan_use(
@@ -231,9 +242,13 @@ def plan_use(
     statuses = account.career.statuses_on(on)
     if not rule.is_usable_in_any(statuses):
         allowed = ", ".join(sorted(s.value for s in rule.usable_in))
-        raise NotUsableInStatusError(
-            f"right {right!r} is not usable by a citizen who is {status_label(statuses)} "
-            f"on {on} (usable when: {allowed})"
+        raise NotUsableInStatusError.because(
+            "right {right!r} is not usable by a citizen who is {statuses} on {on} "
+            "(usable when: {allowed})",
+            right=right,
+            statuses=status_label(statuses),
+            on=on,
+            allowed=allowed,
         )
     check_single_funding(account.fundings, catalogue, right, training)
     lots = [

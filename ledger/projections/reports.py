@@ -122,11 +122,14 @@ def take_up(
     groups = [g.replace("-", "_") for g in by]
     unknown = [g for g in groups if g not in TAKE_UP_GROUPS]
     if unknown or not groups:
-        raise InvalidInputError(
-            f"take-up groups {', '.join(by) or '(none)'}: choose from education, status, age-band"
+        raise InvalidInputError.because(
+            "take-up groups {groups}: choose from education, status, age-band",
+            groups=", ".join(by) or "(none)",
         )
     if period is not None and not is_school_year(period):
-        raise InvalidInputError(f"period {period!r}: a school year is written like 2024-25")
+        raise InvalidInputError.because(
+            "period {period!r}: a school year is written like 2024-25", period=period
+        )
     with reading(ledger) as store, store.snapshot():
         found = store.query(*take_up_sql(groups, period, right))
         lag = lag_of(ledger, store, ["takeup"])
@@ -203,7 +206,9 @@ def expiring(
     The lots are the balances projection's; who holds them, the expiring projection's
     (encrypted with a key, so the rows are sorted here, after decrypting)."""
     if within_days < 0:
-        raise InvalidInputError(f"--within {within_days}: the number of days cannot be negative")
+        raise InvalidInputError.because(
+            "--within {within_days}: the number of days cannot be negative", within_days=within_days
+        )
     sql = (
         "SELECT l.expires_on, c.citizen, l.account_id, l.right_code, l.remaining, l.state, "
         "l.source, l.lot FROM balance_lots l "
@@ -246,8 +251,10 @@ def trail(ledger: Ledger, wanted: TrailFilter) -> Report[dict[str, Any]]:
     """Audit-trail rows in log order, filtered; each row a dict of ``TRAIL_COLUMNS``."""
     unknown = [e for e in wanted.events if e not in EVENT_NAMES]
     if unknown:
-        raise InvalidInputError(
-            f"event {', '.join(map(repr, unknown))}: must be one of {', '.join(EVENT_NAMES)}"
+        raise InvalidInputError.because(
+            "event {join}: must be one of {event_names}",
+            join=", ".join(map(repr, unknown)),
+            event_names=", ".join(EVENT_NAMES),
         )
     date_from = wanted.date_from.isoformat() if wanted.date_from else None
     date_to = wanted.date_to.isoformat() if wanted.date_to else None

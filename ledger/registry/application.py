@@ -125,7 +125,7 @@ class Registry(Application[UUID]):
         if self.role is not None:
             require(self.role, action)
         if action is Action.WRITE_REGISTRY and not self.stored:
-            raise LedgerError(
+            raise LedgerError.because(
                 "the registry's tables are missing from this store (made before the "
                 "registry): run 'llr init' as admin"
             )
@@ -261,7 +261,11 @@ class Registry(Application[UUID]):
             except RecordConflictError:
                 continue
             return RegistryOutcome(result, key, tuple(type(e).__name__ for e in pending))
-        raise LedgerError(f"registry {key}: gave up after {CONFLICT_RETRIES} concurrent writes")
+        raise LedgerError.because(
+            "registry {key}: gave up after {conflict_retries} concurrent writes",
+            key=key,
+            conflict_retries=CONFLICT_RETRIES,
+        )
 
     def save_batch(self, aggregates: Sequence[Any], pending: Sequence[Any]) -> None:
         """The events in one transaction, then the read-model rows of the streams written."""

@@ -18,11 +18,18 @@ MAX_REASON = 1000
 def checked_text(value: str, name: str, longest: int = MAX_ID) -> str:
     """``value`` unchanged if it is printable text of at most ``longest`` characters."""
     if len(value) > longest:
-        raise InvalidInputError(f"{name} {shown(value)}: at most {longest} characters")
+        raise InvalidInputError.because(
+            "{name} {value}: at most {longest} characters",
+            name=name,
+            value=shown(value),
+            longest=longest,
+        )
     if not value.isprintable():
-        raise InvalidInputError(
-            f"{name} {shown(value)}: only printable characters (no control characters, tabs, "
-            "line breaks or bytes that are not UTF-8)"
+        raise InvalidInputError.because(
+            "{name} {value}: only printable characters (no control characters, "
+            "tabs, line breaks or bytes that are not UTF-8)",
+            name=name,
+            value=shown(value),
         )
     return value
 

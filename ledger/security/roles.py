@@ -134,19 +134,30 @@ def parse_role(text: str, sector_funds: Collection[str], name: str = "LLR_ROLE")
     try:
         role_name = RoleName(kind.strip().lower())
     except ValueError:
-        raise InvalidInputError(f"{name} {text[:60]!r}: must be {ROLE_FORMS}") from None
+        raise InvalidInputError.because(
+            "{name} {text!r}: must be {role_forms}",
+            name=name,
+            text=text[:60],
+            role_forms=ROLE_FORMS,
+        ) from None
     if role_name is not RoleName.IMPORTER:
         if colon:
-            raise InvalidInputError(f"{name} {text[:60]!r}: only importer takes a source")
+            raise InvalidInputError.because(
+                "{name} {text!r}: only importer takes a source", name=name, text=text[:60]
+            )
         return Role(role_name)
     if not colon or not rest.strip():
-        raise InvalidInputError(
-            f"{name} {text[:60]!r}: an importer imports for one source: importer:<source>"
+        raise InvalidInputError.because(
+            "{name} {text!r}: an importer imports for one source: importer:<source>",
+            name=name,
+            text=text[:60],
         )
     try:
         return Role(role_name, parse_source(rest, sector_funds))
     except LedgerError as error:
-        raise InvalidInputError(f"{name} {text[:60]!r}: {error}") from None
+        raise InvalidInputError.because(
+            "{name} {text!r}: {error}", name=name, text=text[:60], error=error
+        ) from None
 
 
 def require(role: Role, action: Action, source: str | None = None) -> None:
@@ -154,16 +165,20 @@ def require(role: Role, action: Action, source: str | None = None) -> None:
     if not role.may(action):
         allowed = [str(r) for r, actions in PERMISSIONS.items() if action in actions]
         if not allowed:
-            raise AccessDeniedError(f"no role may {DESCRIPTIONS[action]}")
-        raise AccessDeniedError(
-            f"role {role} may not {DESCRIPTIONS[action]}; that needs the role "
-            f"{' or '.join(allowed)} (set LLR_ROLE)"
+            raise AccessDeniedError.because(
+                "no role may {descriptions}", descriptions=DESCRIPTIONS[action]
+            )
+        raise AccessDeniedError.because(
+            "role {role} may not {descriptions}; that needs the role {allowed} (set LLR_ROLE)",
+            role=role,
+            descriptions=DESCRIPTIONS[action],
+            allowed=" or ".join(allowed),
         )
     if role.source is not None and action is Action.IMPORT and source != role.source:
-        raise AccessDeniedError(
-            f"role {role} may import for {role.source} only, "
-            f"not for {source or 'an unnamed source'}"
-        )
+        raise AccessDeniedError.because(
+            "role {role} may import for {own} only, not for {source}",
+            role=role, own=role.source, source=source or "an unnamed source",
+        )  # fmt: skip
 
 
 def needs_reason(role: Role, action: Action) -> bool:

@@ -3,12 +3,14 @@ Python modules (extracted with Babel, as ``pybabel extract`` would)."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from babel.messages.extract import extract_from_file
 from jinja2.ext import babel_extract
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
+LEDGER = CONSOLE.parent / "ledger"
 
 
 def marked_messages() -> set[str]:
@@ -21,3 +23,30 @@ def marked_messages() -> set[str]:
         marks = extract_from_file("python", str(module), keywords={"N_": None})
         found |= {str(m[1]) for m in marks}
     return found
+
+
+def refusal_templates() -> set[str]:
+    """The templates of the Ledger's refusals (``SomeError.because(template, ...)`` and a
+    ``template = ...`` an error's own constructor fills): the console says them in Dutch."""
+    found: set[str] = set()
+    for module in sorted(LEDGER.rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "because"
+                and node.args
+            ):
+                found.add(literal(node.args[0], module))
+            elif isinstance(node, ast.Assign) and [
+                getattr(t, "id", None) for t in node.targets
+            ] == ["template"]:
+                found.add(literal(node.value, module))
+    return found
+
+
+def literal(node: ast.expr, module: Path) -> str:
+    assert isinstance(node, ast.Constant) and isinstance(node.value, str), (
+        f"{module}:{node.lineno}: a refusal's template must be a literal string"
+    )
+    return node.value

@@ -93,7 +93,7 @@ def test_an_auditor_gets_no_action_forms_and_a_forged_one_is_refused_by_the_ledg
     refused = console.post("/citizen/grant", data={**GRANT, "csrf": csrf_of(html)})
 
     assert refused.status_code == 409
-    assert "role auditor may not" in text_of(refused.text)
+    assert "rol auditor mag niet" in text_of(refused.text)  # the Ledger's refusal, in Dutch
     assert event_count(database_url) == before
 
 
