@@ -17,7 +17,7 @@ from decimal import Decimal
 from api.routes.common import in_field_terms
 from console.i18n import Speech
 from console.words import N_
-from ledger.domain.errors import LedgerError
+from ledger.domain.errors import LedgerError, Phrase
 
 REFUSED = N_("Refused:")
 # An amount as the Ledger writes it in a message (amounts.text): digits, a point, digits.
@@ -30,10 +30,10 @@ def refusal_text(error: LedgerError, speech: Speech) -> str:
     return f"{speech.gettext(REFUSED)} {in_field_terms(said(error, speech))}"
 
 
-def said(error: LedgerError, speech: Speech) -> str:
+def said(error: LedgerError | Phrase, speech: Speech) -> str:
     if error.template is None:
         return str(error)
-    template = speech.gettext(error.template)
+    template = speech.gettext(error.template) if error.template else ""
     if template == error.template:  # English, or not in the catalogue
         return str(error)
     return template.format(**{name: noted(v, speech) for name, v in error.values.items()})
@@ -42,6 +42,8 @@ def said(error: LedgerError, speech: Speech) -> str:
 def noted(value: object, speech: Speech) -> object:
     """A value in the reader's notation; any other value as the Ledger gave it (so a
     template's ``!r`` or ``:02d`` applies to it as in English)."""
+    if isinstance(value, Phrase):
+        return said(value, speech)
     if isinstance(value, datetime):
         return speech.moment(value)
     if isinstance(value, date):

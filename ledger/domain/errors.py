@@ -32,6 +32,23 @@ class LedgerError(Exception):
         self.template, self.values = template, MappingProxyType(dict(values))
 
 
+class Phrase:
+    """A part of a refusal's message that is there only sometimes (" at employer ..."):
+    its own template and values, so it is said in the reader's language with the rest."""
+
+    def __init__(self, template: str, /, **values: object) -> None:
+        self.template, self.values = template, MappingProxyType(values)
+
+    def __str__(self) -> str:
+        return self.template.format(**self.values)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+NOTHING = Phrase("")  # a phrase that is not there
+
+
 class InvalidIdentifierError(LedgerError, ValueError):
     """A national number, enterprise number or code is malformed or has a wrong check."""
 

@@ -15,6 +15,7 @@ from ledger.domain.career import Career
 from ledger.domain.catalogue import CapCounts, Catalogue, RuleVersion
 from ledger.domain.eligibility import cap_room, unmet_conditions
 from ledger.domain.errors import (
+    NOTHING,
     AmountNotPositiveError,
     CapExceededError,
     DoubleFundingError,
@@ -25,6 +26,7 @@ from ledger.domain.errors import (
     NotEligibleError,
     NotReversibleError,
     OutOfOrderError,
+    Phrase,
     SourceNotAllowedError,
     UnknownTrackError,
 )
@@ -128,7 +130,11 @@ def check_caps(
         room = cap_room(rule, cap, career, movements, on)
         if room.so_far + amount > room.limit.limit:
             computation = room.limit.computation
-            personal = f"; personal maximum: {computation}" if computation else ""
+            personal = (
+                Phrase("; personal maximum: {computation}", computation=computation)
+                if computation
+                else NOTHING
+            )
             raise CapExceededError.because(
                 "{amount} {unit} of {rule_right!r} on {on} exceeds the cap "
                 "({cap}{personal}): {room_so_far} already from {room_start} to "
@@ -192,12 +198,17 @@ def check_balance(
             lot.remaining for lot in lots if lot.state == LotState.SUSPENDED and not lot.is_due(on)
         )
         shown = amounts.text_of
-        extra = f" ({shown(right, suspended)} more are suspended)" if suspended else ""
-        at = f" at employer {employer}" if employer else ""
-        at += f" on the {track} track" if track else ""
+        extra = (
+            Phrase(" ({suspended} more are suspended)", suspended=shown(right, suspended))
+            if suspended
+            else NOTHING
+        )
+        at = Phrase(" at employer {employer}", employer=employer) if employer else NOTHING
+        on_track = Phrase(" on the {track} track", track=track) if track else NOTHING
         raise InsufficientBalanceError.because(
             "a use of {right} of {right_2!r} on {on} exceeds the usable balance of "
-            "{right_3}{at}{extra}",
+            "{right_3}{at}{on_track}{extra}",
+            on_track=on_track,
             right=shown(right, amount),
             right_2=right,
             on=on,

@@ -26,23 +26,24 @@ def marked_messages() -> set[str]:
 
 
 def refusal_templates() -> set[str]:
-    """The templates of the Ledger's refusals (``SomeError.because(template, ...)`` and a
-    ``template = ...`` an error's own constructor fills): the console says them in Dutch."""
+    """The templates of the Ledger's refusals (``SomeError.because(template, ...)``, a
+    ``template = ...`` an error's own constructor fills, and the ``Phrase`` parts of some):
+    the console says them in Dutch."""
     found: set[str] = set()
     for module in sorted(LEDGER.rglob("*.py")):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "because"
-                and node.args
-            ):
+            if isinstance(node, ast.Call) and node.args and called(node) in ("because", "Phrase"):
                 found.add(literal(node.args[0], module))
             elif isinstance(node, ast.Assign) and [
                 getattr(t, "id", None) for t in node.targets
             ] == ["template"]:
                 found.add(literal(node.value, module))
-    return found
+    return found - {""}  # the phrase that is not there
+
+
+def called(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
 def literal(node: ast.expr, module: Path) -> str:

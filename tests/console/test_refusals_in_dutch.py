@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from console.i18n import speech
 from console.refusals import refusal_text
 from ledger.domain import errors
+from ledger.domain.errors import NOTHING, Phrase
 from tests.builders import FEDERAL, INSZ
 from tests.console.browsing import citizen_page, csrf_of, sign_in
 from tests.console.catalogue import LEDGER, refusal_templates
@@ -80,10 +81,12 @@ def test_every_template_has_its_dutch_sentence_with_the_same_fields() -> None:
          "versie begint op 1 jan 2020"),
         (errors.InsufficientBalanceError.because(
             "a use of {right} of {right_2!r} on {on} exceeds the usable balance of "
-            "{right_3}{at}{extra}", right="200.5", right_2="vov-hours",
-            on=date(2025, 3, 3), right_3="125.25", at="", extra=""),
+            "{right_3}{at}{on_track}{extra}", right="200.5", right_2="vov-hours",
+            on=date(2025, 3, 3), right_3="125.25", at=NOTHING,
+            on_track=Phrase(" on the {track} track", track="own-choice"),
+            extra=Phrase(" ({suspended} more are suspended)", suspended="4.5")),
          "Geweigerd: een gebruik van 200,5 van 'vov-hours' op 3 mrt 2025 overschrijdt "
-         "het bruikbare saldo van 125,25"),
+         "het bruikbare saldo van 125,25 op het traject own-choice (nog 4,5 zijn geschorst)"),
         (errors.LedgerError.because("batch {self_id} already finished at {self_finished_at}",
                                     self_id="B", self_finished_at=datetime(2025, 3, 3, 9,
                                                                            tzinfo=UTC)),
