@@ -60,6 +60,7 @@ from ledger.results import (
 )
 from ledger.review_cases import ReviewMethods
 from ledger.saving import AccountStore, retrying
+from ledger.timeline_reads import TimelineMethods
 from ledger.security.access_log import AccessLog
 from ledger.security.db_roles import harden
 from ledger.security.guard import Guard
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
 EXPIRY_BATCH = 500
 
 
-class Ledger(CareerMethods, ReviewMethods, AccountStore):
+class Ledger(CareerMethods, ReviewMethods, TimelineMethods, AccountStore):
     """The rights ledger as an eventsourcing application."""
 
     name = "ledger"
