@@ -60,7 +60,6 @@ from ledger.results import (
 )
 from ledger.review_cases import ReviewMethods
 from ledger.saving import AccountStore, retrying
-from ledger.timeline_reads import TimelineMethods
 from ledger.security.access_log import AccessLog
 from ledger.security.db_roles import harden
 from ledger.security.guard import Guard
@@ -69,6 +68,7 @@ from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.store_key import bind_store_key, check_store_key
 from ledger.store.database_roles import Hardening
 from ledger.store.security_tables import tables_for
+from ledger.timeline_reads import TimelineMethods
 
 if TYPE_CHECKING:
     from ledger.registry import Registry
