@@ -16,6 +16,7 @@ from ledger.domain.catalogue import Catalogue
 from ledger.domain.identifiers import Insz
 from ledger.domain.open_corrections import OpenCorrections, open_corrections
 from ledger.domain.timeline import Timeline, timeline
+from ledger.domain.views import rebuild
 
 # What the access log names each read (the console translates them).
 TIMELINE_READ = "timeline"
@@ -46,6 +47,8 @@ class Ledger(Protocol):
     def events_at(
         self, insz: Insz, as_of: date | None, moment: datetime | None
     ) -> tuple[list[Account.Event], int]: ...
+    @staticmethod
+    def correction_date(account: Account, on: date | None) -> date: ...
 
 
 class TimelineMethods:
@@ -59,11 +62,11 @@ class TimelineMethods:
         """Each right's balance over business dates up to ``as_of`` (default: today or
         the account's latest date, as ``balance`` reads), the entries that moved it, and
         the employments and situations; as known at ``known_at_time``."""
-        from ledger.application import today  # the one seam for "now" in tests
-
         parsed = self.authorise_read(insz, TIMELINE_READ, reason)
         events, version = self.events_at(parsed, as_of, known_at_time)
-        drawn = timeline(events, self.catalogue, as_of, today())
+        # The day a balance read takes: as_of, or today (the account's latest if later).
+        end = self.correction_date(rebuild_account(events), as_of)
+        drawn = timeline(events, self.catalogue, end, end)
         return TimelineReport(parsed, as_of, known_at_time, drawn, version)
 
     def open_corrections(
@@ -78,3 +81,9 @@ class TimelineMethods:
         parsed = self.authorise_read(insz, CORRECTIONS_READ, reason)
         events, version = self.events_at(parsed, None, known_at_time)
         return CorrectionsReport(parsed, known_at_time, open_corrections(events), version)
+
+
+def rebuild_account(events: list[Account.Event]) -> Account:
+    account = rebuild(events)
+    assert account is not None  # events_at finds an account or raises
+    return account
