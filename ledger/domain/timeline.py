@@ -26,6 +26,7 @@ MARK_KINDS = {
     "RightUsed": "use",
     "RightExpired": "expiry",
     "RightForfeited": "forfeit",
+    "RightSuspended": "suspension",
     "EntryReversed": "reversal",
     "UnitsReserved": "reserve",
     "ReservationConfirmed": "confirm",
