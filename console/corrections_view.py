@@ -90,5 +90,6 @@ def case_row(case: OpenCase, speech: Speech) -> CaseRow:
         fact_on=speech.day(case.fact_on), opened_by=case.opened_by, conflicts=conflicts,
     )  # fmt: skip
 
+
 # The names the access log gives this page's two reads (``ledger.timeline_reads``).
 READS = (N_("timeline"), N_("open corrections"))
