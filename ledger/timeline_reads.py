@@ -13,6 +13,7 @@ from typing import Protocol
 
 from ledger.domain.account import Account
 from ledger.domain.catalogue import Catalogue
+from ledger.domain.errors import AccountNotFoundError
 from ledger.domain.identifiers import Insz
 from ledger.domain.open_corrections import OpenCorrections, open_corrections
 from ledger.domain.timeline import Timeline, timeline
@@ -85,5 +86,6 @@ class TimelineMethods:
 
 def rebuild_account(events: list[Account.Event]) -> Account:
     account = rebuild(events)
-    assert account is not None  # events_at finds an account or raises
+    if account is None:  # the account was opened after as_of, or recorded after known_at
+        raise AccountNotFoundError("no account was open for this citizen at that time")
     return account

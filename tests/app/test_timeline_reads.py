@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from ledger.application import Ledger
+from ledger.domain.errors import AccountNotFoundError
 from ledger.security.roles import AccessDeniedError, ReasonRequiredError, Role, RoleName
 from tests.builders import INSZ
 from tests.llr import Llr
@@ -72,3 +73,8 @@ def test_without_a_date_the_timeline_ends_on_the_day_a_balance_read_takes(
     (right,) = balance.rights
     assert drawn.end == fixed_today
     assert (line.points[-1].usable, line.points[-1].suspended) == (right.usable, right.suspended)
+
+
+def test_a_timeline_before_the_account_opened_says_there_was_no_account(trusted: Ledger) -> None:
+    with pytest.raises(AccountNotFoundError, match="no account was open"):
+        trusted.timeline(INSZ, date(2024, 8, 31))

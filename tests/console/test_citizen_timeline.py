@@ -242,3 +242,19 @@ def test_an_auditor_reads_the_timeline_with_the_insz_masked_everywhere(
     assert "".join(svg.find(f"{SVG}title").itertext()).endswith("93.05.18-***.**")  # type: ignore[union-attr]
     assert INSZ not in html and INSZ_SHOWN not in html and "930518" not in html
     assert len(table(html, "timeline-text")) == 2
+
+
+def test_an_account_without_rights_shows_its_career_and_an_empty_text_equivalent(
+    ready: Llr, console: TestClient
+) -> None:
+    ready.ok("open", INSZ, "--status", "jobseeker", "--on", "2024-09-01")
+    sign_in(console, "backoffice")
+
+    html = citizen_page(console, INSZ)
+
+    svg = chart(html)
+    assert texts(svg, "right-name") == []
+    assert table(html, "timeline-text") == []
+    assert table(html, "timeline-periods") == [
+        ["situatie", "werkzoekende", "1 sep 2024", "loopt nog"]
+    ]
