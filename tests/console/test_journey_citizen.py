@@ -1,6 +1,7 @@
 """The citizen page in a real browser: sign in, find a citizen with a reason (the access
-log shows it), read the timeline and its text equivalent, then read both as of a past
-date. axe-core and a screenshot on every page; on SQLite and PostgreSQL."""
+log shows it), read the timeline and its text equivalent and the reversal waiting for
+approval, then read the timeline as of a past date. axe-core and a screenshot on every
+page; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ def test_the_timeline_read_now_and_as_of_a_past_date_agrees_with_its_text_and_ba
 ) -> None:
     with_account.ok("use", INSZ, "vov-hours", "20", "--on", "2024-10-01", "--training", "T-1",
                     "--provider", "P", "--ref", "U-1")  # fmt: skip
+    use = next(e for e in with_account.history()["entries"] if e["event"] == "RightUsed")
+    with_account.ok("reverse", INSZ, str(use["event_id"]), "--reason", "entered twice",
+                    "--on", "2025-03-03")  # fmt: skip
+    request = with_account.history()["entries"][-1]["event_id"]
     token = issued(with_account, "staff:anna", "backoffice")
     page = browser.new_page(viewport=VIEWPORT, locale="nl-BE")
     journey = Journey(page, SCREENSHOTS / store_name(database_url) / "citizen")
@@ -77,6 +82,13 @@ def test_the_timeline_read_now_and_as_of_a_past_date_agrees_with_its_text_and_ba
     assert last_usable(rows)["vov-hours"] == "0"
     page.get_by_role("table", name=re.compile("^Tijdlijn als tekst")).scroll_into_view_if_needed()
     journey.check("timeline-as-text")
+    waiting = page.get_by_role("table", name="Gevraagde terugboekingen, nog niet goedgekeurd")
+    waiting.scroll_into_view_if_needed()
+    assert waiting.locator("tbody tr").all_inner_texts() == [
+        f"{request}\tgebruik (gebeurtenis {use['event_id']})\tvov-hours\t20 uren\t3 mrt 2025"
+        "\ttest:staff (backoffice)\tentered twice"
+    ]
+    journey.check("waiting-for-approval")
 
     page.get_by_label("Op datum").fill("2025-01-31")
     page.get_by_role("button", name="Tonen").click()
