@@ -258,3 +258,20 @@ def test_an_account_without_rights_shows_its_career_and_an_empty_text_equivalent
     assert table(html, "timeline-periods") == [
         ["situatie", "werkzoekende", "1 sep 2024", "loopt nog"]
     ]
+
+
+def test_as_recorded_by_a_moment_before_a_request_no_reversal_waits_yet(
+    with_account: Llr, console: TestClient
+) -> None:
+    with_account.ok(*USE_20)
+    time.sleep(1.1)  # the picker counts in seconds: the request a second after the moment
+    moment = datetime.now(BRUSSELS).replace(microsecond=0, tzinfo=None)
+    time.sleep(1.1)
+    with_account.ok("reverse", INSZ, "3", "--reason", "entered twice", "--on", "2024-10-02")
+    sign_in(console, "backoffice")
+    assert "entered twice" in text_of(citizen_page(console, INSZ))
+
+    then = console.get("/citizen", params={"known_at": moment.isoformat()}).text
+
+    assert "Er wacht geen terugboeking op goedkeuring." in text_of(then)
+    assert "entered twice" not in text_of(then)
