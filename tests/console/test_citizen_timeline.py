@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from console.i18n import BRUSSELS
 from tests.builders import EMPLOYER, FEDERAL, INSZ, INSZ_SHOWN
-from tests.console.browsing import citizen_page, sign_in, text_of
+from tests.console.browsing import citizen_page, form_csrf, sign_in, text_of
 from tests.llr import Llr
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -275,3 +275,22 @@ def test_as_recorded_by_a_moment_before_a_request_no_reversal_waits_yet(
 
     assert "Er wacht geen terugboeking op goedkeuring." in text_of(then)
     assert "entered twice" not in text_of(then)
+
+
+def test_in_english_the_timeline_speaks_english_with_belgian_dates_and_numbers(
+    with_account: Llr, console: TestClient
+) -> None:
+    with_account.ok(*FED_DAYS)
+    sign_in(console, "backoffice")
+    citizen_page(console, INSZ)
+    console.post("/language", data={"choice": "en", "back": "/citizen",
+                                    "csrf": form_csrf(console, "/citizen")})  # fmt: skip
+
+    html = console.get("/citizen").text
+
+    svg = chart(html)
+    assert "".join(svg.find(f"{SVG}title").itertext()) == f"Timeline of citizen {INSZ_SHOWN}"  # type: ignore[union-attr]
+    assert caption(html, "timeline-text") == "Timeline as text: 01 Sept 2024 – 30 Jun 2025"
+    assert ["02 Sept 2024", "federal-training-days", "grant", "2,5", "2,5 days"] in table(
+        html, "timeline-text"
+    )
