@@ -1,9 +1,9 @@
 """What the citizen page shows, read through the Ledger acting as the reader.
 
-Each read is the Ledger's own (``balance``, ``explain_report``, ``access_log``), so each is
-role-checked and written to the access log, with the reader's reason, before it returns
-data: the page is exactly what the API's reads would show. The access log is read last,
-so it lists the reads of this very page.
+Each read is the Ledger's own (``balance``, ``explain_report``, ``timeline``,
+``open_corrections``, ``access_log``), so each is role-checked and written to the access
+log, with the reader's reason, before it returns data: the page is exactly what the API's
+reads would show. The access log is read last, so it lists the reads of this very page.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from console.corrections_view import CorrectionsView, corrections_view
 from console.i18n import Speech
+from console.timeline import Drawing, drawing
 from ledger.application import Ledger
 from ledger.domain import amounts
 from ledger.domain.identifiers import parse_insz
@@ -84,6 +86,8 @@ class CitizenPage:
     reading: Reading
     rights: tuple[RightView, ...]
     access: tuple[AccessRow, ...] | None  # None: the role may not read the access log
+    timeline: Drawing | None = None
+    corrections: CorrectionsView | None = None
 
 
 def read_citizen(
@@ -99,11 +103,14 @@ def read_citizen(
         )
         for balance in report.rights
     )
+    shown = ledger.shown(parse_insz(insz))
+    drawn = drawing(ledger.timeline(insz, as_of, known_at, reason).timeline, shown, speech)
+    waiting = corrections_view(ledger.open_corrections(insz, known_at, reason), speech)
     access = None
     if ledger.role is None or ledger.role.may(Action.READ_ACCESS_LOG):
         records = ledger.access_log(insz).records
         access = tuple(access_row(r, speech) for r in reversed(records))  # newest first
-    return CitizenPage(ledger.shown(parse_insz(insz)), reading, rights, access)
+    return CitizenPage(shown, reading, rights, access, drawn, waiting)
 
 
 def right_view(balance: RightBalance, explanation: Explanation, speech: Speech) -> RightView:

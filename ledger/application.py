@@ -68,6 +68,7 @@ from ledger.security.roles import Action, Role, actor_with_role
 from ledger.security.store_key import bind_store_key, check_store_key
 from ledger.store.database_roles import Hardening
 from ledger.store.security_tables import tables_for
+from ledger.timeline_reads import TimelineMethods
 
 if TYPE_CHECKING:
     from ledger.registry import Registry
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
 EXPIRY_BATCH = 500
 
 
-class Ledger(CareerMethods, ReviewMethods, AccountStore):
+class Ledger(CareerMethods, ReviewMethods, TimelineMethods, AccountStore):
     """The rights ledger as an eventsourcing application."""
 
     name = "ledger"

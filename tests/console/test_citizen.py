@@ -70,6 +70,8 @@ def test_the_citizen_page_shows_each_right_its_lots_and_identity_line_and_the_ac
     assert f"test:backoffice backoffice saldo {A_REASON}" in words
     assert access_log(with_account) == [
         ("test:backoffice", "balance", A_REASON), ("test:backoffice", "explain", A_REASON),
+        ("test:backoffice", "timeline", A_REASON),
+        ("test:backoffice", "open corrections", A_REASON),
     ]  # fmt: skip
 
 

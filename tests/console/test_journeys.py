@@ -44,7 +44,8 @@ def test_sign_in_find_a_citizen_read_a_past_balance_and_sign_out(
 
     page.wait_for_url(console_url + "/citizen")
     log = page.get_by_role("table", name="Toegangslogboek")
-    assert log.get_by_role("row").filter(has_text=REASON).count() == 3  # balance, explain x2
+    # balance, explain x2, timeline, open corrections
+    assert log.get_by_role("row").filter(has_text=REASON).count() == 5
     assert page.get_by_text("federal-training-days").first.is_visible()
     journey.check("citizen")
 
