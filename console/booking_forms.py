@@ -35,18 +35,20 @@ CLOSED = PATH + "#reservations-title"
 def reserve(
     request: Request, right: Field = "", amount: Field = "", on: Field = "",
     training: Field = "", provider: Field = "", reference: Field = "", hold_until: Field = "",
-    enrolment: Field = "", employer: Field = "", track: Field = "", csrf: Field = "",
+    enrolment: Field = "", employer: Field = "", track: Field = "", review: Field = "",
+    csrf: Field = "",
 ) -> Response:  # fmt: skip
     values = {"right": right, "amount": amount, "on": on, "training": training,
               "provider": provider, "reference": reference, "hold_until": hold_until,
-              "enrolment": enrolment, "employer": employer, "track": track}  # fmt: skip
+              "enrolment": enrolment, "employer": employer, "track": track,
+              "review": review}  # fmt: skip
 
     def command(ledger: Ledger, insz: str, given: Given) -> CommandOutcome:
         return ledger.reserve(
             insz, given.text("right"), given.amount("amount"), given.day("on"),
             given.text("training"), given.text("reference"), given.optional_day("hold_until"),
             given.optional("track"), given.optional("enrolment"), given.optional("employer"),
-            provider=given.optional("provider"),
+            given.flag("review"), given.optional("provider"),
         )  # fmt: skip
 
     form = FormState("reserve", values)

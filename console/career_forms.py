@@ -40,10 +40,11 @@ SITUATION = Shape(days=("on",), refusals={errors.CareerFactError: "situation"})
 def start_employment(
     request: Request, employer: Field = "", on: Field = "", fte: Field = "",
     joint_committee: Field = "", region: Field = "", unit: Field = "", source: Field = "",
-    reference: Field = "", csrf: Field = "",
+    reference: Field = "", review: Field = "", csrf: Field = "",
 ) -> Response:  # fmt: skip
     values = {"employer": employer, "on": on, "fte": fte, "joint_committee": joint_committee,
-              "region": region, "unit": unit, "source": source, "reference": reference}  # fmt: skip
+              "region": region, "unit": unit, "source": source, "reference": reference,
+              "review": review}  # fmt: skip
 
     def command(ledger: Ledger, insz: str, given: Given) -> CommandOutcome:
         employment = employment_of(
@@ -51,8 +52,9 @@ def start_employment(
             given.optional("joint_committee"), given.optional("region"), given.optional("unit"),
         )  # fmt: skip
         return ledger.start_employment(
-            insz, employment, given.optional("source"), given.optional("reference")
-        )
+            insz, employment, given.optional("source"), given.optional("reference"),
+            given.flag("review"),
+        )  # fmt: skip
 
     form = FormState("employment-start", values)
     return perform(request, csrf, form, command, EMPLOYMENT, DONE)
@@ -61,15 +63,15 @@ def start_employment(
 @router.post("/citizen/employment/end")
 def end_employment(
     request: Request, employer: Field = "", on: Field = "", reason: Field = "",
-    source: Field = "", reference: Field = "", csrf: Field = "",
+    source: Field = "", reference: Field = "", review: Field = "", csrf: Field = "",
 ) -> Response:  # fmt: skip
     values = {"employer": employer, "on": on, "reason": reason, "source": source,
-              "reference": reference}  # fmt: skip
+              "reference": reference, "review": review}  # fmt: skip
 
     def command(ledger: Ledger, insz: str, given: Given) -> CommandOutcome:
         return ledger.end_employment(
             insz, given.text("employer"), given.day("on"), given.text("reason"),
-            given.optional("source"), given.optional("reference"),
+            given.optional("source"), given.optional("reference"), given.flag("review"),
         )  # fmt: skip
 
     form = FormState("employment-end", values)
@@ -80,15 +82,16 @@ def end_employment(
 def suspend_employment(
     request: Request, employer: Field = "", start: Annotated[str, Form(alias="from")] = "",
     until: Field = "", reason: Field = "", source: Field = "", reference: Field = "",
-    csrf: Field = "",
+    review: Field = "", csrf: Field = "",
 ) -> Response:  # fmt: skip
     values = {"employer": employer, "from": start, "until": until, "reason": reason,
-              "source": source, "reference": reference}  # fmt: skip
+              "source": source, "reference": reference, "review": review}  # fmt: skip
 
     def command(ledger: Ledger, insz: str, given: Given) -> CommandOutcome:
         return ledger.suspend_employment(
             insz, given.text("employer"), given.day("from"), given.day("until"),
             given.text("reason"), given.optional("source"), given.optional("reference"),
+            given.flag("review"),
         )  # fmt: skip
 
     form = FormState("employment-suspend", values)
@@ -98,29 +101,29 @@ def suspend_employment(
 @router.post("/citizen/situation/start")
 def start_situation(
     request: Request, situation: Field = "", on: Field = "", source: Field = "",
-    reference: Field = "", csrf: Field = "",
+    reference: Field = "", review: Field = "", csrf: Field = "",
 ) -> Response:  # fmt: skip
-    return situation_change(request, csrf, True, situation, on, source, reference)
+    values = {"situation": situation, "on": on, "source": source, "reference": reference,
+              "review": review}  # fmt: skip
+    return situation_change(request, csrf, True, values)
 
 
 @router.post("/citizen/situation/end")
 def end_situation(
     request: Request, situation: Field = "", on: Field = "", source: Field = "",
-    reference: Field = "", csrf: Field = "",
+    reference: Field = "", review: Field = "", csrf: Field = "",
 ) -> Response:  # fmt: skip
-    return situation_change(request, csrf, False, situation, on, source, reference)
+    values = {"situation": situation, "on": on, "source": source, "reference": reference,
+              "review": review}  # fmt: skip
+    return situation_change(request, csrf, False, values)
 
 
-def situation_change(
-    request: Request, csrf: str, starts: bool, situation: str, on: str, source: str,
-    reference: str,
-) -> Response:  # fmt: skip
-    values = {"situation": situation, "on": on, "source": source, "reference": reference}
+def situation_change(request: Request, csrf: str, starts: bool, values: dict[str, str]) -> Response:
 
     def command(ledger: Ledger, insz: str, given: Given) -> CommandOutcome:
         return ledger.change_situation(
             insz, given.text("situation"), given.day("on"), starts, given.optional("source"),
-            given.optional("reference"),
+            given.optional("reference"), given.flag("review"),
         )  # fmt: skip
 
     form = FormState("situation-start" if starts else "situation-end", values)

@@ -63,6 +63,10 @@ class Given:
     def optional(self, name: str) -> str | None:
         return self.text(name) or None
 
+    def flag(self, name: str) -> bool:
+        """A checkbox: ticked when the browser sent it."""
+        return self.values.get(name) == "yes"
+
     def day(self, name: str) -> date:
         return self.days[name]
 

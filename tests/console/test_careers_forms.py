@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.builders import INSZ
+from tests.console.browsing import text_of
 from tests.console.forms import error_of, signed_on_page
 from tests.llr import Llr
 from tests.stores import event_count
@@ -127,3 +129,25 @@ def test_a_date_that_is_no_date_is_refused_before_the_ledger_is_asked(
     assert refused.status_code == 422
     assert error_of(refused.text, "employment-start-on") == "Geef de datum als kalenderdatum."
     assert event_count(database_url) == before
+
+
+def test_a_late_end_that_makes_a_use_invalid_is_refused_unless_kept_for_review(
+    with_account: Llr, console: TestClient, database_url: str
+) -> None:
+    with_account.ok("use", INSZ, "vov-hours", "10", "--on", "2025-03-03", "--training", "T",
+                    "--provider", "P", "--ref", "U-1")  # fmt: skip
+    csrf = signed_on_page(console)
+    late = {"employer": "0566988259", "on": "2024-10-01", "reason": "resignation",
+            "source": "", "reference": "", "csrf": csrf}  # fmt: skip
+    before = event_count(database_url)
+
+    refused = console.post("/citizen/employment/end", data=late)
+    unchanged = event_count(database_url)
+    kept = console.post("/citizen/employment/end", data={**late, "review": "yes"})
+
+    assert refused.status_code == 409
+    assert "Geweigerd: " in text_of(refused.text)
+    assert unchanged == before
+    assert kept.status_code == 303
+    events = [e["event"] for e in with_account.history()["entries"]]
+    assert "ReviewOpened" in events and "EmploymentEnded" in events
