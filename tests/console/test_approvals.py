@@ -198,3 +198,28 @@ def test_the_queue_reads_each_citizen_it_lists_into_their_access_log(
         QUEUE_REASON,
     )
     assert READ_NAME == QUEUE_READ  # the name the catalogue translates
+
+
+def test_an_approval_naming_no_request_is_refused_before_the_ledger_is_asked(
+    granted: Llr, console: TestClient, bert: TestClient, database_url: str
+) -> None:
+    asked(console)
+    sign_in(bert, "backoffice:bert")
+    before = event_count(database_url)
+
+    refused = bert.post("/approvals/approve", data={"account": "not-an-account", "number": "4",
+                                                    "csrf": csrf_of(queue_of(bert))})  # fmt: skip
+
+    assert refused.status_code == 422
+    assert "Dit verzoek staat niet in de lijst: laad de pagina opnieuw." in text_of(refused.text)
+    assert event_count(database_url) == before
+
+
+def test_a_role_that_may_not_write_is_sent_from_the_corrections_page_to_the_citizen_page(
+    granted: Llr, console: TestClient
+) -> None:
+    signed_on_page(console, "auditor")
+
+    page = console.get("/citizen/entries")
+
+    assert (page.status_code, page.headers["location"]) == (303, "/citizen")
