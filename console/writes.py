@@ -1,5 +1,5 @@
-"""One way to write from a form of the console, for every form but grant and use
-(``console.actions``, which came first and reads the same way).
+"""One way to write from a form of the console (grant and use, career changes, bookings,
+reversal requests).
 
 A write checks the form's CSRF token, finds the signed-in person and the citizen in view
 (from the session, never from the form), reads what the browser's pickers and the reader's
@@ -20,7 +20,6 @@ from babel.numbers import NumberFormatError, parse_decimal
 from fastapi import Request, Response
 
 from api.principal import Principal
-from console.actions import BAD_AMOUNT, BAD_DAY, FIELD_OF_REFUSAL
 from console.citizen_page import FormState, Reading
 from console.citizens import show_citizen
 from console.i18n import Speech
@@ -28,9 +27,25 @@ from console.pages import redirect
 from console.refusals import refusal_text
 from console.signing import service_of
 from console.web import Visit, checked_form, principal
+from console.words import N_
 from ledger.application import Ledger
+from ledger.domain import errors
 from ledger.domain.errors import LedgerError
 from ledger.results import CommandOutcome
+
+BAD_AMOUNT = N_("Give an amount such as 2,5.")
+BAD_DAY = N_("Give the date as a calendar date.")
+
+# Which field a refusal is about, by its kind, when its message does not start with the
+# field's name; a form's ``Shape`` adds its own.
+FIELD_OF_REFUSAL: Mapping[type[errors.LedgerError], str] = {
+    errors.InsufficientBalanceError: "amount", errors.CapExceededError: "amount",
+    errors.AmountNotPositiveError: "amount", errors.UnknownRightError: "right",
+    errors.NotEligibleError: "right", errors.NotUsableInStatusError: "right",
+    errors.NoRuleInForceError: "on", errors.OutOfOrderError: "on",
+    errors.ExpiryBeyondRuleError: "expires_on", errors.SourceNotAllowedError: "source",
+    errors.ReferenceConflictError: "reference", errors.NotInRegistryError: "training",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
