@@ -80,18 +80,22 @@ class QueuedRequest:
 
 def approval_queue(ledger: Ledger) -> Report[QueuedRequest]:
     """Every reversal request that waits, oldest citizen first; refused unless the acting
-    role may approve corrections. Each citizen listed is a read in their access log."""
+    role may approve corrections. Each citizen listed is a read in their access log (one
+    whose requests were all approved since the trail was read is neither listed nor
+    logged)."""
     ledger.require(Action.APPROVE_CORRECTION)
     accounts, lag = waiting_accounts(ledger)
     found: list[QueuedRequest] = []
     for account_id in accounts:
-        ledger.guard.note_read(account_id, QUEUE_READ, QUEUE_REASON)
         stored: Any = ledger.repository.event_store.get(account_id)
         events: list[Account.Event] = list(stored)
+        waiting = waiting_requests(history(events))
+        if not waiting:  # approved since the trail was read: nothing of it is shown
+            continue
+        ledger.guard.note_read(account_id, QUEUE_READ, QUEUE_REASON)  # before it is shown
         opened = events[0]
         assert isinstance(opened, Account.AccountOpened)  # every stream starts with it
-        insz = parse_insz(opened.insz)
-        found += [QueuedRequest(account_id, insz, w) for w in waiting_requests(history(events))]
+        found += [QueuedRequest(account_id, parse_insz(opened.insz), w) for w in waiting]
     return Report(found, lag)
 
 

@@ -13,7 +13,7 @@ from ledger.projections.reversal_queue import QUEUE_READ, approval_queue, approv
 from ledger.projections.runner import catch_up_all
 from ledger.security.roles import AccessDeniedError, parse_role
 from tests.builders import INSZ, OTHER_INSZ, grant_vov, open_employee
-from tests.stores import Store
+from tests.stores import Store, make_ledger
 
 DAY = date(2024, 10, 1)
 
@@ -74,6 +74,8 @@ def test_an_approved_request_leaves_the_queue_even_before_the_trail_catches_up(
 
     assert queue.lag > 0  # the approval is not in the trail yet
     assert [q.insz.value for q in queue.rows] == [OTHER_INSZ]
+    reads = [r.action for r in store.ledger.access_log(INSZ).records]
+    assert reads == [QUEUE_READ]  # the first look only: nothing of it shown since
 
 
 def test_the_person_who_asked_may_not_approve_and_an_auditor_may_not_read_the_queue(
@@ -89,3 +91,15 @@ def test_the_person_who_asked_may_not_approve_and_an_auditor_may_not_read_the_qu
     with pytest.raises(AccessDeniedError):
         approval_queue(as_person(store.ledger, "staff:carl", "auditor"))
     assert len(approval_queue(anna).rows) == 2
+
+
+def test_a_store_without_read_models_looks_at_every_account() -> None:
+    ledger = make_ledger("memory")
+    try:
+        two_requests(ledger)
+
+        queue = approval_queue(as_person(ledger, "staff:bert"))
+
+        assert (queue.lag, [q.insz.value for q in queue.rows]) == (0, [INSZ, OTHER_INSZ])
+    finally:
+        ledger.close()
