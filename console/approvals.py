@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from console.refusals import refusal_text
 from console.signing import service_of
 from console.web import Visit, checked_form, principal
 from console.words import N_
+from console.writes import BAD_DAY
 from ledger.application import Ledger
 from ledger.domain.errors import InvalidInputError, LedgerError
 from ledger.projections.reversal_queue import approval_queue, approve_queued
@@ -61,8 +63,9 @@ def approvals(request: Request, approved: str = "") -> Response:
 
 @router.post("/approvals/approve")
 def approve(
-    request: Request, account: Field = "", number: Field = "", csrf: Field = ""
-) -> Response:
+    request: Request, account: Field = "", number: Field = "", on: Field = "",
+    csrf: Field = "",
+) -> Response:  # fmt: skip
     current = checked_form(request, csrf)
     caller = principal(service_of(request), current.session)
     if caller is None:
@@ -74,7 +77,12 @@ def approve(
         message = current.speech.gettext(NOT_IN_QUEUE)
         return queue_page(request, current, caller, {"form": message}, 422)
     try:
-        approve_queued(service_of(request).acting(caller), account_id, request_id)
+        day = date.fromisoformat(on) if on.strip() else None  # default: the date asked for
+    except ValueError:
+        message = current.speech.gettext(BAD_DAY)
+        return queue_page(request, current, caller, {key: message}, 422)
+    try:
+        approve_queued(service_of(request).acting(caller), account_id, request_id, day)
     except LedgerError as error:  # four eyes, a role that may not approve, an entry gone
         message = refusal_text(error, current.speech)
         return queue_page(request, current, caller, {key: message}, 409)

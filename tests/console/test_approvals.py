@@ -92,7 +92,7 @@ def test_another_person_approves_from_the_queue_and_the_citizen_page_shows_the_r
 
     assert ("93.05.18-223.61 4 1 mrt 2025 · toekenning · federal-training-days · 2,5 dagen · "
             "S-1 test:anna (backoffice)") in listed  # fmt: skip
-    assert "granted to the wrong citizen 1 apr 2025 Goedkeuren" in listed
+    assert "granted to the wrong citizen 1 apr 2025 Andere datum" in listed
     assert (sent.status_code, sent.headers["location"]) == (
         303,
         "/approvals?approved=1#queue-title",
@@ -223,3 +223,25 @@ def test_a_role_that_may_not_write_is_sent_from_the_corrections_page_to_the_citi
     page = console.get("/citizen/entries")
 
     assert (page.status_code, page.headers["location"]) == (303, "/citizen")
+
+
+def test_the_approver_may_give_another_date_and_one_that_is_no_date_is_refused(
+    granted: Llr, console: TestClient, bert: TestClient, database_url: str
+) -> None:
+    asked(console)
+    sign_in(bert, "backoffice:bert")
+    fields = approval(bert, csrf_of(queue_of(bert)))
+    before = event_count(database_url)
+
+    refused = bert.post("/approvals/approve", data={**fields, "on": "1 mei"})
+    unchanged = event_count(database_url)
+    sent = bert.post("/approvals/approve", data={**fields, "on": "2025-05-02"})
+
+    assert refused.status_code == 422
+    assert error_of(refused.text, f"approve-{fields['account']}-4") == (
+        "Geef de datum als kalenderdatum."
+    )
+    assert unchanged == before
+    assert sent.status_code == 303
+    last = granted.history()["entries"][-1]
+    assert (last["event"], last["on"]) == ("EntryReversed", "2025-05-02")
