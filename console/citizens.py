@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 
 from api.principal import Principal
+from console.action_choices import citizen_actions
 from console.citizen_page import FormState, Reading, read_citizen
 from console.i18n import BRUSSELS
 from console.pages import SecuredRoute, page, redirect
@@ -97,7 +98,8 @@ def show_citizen(
     return page(current.speech, "citizen.html", status, csrf=session.csrf, citizen=shown,
                 reason=session.reason or "", signed=caller, back="/citizen",
                 may_write=caller.role.may(Action.WRITE_ACCOUNT),
-                rights=sorted(ledger.catalogue.rights), form=form or FormState(""))  # fmt: skip
+                rights=sorted(ledger.catalogue.rights), form=form or FormState(""),
+                choices=citizen_actions(ledger))  # fmt: skip
 
 
 def reading_of(as_of: str, known_at: str) -> Reading | dict[str, str]:
