@@ -25,7 +25,7 @@ PLACES = (
 )
 # Where the language switch may send a reader back to: a console place, never a URL the
 # form names.
-BACK_TO = frozenset({"/sign-in", "/citizen"} | {place.path for place in PLACES})
+BACK_TO = frozenset({"/sign-in", "/citizen", "/citizen/entries"} | {place.path for place in PLACES})
 
 
 def places_for(role: Role | None) -> tuple[Place, ...]:

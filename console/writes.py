@@ -20,6 +20,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from fastapi import Request, Response
 
 from api.principal import Principal
+from api.routes.common import in_field_terms
 from console.citizen_page import FormState, Reading
 from console.citizens import show_citizen
 from console.i18n import Speech
@@ -127,7 +128,7 @@ def perform(
     try:
         command(service_of(request).acting(caller), insz, given)
     except LedgerError as error:  # a rule, or a role that may not write
-        message = refusal_text(error, speech)  # names fields, not options: read after it
+        message = refusal_text(error, speech)
         where = field_of(error, form, shape)
         return shown(request, current, caller, marked(form, {where: message}), 409)
     return redirect(done)
@@ -162,7 +163,7 @@ def field_of(error: LedgerError, form: FormState, shape: Shape) -> str:
     """The field a refusal is about: the field its message starts with (``hold_until
     2027-01-01: a hold ends ...``), else by the words it starts with or by its kind, else
     the whole form."""
-    message = str(error)
+    message = in_field_terms(str(error))  # the Ledger's English, options named as fields
     first = message.split(" ", 1)[0].rstrip(":")
     if first in form.values:
         return first

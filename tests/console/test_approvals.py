@@ -119,8 +119,8 @@ def test_the_person_who_asked_is_refused_by_the_four_eyes_rule_next_to_the_reque
 
     assert refused.status_code == 409
     message = error_of(refused.text, f"approve-{fields['account']}-4")
-    assert message == ("Geweigerd: request 4 was made by test:anna: another person must "
-                       "approve it")  # fmt: skip
+    assert message == ("Geweigerd: aanvraag 4 werd gedaan door test:anna: een andere persoon "
+                       "moet ze goedkeuren")  # fmt: skip
     assert event_count(database_url) == before
 
 
@@ -180,7 +180,7 @@ def test_an_auditor_is_refused_the_queue_by_the_ledger(granted: Llr, console: Te
     page = console.get("/approvals")
 
     assert page.status_code == 403
-    assert "role auditor may not" in text_of(page.text)
+    assert "rol auditor mag niet" in text_of(page.text)
 
 
 def test_the_queue_reads_each_citizen_it_lists_into_their_access_log(

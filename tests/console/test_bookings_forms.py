@@ -119,7 +119,8 @@ def test_a_confirm_after_the_hold_ended_is_refused_next_to_the_reservation(
 
     assert refused.status_code == 409
     message = error_of(refused.text, "confirm-reservation")
-    assert message.startswith("Geweigerd: reservation 'BOOK-1'"), refused.text
+    assert message.startswith("Geweigerd: reservering 'BOOK-1': de reservering liep af "
+                              "op 5 mrt 2025"), refused.text  # fmt: skip
     assert event_count(database_url) == before
 
 

@@ -74,7 +74,7 @@ def test_a_suspension_ending_before_it_starts_is_refused_next_to_until_and_write
 
     assert refused.status_code == 409
     assert error_of(refused.text, "employment-suspend-until") == (
-        "Geweigerd: until 2025-02-03 must be after from 2025-03-03"
+        "Geweigerd: until 3 feb 2025 moet na from 3 mrt 2025 liggen"
     )
     assert '<details class="group" open>' in refused.text  # the form shows, opened
     assert event_count(database_url) == before
@@ -91,7 +91,7 @@ def test_an_employer_that_is_no_enterprise_number_is_refused_next_to_it(
 
     assert refused.status_code == 409
     assert error_of(refused.text, "employment-start-employer").startswith(
-        "Geweigerd: enterprise number '12345'"
+        "Geweigerd: ondernemingsnummer '12345': moet 10 cijfers hebben"
     )
     assert 'value="12345"' in refused.text  # kept to correct
     assert event_count(database_url) == before
@@ -112,7 +112,7 @@ def test_a_situation_starts_and_ends_and_one_not_running_cannot_end(
     events = with_account.history()["entries"][-2:]
     assert [e["event"] for e in events] == ["SituationStarted", "SituationEnded"]
     assert error_of(again.text, "situation-end-situation") == (
-        "Geweigerd: the citizen is not jobseeker on 2025-03-03"
+        "Geweigerd: de burger is niet jobseeker op 3 mrt 2025"
     )
     assert event_count(database_url) == before
 

@@ -50,7 +50,7 @@ def test_one_person_asks_for_a_reversal_and_another_approves_it(
     field = anna.get_by_role("form", name="Een situatie eindigt").get_by_label("Situatie")
     assert field.get_attribute("aria-invalid") == "true"
     message = anna.locator("#" + str(field.get_attribute("aria-describedby")))
-    assert message.inner_text() == "Geweigerd: the citizen is not jobseeker on 2025-03-02"
+    assert message.inner_text() == "Geweigerd: de burger is niet jobseeker op 2 mrt 2025"
     anna_journey.check("situation-end-refused")
 
     anna.get_by_role("link", name="Reserveringen en correcties").click()
@@ -72,7 +72,7 @@ def test_one_person_asks_for_a_reversal_and_another_approves_it(
     with anna.expect_navigation():
         anna.get_by_role("button", name="Goedkeuren").click()
     refusal = anna.locator(".queue .error")
-    assert "another person must approve it" in refusal.inner_text()
+    assert "een andere persoon moet ze goedkeuren" in refusal.inner_text()
     anna_journey.check("own-approval-refused")
 
     bert = signed_in(browser, console_url, issued(with_account, "staff:bert", "backoffice"))
