@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from console import actions, citizens, signing
+from console import actions, audit_page, citizens, imports_page, reports_page, signing
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings, load_console_settings
 from console.web import Console
@@ -22,4 +22,7 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
     app.include_router(signing.router)
     app.include_router(citizens.router)
     app.include_router(actions.router)
+    app.include_router(imports_page.router)
+    app.include_router(reports_page.router)
+    app.include_router(audit_page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="console-static")
