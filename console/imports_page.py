@@ -14,8 +14,10 @@ import csv
 import errno
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from api.jobs import Job, Jobs, Status, jobs_of
@@ -23,6 +25,7 @@ from api.middleware import FORM_FIELDS_ROOM
 from api.principal import Principal
 from api.problems import ApiProblem
 from api.routes.imports import KIND, REJECTS, UPLOAD, get_rejects, import_fields, run_import
+from api.settings import MIB
 from api.uploads import Received, receive_upload
 from console.desk import (
     NO_SUCH_JOB,
@@ -48,7 +51,7 @@ from ledger.security.roles import Action
 router = APIRouter(route_class=SecuredRoute, include_in_schema=False)
 HOME = "/imports"
 NO_FILE = N_("Choose the file to import.")
-TOO_LARGE = N_("This file is larger than the limit of %(limit)s bytes: nothing was imported.")
+TOO_LARGE = N_("This file is larger than the limit of %(limit)s: nothing was imported.")
 WRONG_KIND = N_(
     "This is not a file the ledger imports: choose a CSV file (.csv) or a JSON Lines file "
     "(.jsonl), or say which kind it is."
@@ -82,19 +85,21 @@ def imports_home(request: Request) -> Response:
 
 @router.post(HOME)
 async def upload(request: Request) -> Response:
+    # async: the file streams in without a thread held per upload; what reads the store
+    # (the form again, with the batches) runs in the thread pool.
     limit: int = service_of(request).settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + FORM_FIELDS_ROOM:
         # Answered before a byte is read: there is nothing to check the CSRF token of,
         # and nothing is done.
-        return too_large_unread(request, limit)
+        return await run_in_threadpool(too_large_unread, request, limit)
     async with request.form(max_files=1, max_fields=10) as form:
         current = checked_form(request, text(form, "csrf"))
         caller = principal(service_of(request), current.session)
         if caller is None:
             return redirect("/sign-in")
         if not caller.role.may(Action.IMPORT):
-            return allowed_or_refused(request)
+            return await run_in_threadpool(allowed_or_refused, request)
         sent = UploadForm(text(form, "source").strip(), text(form, "kind"),
                           text(form, "dry_run") == "yes")  # fmt: skip
         return await start_import(request, current, caller, sent, form.get("file"), limit)
@@ -121,7 +126,8 @@ async def start_import(
     if not isinstance(part, UploadFile) or not part.filename:
         errors["file"] = speech.gettext(NO_FILE)
     if errors or not isinstance(part, UploadFile):
-        return home_page(request, current, caller, refused(sent, errors), 422)
+        form_again = refused(sent, errors)
+        return await run_in_threadpool(home_page, request, current, caller, form_again, 422)
     jobs = jobs_of(request)
     job = jobs.folder()
     try:
@@ -132,8 +138,8 @@ async def start_import(
         message = upload_refusal(problem, limit, speech)
         if message is None:
             raise
-        return home_page(request, current, caller, refused(sent, {"file": message[1]}),
-                         message[0])  # fmt: skip
+        form_again = refused(sent, {"file": message[1]})
+        return await run_in_threadpool(home_page, request, current, caller, form_again, message[0])
     except BaseException:
         jobs.discard(job)
         raise
@@ -157,7 +163,7 @@ def upload_refusal(
             return 507, speech.gettext(NO_ROOM)
         return None
     if problem.status == 413:
-        return 413, speech.gettext(TOO_LARGE) % {"limit": speech.number(limit)}
+        return 413, speech.gettext(TOO_LARGE) % {"limit": size_words(limit, speech)}
     if problem.status == 415:
         return 415, speech.gettext(WRONG_KIND)
     if problem.status == 422:
@@ -170,7 +176,7 @@ def too_large_unread(request: Request, limit: int) -> Response:
     caller = principal(service_of(request), current.session)
     if current.session_id is None or caller is None:
         return redirect("/sign-in")
-    message = current.speech.gettext(TOO_LARGE) % {"limit": current.speech.number(limit)}
+    message = current.speech.gettext(TOO_LARGE) % {"limit": size_words(limit, current.speech)}
     return home_page(request, current, caller, UploadForm(errors={"file": message}), 413)
 
 
@@ -185,6 +191,14 @@ def text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def size_words(size: int, speech: Speech) -> str:
+    """A size as a reader takes it in: 512 MiB, or bytes below one MiB."""
+    if size < MIB:
+        return f"{speech.number(size)} bytes"
+    mib = (Decimal(size) / MIB).quantize(Decimal("0.1"))
+    return f"{speech.number(mib.normalize() if mib == mib.to_integral() else mib)} MiB"
+
+
 def refused(sent: UploadForm, errors: dict[str, str]) -> UploadForm:
     return UploadForm(sent.source, sent.kind, sent.dry_run, errors)
 
@@ -193,25 +207,15 @@ def home_page(
     request: Request, current: Visit, caller: Principal, form: UploadForm, status: int = 200
 ) -> Response:
     """The upload form, this service's recent import jobs, and the store's batches."""
-    ledger = service_of(request).acting(caller)
+    ledger, speech = service_of(request).acting(caller), current.speech
     own = caller.role.source
     jobs = jobs_of(request).listing(KIND, lambda s: own is None or s.get("source") == own)
     job_of_batch = {str(job.state.get("batch_id")): job.id for job in jobs}
     batches = [record.as_json() for record in batch_records(ledger, own)]
-    return desk_page(
-        current,
-        caller,
-        "imports.html",
-        HOME,
-        status,
-        form=form,
-        own_source=own,
-        formats=FORMATS,
-        limit=service_of(request).settings.max_upload_bytes,
-        jobs=jobs[:20],
-        batches=batches[:100],
-        job_of_batch=job_of_batch,
-    )
+    limit = size_words(service_of(request).settings.max_upload_bytes, speech)
+    return desk_page(current, caller, "imports.html", HOME, status, form=form, own_source=own,
+                     formats=FORMATS, limit=limit, jobs=jobs[:20], batches=batches[:100],
+                     job_of_batch=job_of_batch)  # fmt: skip
 
 
 @router.get(HOME + "/{job_id}")
