@@ -20,7 +20,7 @@ from cli import report_documents
 from cli.output import csv_text
 from cli.report_documents import ReportOutput
 from console.charts import take_up_charts
-from console.desk import allowed, attachment, desk_page
+from console.desk import allowed, attachment, desk_page, message_page
 from console.i18n import Speech
 from console.pages import SecuredRoute
 from console.refusals import refusal_text
@@ -37,6 +37,7 @@ HORIZONS = (30, 60, 90, 180, 365, 730)  # days, for the expiring report's picker
 DEFAULT_HORIZON = "90"
 BAD_HORIZON = N_("Choose a horizon in days from the list.")
 BAD_DAY = N_("Give the date as a calendar date.")
+NO_SUCH_REPORT = N_("There is no such report.")
 REPORT_LAG = N_("The reports have not yet taken in the latest %(lag)s events.")
 
 Query = Mapping[str, str]
@@ -136,7 +137,7 @@ def report_csv(request: Request, name: str) -> Response:
         return signed
     current, caller = signed
     if name not in REPORTS:
-        return reports_page(request)
+        return message_page(current, caller, HOME, NO_SUCH_REPORT, 404)
     ledger = service_of(request).acting(caller)
     try:
         ledger.require(Action.REPORT)

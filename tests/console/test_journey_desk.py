@@ -92,6 +92,7 @@ def test_an_import_with_a_bad_line_shows_one_rejected_and_its_rejects_download(
     page.get_by_role("link", name="Alle imports").click()
     batches = page.get_by_role("table", name="Vorige imports, de nieuwste eerst")
     assert batches.get_by_role("row").filter(has_text="employer.csv").count() == 1
+    batches.scroll_into_view_if_needed()  # the screenshot shows the batches
     journey.check("imports-batches")
     assert journey.csp_reports == []
 

@@ -166,3 +166,14 @@ def test_a_role_that_may_not_run_reports_gets_a_page_saying_so(
     assert page.status_code == download.status_code == 403
     assert "Uw rol mag geen rapporten over burgers heen opvragen." in text_of(page.text)
     assert "text/csv" not in download.headers["content-type"]
+
+
+def test_a_report_the_page_does_not_offer_is_a_page_saying_so(
+    console: TestClient, reported: Llr
+) -> None:
+    sign_in(console, "backoffice")
+
+    download = console.get("/reports/trail.csv")
+
+    assert download.status_code == 404
+    assert "Dit rapport bestaat niet." in text_of(download.text)
