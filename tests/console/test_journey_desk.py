@@ -8,17 +8,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from api.jobs import Jobs, Status
 from tests.api.processes import free_port, llr_serve, server_env, serving
 from tests.api.test_auth import issued
 from tests.builders import EMPLOYER, FEDERAL, INSZ, OTHER_INSZ
 from tests.console.browser import SCREENSHOTS, VIEWPORT, Journey, store_name
-from tests.console.desk import BAD_LINE, BAD_LINE_NUMBER, IMPORTER, example_with_a_bad_line
+from tests.console.desk import (
+    BAD_LINE,
+    BAD_LINE_NUMBER,
+    IMPORTER,
+    SOURCE,
+    example_with_a_bad_line,
+)
 from tests.llr import Llr
 
 
@@ -158,3 +167,41 @@ def test_an_audit_runs_to_its_end_shows_its_findings_and_downloads_the_digest(
     assert runs.get_by_role("row").filter(has_text="geen bevindingen").count() == 1
     journey.check("audit-runs")
     assert journey.csp_reports == []
+
+
+def test_a_running_imports_page_follows_its_job_by_itself_until_the_summary(
+    ready: Llr, desk_url: str, database_url: str, browser: Any, tmp_path: Path
+) -> None:
+    """desk.js at work: the bar moves as the job's file says, then the page shows the
+    summary. The job is written here as a running import's thread would write it."""
+    job = Jobs(tmp_path / "uploads").folder()
+    job.update(kind="import", status=Status.RUNNING, created_at="2025-03-01T09:00:00+00:00",
+               source=SOURCE, file="big.csv", dry_run=False, actor="fund:eva",
+               host=socket.gethostname(), pid=os.getpid(), summary=None, error=None,
+               progress={"lines_done": 1200, "lines_total": 5000})  # fmt: skip
+    token = issued(ready, "fund:eva", IMPORTER)
+    page, journey = signed_in(browser, desk_url, token, database_url, "progress")
+    page.goto(f"{desk_url}/imports/{job.id}")
+    assert page.get_by_role("status").inner_text() == "bezig: 1.200 van 5.000"
+    journey.check("import-running")
+
+    job.update(progress={"lines_done": 4000, "lines_total": 5000})
+    page.get_by_role("status").filter(has_text="bezig: 4.000 van 5.000").wait_for()
+    assert page.locator("progress").get_attribute("value") == "4000"
+    job.update(status=Status.DONE, summary=SUMMARY, batch_id=SUMMARY["batch_id"])
+    page.get_by_role("heading", name="Samenvatting").wait_for()
+
+    assert page.url == f"{desk_url}/imports/{job.id}"
+    assert page.locator("dl.counts").inner_text().split() == [
+        "Regels", "gelezen", "5.000", "Aanvaard", "4.998", "Al", "verwerkt", "0",
+        "Geweigerd", "2", "Gebeurtenissen", "geschreven", "5.100",
+    ]  # fmt: skip
+    journey.check("import-followed")
+    assert journey.csp_reports == []
+
+
+SUMMARY = {
+    "batch_id": "0f8b6c9e-5f0e-4a43-9d4c-2f6a1c1f9a10", "lines_read": 5000, "applied": 4998,
+    "already_applied": 0, "rejected": 2, "events_written": 5100,
+    "per_kind": {"grant": {"read": 5000, "applied": 4998, "already_applied": 0, "rejected": 2}},
+}  # fmt: skip
