@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.builders import EMPLOYER, FEDERAL, FLANDERS, INSZ, OTHER_INSZ
-from tests.console.browsing import sign_in, text_of
+from tests.console.browsing import form_csrf, sign_in, text_of
 from tests.llr import Llr
 
 # Each report: the page's query for its download, and the same options for ``llr report``.
@@ -177,3 +177,19 @@ def test_a_report_the_page_does_not_offer_is_a_page_saying_so(
 
     assert download.status_code == 404
     assert "Dit rapport bestaat niet." in text_of(download.text)
+
+
+def test_in_english_the_chart_speaks_english_and_the_numbers_stay_belgian(
+    console: TestClient, reported: Llr
+) -> None:
+    sign_in(console, "backoffice")
+    console.post("/language", data={"choice": "en", "back": "/reports",
+                                    "csrf": form_csrf(console, "/reports")})  # fmt: skip
+
+    page = console.get("/reports", params={"period": "2024-25", "right": "vov-hours"})
+
+    take_up = section(page.text, "take-up-title")
+    title = "Take-up of vov-hours in 2024-25 by education level"
+    assert f'<title id="take-up-1-title">{title}</title>' in take_up
+    assert "low: 0 % (0 of 1 holders used it); high: 100 % (1 of 1 holders used it)." in take_up
+    assert "federal-training-days 1 2,5 days" in text_of(section(page.text, "sources-title"))
