@@ -23,6 +23,11 @@ from api import metrics
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 UPLOAD_PATH = re.compile(r"^/api/v1/imports/?$")
+# The console's upload form (console/imports_page.py): the upload limit, plus room for its
+# few other fields. Its route reads the declared length itself, to answer a file too large
+# with a page next to the field; the limit still holds while the body streams in.
+FORM_UPLOAD_PATH = re.compile(r"^/imports/?$")
+FORM_FIELDS_ROOM = 64 * 1024
 access = logging.getLogger("llr.api.requests")
 
 
@@ -45,6 +50,9 @@ class RequestFrame:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         limit = self.max_upload if UPLOAD_PATH.match(scope["path"]) else self.max_body
+        own_page = scope["method"] == "POST" and FORM_UPLOAD_PATH.match(scope["path"])
+        if own_page:
+            limit = self.max_upload + FORM_FIELDS_ROOM
         status = {"code": 500, "sent": False, "closed": False}
 
         async def send_with_id(message: Message) -> None:
@@ -66,7 +74,7 @@ class RequestFrame:
 
         try:
             declared = content_length(scope)
-            if declared is not None and declared > limit:
+            if declared is not None and declared > limit and not own_page:
                 await too_large(scope, send_with_id, limit)
             else:
                 await self.app(scope, limited(receive, limit, refuse), send_with_id)

@@ -74,12 +74,20 @@ async def receive_part(
         part = form.get("file")
         if not isinstance(part, UploadFile):
             raise ApiProblem(422, "invalid-input", "file: a multipart upload needs a part 'file'")
-        name = name or part.filename
-        part_type = (part.content_type or "").split(";")[0].strip().lower()
-        file_format = format_of(given_format, part_type, name)
-        path = folder / safe_name(name, file_format)
-        size, lines = await write_stream(chunks_of(part), path, limit)
-        return Received(path, file_format, size, lines)
+        return await receive_upload(part, folder, name, given_format, limit)
+
+
+async def receive_upload(
+    part: UploadFile, folder: Path, name: str | None, given_format: str | None, limit: int
+) -> Received:
+    """A multipart part already parsed (the console's form, whose other fields are read
+    first), written into ``folder`` by chunks; 413 past ``limit`` bytes."""
+    name = name or part.filename
+    part_type = (part.content_type or "").split(";")[0].strip().lower()
+    file_format = format_of(given_format, part_type, name)
+    path = folder / safe_name(name, file_format)
+    size, lines = await write_stream(chunks_of(part), path, limit)
+    return Received(path, file_format, size, lines)
 
 
 async def chunks_of(part: UploadFile) -> AsyncIterator[bytes]:

@@ -7,7 +7,18 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from console import actions, approvals, booking_forms, career_forms, citizens, corrections, signing
+from console import (
+    actions,
+    approvals,
+    audit_page,
+    booking_forms,
+    career_forms,
+    citizens,
+    corrections,
+    imports_page,
+    reports_page,
+    signing,
+)
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings, load_console_settings
 from console.web import Console
@@ -22,6 +33,9 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
     app.include_router(signing.router)
     app.include_router(citizens.router)
     app.include_router(actions.router)
-    for router in (career_forms.router, booking_forms.router, corrections.router, approvals.router):
+    for router in (
+        career_forms.router, booking_forms.router, corrections.router, approvals.router,
+        imports_page.router, reports_page.router, audit_page.router,
+    ):  # fmt: skip
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="console-static")
