@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from console import actions, citizens, signing
+from console import actions, citizens, oidc_provider, oidc_signin, signing
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings, load_console_settings
 from console.web import Console
@@ -19,7 +19,9 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
     settings = settings or load_console_settings()
     sessions = SessionStore(settings.session_dir, settings.idle_minutes * 60)
     app.state.console = Console(settings, sessions)
+    app.state.oidc_provider = oidc_provider.configured(settings, app.state.service.settings)
     app.include_router(signing.router)
+    app.include_router(oidc_signin.router)
     app.include_router(citizens.router)
     app.include_router(actions.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="console-static")
