@@ -32,6 +32,9 @@ KEY = RSAKey.generate_key(2048, parameters={"kid": "fake-1"}, private=True)
 IMPOSTOR = RSAKey.generate_key(2048, parameters={"kid": "fake-1"}, private=True)
 CLIENT_ID = "llr-console"
 SECRET = "s3cret&more"  # a character Basic authentication must form-encode
+APPROVAL_PAGE = """<!doctype html><html lang="en"><title>Fake IdP</title><main>
+<h1>Fake IdP</h1><form method="post" action="/approve">
+<input type="hidden" name="request" value="{request}"><button>Approve</button></form></main>"""
 
 
 @dataclass
@@ -47,6 +50,10 @@ class FakeProvider:
     token_changes: dict[str, Any] = field(default_factory=dict)  # changes to the ID token
     sign_with: Any = field(default_factory=lambda: KEY)
     deny: str | None = None  # an error code /authorize answers with instead of a code
+    # A page with an "Approve" button first, as a real provider's sign-in page: the way
+    # back then starts on the provider's site (auto-approval starts it on the console's).
+    interactive: bool = False
+    waiting: dict[str, dict[str, str]] = field(default_factory=dict)  # requests on that page
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     refusals: list[str] = field(default_factory=list)  # why /token refused, in order
     logouts: list[dict[str, str]] = field(default_factory=list)
@@ -86,6 +93,17 @@ class FakeProvider:
         wrong = self.authorize_problem(query)
         if wrong:
             return 400, {}, wrong
+        if self.interactive:
+            request = secrets.token_urlsafe(16)
+            self.waiting[request] = query
+            return 200, {"Content-Type": "text/html"}, APPROVAL_PAGE.format(request=request)
+        return self.approved(query)
+
+    def approve(self, form: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        query = self.waiting.pop(form.get("request", ""), None)
+        return (400, {}, "no such request") if query is None else self.approved(query)
+
+    def approved(self, query: dict[str, str]) -> tuple[int, dict[str, str], str]:
         back: dict[str, str] = {"state": query["state"]}
         if self.deny:
             back |= {"error": self.deny, "error_description": "Call 0800 to unlock your account"}
@@ -188,6 +206,9 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length).decode()
         form = {name: values[0] for name, values in parse_qs(body).items()}
+        if urlsplit(self.path).path == "/approve":
+            self.answer(*provider.approve(form))
+            return
         if urlsplit(self.path).path != "/token":
             self.answer(404, {}, "not found")
             return
