@@ -21,7 +21,6 @@ from console.i18n import LANGUAGES, Speech
 from console.navigation import BACK_TO
 from console.oidc_provider import ProviderUnavailable, provider_of, sign_in_url
 from console.pages import SecuredRoute, page, redirect
-from console.sessions import Session
 from console.web import Visit, checked_form, forget_cookie, principal, set_cookie, visit
 from console.words import N_
 
@@ -74,17 +73,17 @@ def sign_out(request: Request, csrf: Field = "") -> Response:
     current = checked_form(request, csrf)
     assert current.session_id is not None
     current.console.sessions.end(current.session_id)
-    at_provider = provider_sign_out(request, current.session)
+    at_provider = provider_sign_out(request, current)
     return forget_cookie(at_provider or redirect("/sign-in"), current.console)
 
 
-def provider_sign_out(request: Request, session: Session) -> Response | None:
+def provider_sign_out(request: Request, current: Visit) -> Response | None:
     """After an OpenID Connect session, a page that takes the browser on to the provider's
     end-session endpoint (RP-initiated logout), which sends it back to the sign-in page:
     else the next person at the desk would be signed in by the provider's own session.
     A page, not a redirect: the CSP's form-action 'self' would stop a form's redirect
     to another origin. None when there is nothing to end at the provider."""
-    provider = provider_of(request)
+    provider, session = provider_of(request), current.session
     if provider is None or not (session.credential or "").startswith("oidc:"):
         return None
     id_token = (session.oidc or {}).get("id_token")
@@ -95,7 +94,7 @@ def provider_sign_out(request: Request, session: Session) -> Response | None:
         return None
     if url is None:
         return None
-    speech = visit(request).speech
+    speech = current.speech  # the session is gone, the reader's language not
     message = speech.gettext(SIGNING_OUT_THERE) % {"provider": provider.name}
     return onward_page(speech, N_("Signed out"), message, url)
 

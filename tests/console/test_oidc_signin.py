@@ -18,6 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.settings import OidcSettings
+from console.oidc_provider import fetched_json
+from tests.api.processes import free_port
 from tests.api.service import app_for
 from tests.console.browsing import form_csrf, text_of
 from tests.console.conftest import BASE_URL
@@ -372,6 +374,19 @@ def test_a_provider_that_cannot_be_reached_is_said_so_and_the_token_stays_offere
     assert_not_signed_in(oidc_console)
 
 
+def test_a_provider_whose_endpoints_cannot_be_read_is_said_so_at_the_start(
+    oidc_console: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oidc = oidc_console.app.state.oidc_provider  # type: ignore[attr-defined]
+    unreachable = f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"
+    monkeypatch.setattr(oidc, "fetch", lambda url: fetched_json(unreachable))
+
+    started = oidc_console.get("/sign-in/oidc")
+
+    assert started.status_code == 502
+    assert "De identiteitsprovider is nu niet bereikbaar" in text_of(started.text)
+
+
 # ---------------------------------------------------------------------------- the way out
 def test_signing_out_ends_the_session_and_sends_the_browser_to_the_providers_sign_out(
     oidc_console: TestClient, provider: FakeProvider
@@ -388,6 +403,7 @@ def test_signing_out_ends_the_session_and_sends_the_browser_to_the_providers_sig
     assert onward["post_logout_redirect_uri"] == BASE_URL + "/sign-in"
     assert onward["client_id"] == CLIENT_ID and onward["id_token_hint"].count(".") == 2
     assert f'content="0; url={provider.issuer}/logout?' in out.text
+    assert "U bent afgemeld bij de console. U gaat nu naar Fake IdP" in text_of(out.text)
     again = TestClient(oidc_console.app, base_url=BASE_URL, follow_redirects=False)
     again.cookies.set("__Host-llr_session", str(cookie))
     assert_not_signed_in(again)
