@@ -130,10 +130,10 @@ def callback(request: Request, state: str = "", code: str = "", error: str = "")
         log.warning("console sign-in: the identity provider cannot be asked: %s", why)
         return failed(request, current, current.speech.gettext(UNREACHABLE), 502)
     except RoleRefused as refused:
-        log.info("console sign-in refused: %s", refused)
+        log.warning("console sign-in refused: %s", refused)
         return failed(request, current, role_text(current, provider, refused.value), 403)
     except (ProviderRefused, AuthenticationFailed) as refused:
-        log.info("console sign-in refused: %s", refused)
+        log.warning("console sign-in refused: %s", refused)
         return failed(request, current, current.speech.gettext(NOT_CONFIRMED), 401)
     ends_at = current.console.sessions.clock() + provider.console.max_hours * 3600
     fresh = signed_in(current, signed, oidc={"id_token": id_token}, ends_at=ends_at)
