@@ -33,8 +33,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.principal import AuthenticationFailed
-from api.problems import ApiProblem
+from api.jwks import JwksUnavailable
+from api.principal import AuthenticationFailed, Principal
 from console.oidc_provider import (
     Provider,
     ProviderRefused,
@@ -123,10 +123,24 @@ def callback(request: Request, state: str = "", code: str = "", error: str = "")
         return failed(request, current, current.speech.gettext(UNKNOWN_FLOW), 400)
     if error or not code:
         return failed(request, current, provider_error_text(current, error), 401)
+    proved = proved_by(request, provider, current, code, flow)
+    if isinstance(proved, Response):
+        return proved
+    id_token, signed = proved
+    ends_at = current.console.sessions.clock() + provider.console.max_hours * 3600
+    fresh = signed_in(current, signed, oidc={"id_token": id_token}, ends_at=ends_at)
+    onward = onward_page(current.speech, N_("Signed in"), current.speech.gettext(SIGNED_IN), "/")
+    return forget_flow_cookie(set_cookie(onward, fresh), fresh.console)
+
+
+def proved_by(
+    request: Request, provider: Provider, current: Visit, code: str, flow: dict[str, Any]
+) -> tuple[str, Principal] | Response:
+    """The ID token for the code and whom it proves; else the page saying why not."""
     try:
         id_token = provider.id_token_for(code, flow["redirect_uri"], flow["verifier"])
-        signed = provider.principal(id_token, flow["nonce"], sector_funds(request))
-    except (ProviderUnavailable, ApiProblem) as why:  # ApiProblem: the keys cannot be read
+        return id_token, provider.principal(id_token, flow["nonce"], sector_funds(request))
+    except (ProviderUnavailable, JwksUnavailable) as why:
         log.warning("console sign-in: the identity provider cannot be asked: %s", why)
         return failed(request, current, current.speech.gettext(UNREACHABLE), 502)
     except RoleRefused as refused:
@@ -135,10 +149,6 @@ def callback(request: Request, state: str = "", code: str = "", error: str = "")
     except (ProviderRefused, AuthenticationFailed) as refused:
         log.warning("console sign-in refused: %s", refused)
         return failed(request, current, current.speech.gettext(NOT_CONFIRMED), 401)
-    ends_at = current.console.sessions.clock() + provider.console.max_hours * 3600
-    fresh = signed_in(current, signed, oidc={"id_token": id_token}, ends_at=ends_at)
-    onward = onward_page(current.speech, N_("Signed in"), current.speech.gettext(SIGNED_IN), "/")
-    return forget_flow_cookie(set_cookie(onward, fresh), fresh.console)
 
 
 def challenge(verifier: str) -> str:
