@@ -374,6 +374,18 @@ def test_a_provider_that_cannot_be_reached_is_said_so_and_the_token_stays_offere
     assert_not_signed_in(oidc_console)
 
 
+def test_keys_that_cannot_be_read_are_said_to_be_the_providers_problem_not_the_readers(
+    oidc_console: TestClient, tmp_path: Path
+) -> None:
+    (tmp_path / "fake-idp-jwks.json").unlink()  # LLR_OIDC_JWKS, not read yet
+
+    arrived = oidc_console.get(through_provider(oidc_console))
+
+    assert arrived.status_code == 502
+    assert "De identiteitsprovider is nu niet bereikbaar" in text_of(arrived.text)
+    assert_not_signed_in(oidc_console)
+
+
 def test_a_provider_whose_endpoints_cannot_be_read_is_said_so_at_the_start(
     oidc_console: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
