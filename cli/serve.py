@@ -109,6 +109,7 @@ def check_store(settings: ServiceSettings) -> None:
 
     LedgerContext.require_existing_sqlite_file(settings.store)
     check_identity_provider(settings)
+    check_console_sign_in(settings)
     ledger = Service(settings).open_ledger()
     try:
         if has_read_models(ledger.store_env):
@@ -130,6 +131,21 @@ def check_identity_provider(settings: ServiceSettings) -> None:
         OidcAuthenticator(settings.oidc, ()).keys.keys()
     except ApiProblem as problem:
         raise CliError(f"LLR_OIDC_JWKS: {problem.detail}") from None
+
+
+def check_console_sign_in(settings: ServiceSettings) -> None:
+    """With the console's sign-in at the identity provider (LLR_CONSOLE_OIDC_*): its
+    settings are valid and the provider's endpoints can be read now."""
+    from console.oidc_provider import ProviderUnavailable, configured
+    from console.settings import load_console_settings
+
+    provider = configured(load_console_settings(), settings)
+    try:
+        if provider is not None:
+            provider.endpoints()
+    except ProviderUnavailable as why:
+        raise CliError(f"LLR_CONSOLE_OIDC_CLIENT_ID: the identity provider's endpoints "
+                       f"cannot be read now: {why}") from None  # fmt: skip
 
 
 @contextmanager

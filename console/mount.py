@@ -16,6 +16,8 @@ from console import (
     citizens,
     corrections,
     imports_page,
+    oidc_provider,
+    oidc_signin,
     reports_page,
     signing,
 )
@@ -30,7 +32,9 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
     settings = settings or load_console_settings()
     sessions = SessionStore(settings.session_dir, settings.idle_minutes * 60)
     app.state.console = Console(settings, sessions)
+    app.state.oidc_provider = oidc_provider.configured(settings, app.state.service.settings)
     app.include_router(signing.router)
+    app.include_router(oidc_signin.router)
     app.include_router(citizens.router)
     app.include_router(actions.router)
     for router in (

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from ledger.domain.errors import InvalidInputError
 
@@ -39,6 +40,12 @@ class Session:
     # that no page (not even a hidden field) holds an INSZ its reader may not see.
     insz: str | None = None
     reason: str | None = None
+    # The moment (Unix time) the session ends however busy it is: an OpenID Connect
+    # sign-in's (docs/console-oidc.md); None: only the idle timeout ends it.
+    ends_at: float | None = None
+    # OpenID Connect's own: before sign-in the flows started (state, nonce, PKCE verifier),
+    # after it the ID token (the provider's hint at sign-out).
+    oidc: dict[str, Any] | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -95,8 +102,8 @@ class SessionStore:
         return session_id
 
     def find(self, session_id: str | None) -> Session | None:
-        """The live session of this id, its idle clock restarted; None when unknown or idle
-        too long (then it is gone for good)."""
+        """The live session of this id, its idle clock restarted; None when unknown, idle
+        too long or past its end (then it is gone for good)."""
         if not session_id:
             return None
         key, now = key_of(session_id), self.clock()
@@ -105,11 +112,12 @@ class SessionStore:
             found = row.fetchone()
             if found is None:
                 return None
-            if now - found[1] > self.idle_seconds:
+            session = Session(**json.loads(found[0]))
+            if now - found[1] > self.idle_seconds or now >= (session.ends_at or float("inf")):
                 db.execute("DELETE FROM sessions WHERE key = ?", (key,))
                 return None
             db.execute("UPDATE sessions SET last_seen = ? WHERE key = ?", (now, key))
-        return Session(**json.loads(found[0]))
+        return session
 
     def save(self, session_id: str, session: Session) -> None:
         with self.connected() as db:

@@ -117,6 +117,8 @@ def principal(service: Service, session: Session) -> Principal | None:
 
 def credential_holds(service: Service, credential: str) -> bool:
     kind, _, token_id = credential.partition(":")
+    if kind == "oidc":  # while the service still takes this identity provider
+        return service.settings.oidc is not None and token_id == service.settings.oidc.issuer
     if kind != "token":
         return True  # proved at sign-in; nothing to ask again
     for authenticator in service.authenticators:
