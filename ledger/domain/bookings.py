@@ -35,7 +35,7 @@ from ledger.domain.lots import OPEN_STATES, Lot
 from ledger.domain.offers import Offer, check_registry
 from ledger.domain.refusals import check_in_order, check_track, require_reference
 from ledger.domain.state import AccountState
-from ledger.domain.writes import check_training, is_exact_repeat, on_track, plan_use
+from ledger.domain.writes import check_training, holds_due, is_exact_repeat, on_track, plan_use
 
 
 class ReservationState(StrEnum):
@@ -293,8 +293,8 @@ class BookingCommands:
 
     def lapse_due(self: AccountState, day: date, actor: str) -> int:
         """Lapse every open reservation whose hold ended before ``day``."""
-        due = [r for r in self.reservations.values() if r.is_open and r.hold_until < day]
-        for reservation in sorted(due, key=lambda r: (r.hold_until, r.reference)):
+        due = holds_due(self, day)
+        for reservation in due:
             # Dated the first day without the hold, unless later facts came before it.
             lapsed_on = max(reservation.hold_until + timedelta(days=1), self.last_on)
             release_all(self, self.ReservationLapsed, reservation, lapsed_on, actor)

@@ -200,6 +200,10 @@ class Movements:
         """``[[date, amount], ...]`` in the order they happened; empty when none."""
         return self.by_key.get(key, [])
 
+    def copy(self) -> Movements:
+        """Another ``Movements`` to add to, leaving this one as it is."""
+        return Movements({key: list(moves) for key, moves in self.by_key.items()})
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Movements) and self.by_key == other.by_key
 

@@ -6,7 +6,11 @@ command checks every rule first (``ledger/domain/refusals.py``), then triggers i
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from ledger.domain.career import status_label
 from ledger.domain.career_writes import check_grantor, trigger_outcome
@@ -19,7 +23,7 @@ from ledger.domain.errors import (
     ReferenceConflictError,
 )
 from ledger.domain.idempotency import grant_fingerprint, use_fingerprint
-from ledger.domain.lots import Lot, lot_id_for, plan_draws
+from ledger.domain.lots import OPEN_STATES, Lot, lot_id_for, plan_draws
 from ledger.domain.offers import Offer, check_registry
 from ledger.domain.refusals import (
     check_amount,
@@ -33,7 +37,7 @@ from ledger.domain.refusals import (
     checked_expiry,
     require_reference,
 )
-from ledger.domain.state import AccountState
+from ledger.domain.state import AccountState, Movements
 
 
 class EntryCommands:
@@ -216,6 +220,63 @@ def drawable_lots(account: AccountState, right: str, on: date, employer: str | N
     ]
 
 
+def holds_due(account: AccountState, day: date) -> list[Any]:
+    """The open reservations whose hold ended before ``day``: a command on ``day`` lapses
+    them first, in this order (``bookings.Reservation``)."""
+    due = [r for r in account.reservations.values() if r.is_open and r.hold_until < day]
+    return sorted(due, key=lambda r: (r.hold_until, r.reference))
+
+
+@dataclass(frozen=True)
+class AfterLapses:
+    """What a use or a booking on a day plans on: the account once the holds past their
+    date by then have lapsed. The command records those lapses (``expire_due``) before its
+    own event, so its draws must see the units they give back, or it would draw a lot that
+    expires later while an earlier one had units again (and count too little for the
+    balance, too much for the caps, a training as funded by a hold that no longer is). The
+    account itself changes only once every check has passed: a refused command lapses
+    nothing, and the next command (or ``llr expire``) records the lapses."""
+
+    freed: Mapping[str, int]  # by lot: the units that go back into it
+    movements: Movements  # what the caps sum over
+    fundings: Mapping[str, list[list[Any]]]  # per training, the entries that fund it
+
+    @classmethod
+    def of(cls, account: AccountState, day: date) -> AfterLapses:
+        """What ``lapse_due(day)`` would do, without doing it (``ReservationClosed.apply``):
+        a released unit goes back into its lot when the lot is open (else it follows the
+        lot's outcome), leaves the caps' sums, and the hold no longer funds its training."""
+        due = holds_due(account, day)
+        if not due:  # (most days: the account as it is)
+            return cls({}, account.movements, account.fundings)
+        freed: dict[str, int] = defaultdict(int)
+        movements = account.movements.copy()
+        for reservation in due:
+            for lot_id, units in reservation.draws:
+                if account.lots[lot_id].state in OPEN_STATES:
+                    freed[lot_id] += units
+            units = sum(units for _, units in reservation.draws)
+            if units:
+                movements.add(
+                    reservation.right, CapCounts.USES, reservation.on, -units, reservation.track
+                )
+        versions = {reservation.version for reservation in due}
+        fundings = {
+            training: [funding for funding in funded if funding[0] not in versions]
+            for training, funded in account.fundings.items()
+        }
+        return cls(dict(freed), movements, fundings)
+
+    def lots(self, lots: list[Lot]) -> list[Lot]:
+        """``lots`` as the lapses leave them (copies where units come back)."""
+        return [
+            replace(lot, remaining=lot.remaining + units, held=lot.held - units)
+            if (units := self.freed.get(lot.lot_id, 0))
+            else lot
+            for lot in lots
+        ]
+
+
 def check_training(training: str) -> None:
     if not training.strip():
         raise InvalidInputError.because(
@@ -235,10 +296,12 @@ def plan_use(
 ) -> list[tuple[str, int]]:
     """The draws of a use (or a reservation) of ``amount`` on ``on``, after every check a
     use must pass: date order, usable in the citizen's statuses, no double funding, enough
-    balance on the lots it may draw on (of the employer, of the track), the caps."""
+    balance on the lots it may draw on (of the employer, of the track), the caps; all on
+    the account as the holds the command lapses first leave it (``AfterLapses``)."""
     right = rule.right
     check_amount(amount)
     check_in_order(on, account.opened_on, account.last_on)
+    after = AfterLapses.of(account, on)
     statuses = account.career.statuses_on(on)
     if not rule.is_usable_in_any(statuses):
         allowed = ", ".join(sorted(s.value for s in rule.usable_in))
@@ -250,12 +313,12 @@ def plan_use(
             on=on,
             allowed=allowed,
         )
-    check_single_funding(account.fundings, catalogue, right, training)
-    lots = [
+    check_single_funding(after.fundings, catalogue, right, training)
+    lots = after.lots([
         lot
         for lot in drawable_lots(account, right, on, employer)
         if lot.is_on_track(track, rule.default_track)
-    ]
+    ])  # fmt: skip
     check_balance(lots, right, amount, on, employer, track)
-    check_caps(account.movements, rule, CapCounts.USES, on, amount, track, account.career)
+    check_caps(after.movements, rule, CapCounts.USES, on, amount, track, account.career)
     return plan_draws(lots, amount, on)

@@ -16,7 +16,7 @@ from ledger.application import Ledger
 from ledger.audit import Finding, Invariant, verify
 from ledger.domain.account import Account
 from tests.audit.support import ANNA, BERT, CLEO, SHOWN, build_population, forge
-from tests.builders import EMPLOYER, insz_born
+from tests.builders import EMPLOYER, FLANDERS, insz_born
 from tests.stores import make_ledger
 
 CLEO_LOT = "flemish-government/C-TV"  # 10000 cents of vouchers, usable until 2025-11-01
@@ -348,3 +348,82 @@ def test_a_grant_records_the_hash_of_its_rule_text(population: Ledger) -> None:
     assert grants and all(
         g.rule_hash == population.catalogue.rule(g.rule_version).content_hash for g in grants
     )
+
+
+def a_second_voucher_lot(ledger: Ledger) -> str:
+    """Cleo's second lot of vouchers, granted after the population's history: it expires
+    after her first (2025-11-01)."""
+    ledger.grant_right(CLEO, "training-vouchers", 5000, date(2025, 9, 2), FLANDERS, "C-TV2")
+    account: Account = ledger.repository.get(ledger.account_id_for(CLEO))
+    later = account.lots["flemish-government/C-TV2"]
+    assert later.expires_on is None or later.expires_on > date(2025, 11, 1)
+    return later.lot_id
+
+
+def test_a_use_drawing_a_later_expiry_while_an_earlier_lot_has_units_is_named(
+    population: Ledger,
+) -> None:
+    later = a_second_voucher_lot(population)
+    version = forge(
+        population,
+        CLEO,
+        Account.RightUsed,
+        **use(date(2025, 9, 3), "training-vouchers", 100, [[later, 100]]),
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.version, finding.invariant) == (version, Invariant.NO_NEGATIVE_LOT)
+    assert f"while lot {CLEO_LOT}, which expires earlier (2025-11-01)" in finding.message
+    assert "earliest expiry first" in finding.message
+
+
+def test_a_use_after_a_hold_lapsed_draws_the_earlier_lot_the_lapse_gave_back(
+    population: Ledger,
+) -> None:
+    later = a_second_voucher_lot(population)
+    on = date(2025, 9, 2)
+    population.reserve(
+        CLEO, "training-vouchers", 10000, on, "T-1", "C-B1", hold_until=on, provider="P"
+    )
+    # The use lapses the hold first, then draws: from the lot it gave back, not the later one.
+    population.use_right(CLEO, "training-vouchers", 100, date(2025, 9, 3), "T-2", "P", "C-U1")
+
+    account: Account = population.repository.get(population.account_id_for(CLEO))
+    assert account.lots[CLEO_LOT].remaining == 9900
+    assert account.lots[later].remaining == 5000
+    assert verify(population).findings == []
+
+
+def test_a_use_after_a_hold_lapsed_that_drew_the_later_lot_is_named(population: Ledger) -> None:
+    later = a_second_voucher_lot(population)
+    on = date(2025, 9, 2)
+    population.reserve(
+        CLEO, "training-vouchers", 10000, on, "T-1", "C-B1", hold_until=on, provider="P"
+    )
+    population.expire_all(date(2025, 9, 3))  # the hold lapses: the earlier lot is whole again
+    version = forge(
+        population,
+        CLEO,
+        Account.RightUsed,
+        **use(date(2025, 9, 3), "training-vouchers", 100, [[later, 100]]),
+    )
+
+    finding = only_finding(population)
+
+    assert (finding.version, finding.invariant) == (version, Invariant.NO_NEGATIVE_LOT)
+    assert f"lot {CLEO_LOT}, which expires earlier (2025-11-01), keeps 10000" in finding.message
+
+
+def test_a_lot_granted_late_before_a_use_was_not_there_for_it_to_draw_first(
+    population: Ledger,
+) -> None:
+    population.use_right(CLEO, "training-vouchers", 100, date(2025, 9, 10), "T-2", "P", "C-U1")
+    # Recorded after the use, dated before it, expiring before the lot the use drew from.
+    population.grant_right(
+        CLEO, "training-vouchers", 5000, date(2025, 9, 5), FLANDERS, "C-LATE", date(2025, 10, 1)
+    )
+    account: Account = population.repository.get(population.account_id_for(CLEO))
+    assert account.lots["flemish-government/C-LATE"].remaining == 5000
+
+    assert verify(population).findings == []

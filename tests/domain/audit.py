@@ -228,11 +228,16 @@ def held(account: Account) -> dict[str, int]:
 
 
 def check_use(
-    account: Account, event: Account.RightUsed, catalogue: Catalogue, known: set[str]
+    account: Account,
+    event: Account.RightUsed | Account.UnitsReserved,
+    catalogue: Catalogue,
+    known: set[str],
 ) -> None:
     """Invariants 2 and 3: usable status, lots valid on the day, earliest expiry first
-    among the lots ``known`` when the use was recorded (a lot granted later, late, was
-    not there to choose)."""
+    among the lots of its track ``known`` when the use was recorded (a lot granted later,
+    late, was not there to choose). The state is the one just before the use, so it holds
+    what the lapses the same command recorded first gave back: the use drew after them.
+    As ``ledger/audit/invariants/uses.py`` checks it."""
     rule = catalogue.right(event.right).version_on(event.on)
     statuses = account.career.statuses_on(event.on)
     assert any(status in rule.usable_in for status in statuses), (statuses, event)
@@ -245,7 +250,10 @@ def check_use(
             assert account.career.employment_with(lot.employer, event.on), (lot, event)
         assert 0 < n <= lot.remaining, (lot, event)
     latest_drawn = max(_expiry_key(account.lots[lot].expires_on) for lot in taken)
+    track = event.__dict__.get("track")
     for lot in account.lots_of(event.right):
+        if not lot.is_on_track(track, rule.default_track):
+            continue  # (a use of one track draws that track's lots only)
         left_after = lot.remaining - taken.get(lot.lot_id, 0)
         drawable = (
             lot.employer == event.employer
@@ -279,7 +287,7 @@ def audit_stream(events: list[Account.Event], catalogue: Catalogue) -> Account:
         if change is not None and type(event) not in OUTCOME_EVENTS:
             change.close(account)
             change = None
-        if isinstance(event, Account.RightUsed):
+        if isinstance(event, Account.RightUsed | Account.UnitsReserved):  # (draws as a use)
             known = {lot for lot, at in granted_at.items() if at < event.originator_version}
             check_use(account, event, catalogue, known)
         elif isinstance(event, Account.RightExpired):

@@ -225,6 +225,8 @@ class RuleChecks:
     def grant_after(self, stream: StreamAudit, event: Account.RightGranted, reported: bool) -> None:
         account = stream.account
         assert account is not None
+        if stream.effective:
+            stream.granted_at[event.lot] = event.originator_version
         check_caps(stream, event, GRANTS, self.book)
         statuses = account.career.statuses_on(event.on)
         rule = self.book.catalogue.rule(event.rule_version)

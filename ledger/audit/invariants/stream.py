@@ -47,6 +47,7 @@ class StreamAudit:
         "event",
         "findings",
         "flows",
+        "granted_at",
         "head",
         "late",
         "replaying",
@@ -74,6 +75,9 @@ class StreamAudit:
         # ``late`` once one is met in recording order, ``effective`` in that second pass.
         self.late = 0  # the version of the first late fact met in recording order
         self.effective = False
+        # In that second pass, the version that granted each lot (a lot granted late is
+        # folded before the uses recorded before it, which could not draw on it).
+        self.granted_at: dict[str, int] = {}
         self.snapshot_version: int | None = None
         self.cap_sums: dict[str, WindowSum] = {}  # per cap, its current window's sum (caps.py)
         self.covered: tuple[int, str, str] | None = None  # version, head, event at a digest

@@ -1,9 +1,12 @@
 """Invariants 2 and 3 for a use: it draws only from lots usable on its date, in statuses
 where the right is usable, from a lot bound to an employment only while that employment
 runs (and only that employer's lots when the use names one), never more than is usable,
-and no lot goes below zero."""
+earliest expiry first, and no lot goes below zero."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 from ledger.audit.findings import Invariant
 from ledger.audit.invariants.rulebook import RuleBook
@@ -30,6 +33,7 @@ def use_before(stream: StreamAudit, event: Account.RightUsed, book: RuleBook) ->
             check_draw(stream, event, account, lot_id, taken)
         elif lot.employer is not None or event.employer is not None:
             check_employment(stream, event, account, lot_id)
+    check_earliest_expiry(stream, event, account, book)
     if drawn != event.amount:
         stream.drifted.add(event.right)  # reported here, not again as drifting totals
         stream.find(
@@ -47,6 +51,61 @@ def use_before(stream: StreamAudit, event: Account.RightUsed, book: RuleBook) ->
         )
         return True
     return False
+
+
+def check_earliest_expiry(
+    stream: StreamAudit, event: Any, account: Account, book: RuleBook
+) -> None:
+    """A use (or a booking) draws the earliest expiry first: no lot it could draw on and
+    leaves units in expires before a lot it drew from. The lots it could draw on are those
+    of its right and track usable on its date (an employment's lots while it runs; the
+    named employer's only), as the state stands just before it: that includes the units
+    a lapse recorded just before it gave back (the command lapses the holds due first and
+    draws after). Only lots granted before it was recorded count: replayed in effective-date
+    order, a lot granted later, late, was not there to choose (``StreamAudit.granted_at``)."""
+    taken: dict[str, int] = {}
+    for lot_id, units in event.draws:
+        taken[lot_id] = taken.get(lot_id, 0) + units
+    drawn = [account.lots.get(lot_id) for lot_id in taken]
+    if not drawn or any(lot is None or lot.right != event.right for lot in drawn):
+        return  # (check_draw reports it)
+    last = max((lot for lot in drawn if lot is not None), key=lambda lot: _expiry(lot.expires_on))
+    latest = _expiry(last.expires_on)
+    rule = book.version_on(event.right, event.on)
+    track = event.__dict__.get("track")
+    employer = event.__dict__.get("employer")
+    for lot in account.lots.values():
+        if (
+            lot.right != event.right
+            or _expiry(lot.expires_on) >= latest
+            or lot.remaining - taken.get(lot.lot_id, 0) <= 0
+            or not lot.is_usable_on(event.on)
+            or not lot.is_on_track(track, rule.default_track)
+            or stream.granted_at.get(lot.lot_id, 0) > event.originator_version
+        ):
+            continue
+        if employer is not None:
+            drawable = lot.employer == employer
+        else:
+            drawable = (
+                lot.employer is None
+                or account.career.employment_with(lot.employer, event.on) is not None
+            )
+        if drawable:
+            left = lot.remaining - taken.get(lot.lot_id, 0)
+            stream.find(
+                Invariant.NO_NEGATIVE_LOT,
+                f"it draws from lot {last.lot_id} (expires {last.expires_on or 'never'}) "
+                f"while lot {lot.lot_id}, which expires earlier ({lot.expires_on}), keeps "
+                f"{left} usable: earliest expiry first",
+                expected=f"lot {lot.lot_id} drawn first",
+                found=event.draws,
+            )
+            return
+
+
+def _expiry(expires_on: date | None) -> date:
+    return expires_on or date.max
 
 
 def check_status(
