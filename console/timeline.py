@@ -69,7 +69,7 @@ SITUATIONS = (
     N_("inactive"), N_("retired"), N_("self-employed-side"), N_("student"),
 )  # fmt: skip
 UNNAMED_EMPLOYER = N_("employer not named")
-RUNNING = N_("running")
+RUNNING = N_("still running")
 TITLE = N_("Timeline of citizen")
 DESCRIPTION = N_(
     "From {start} to {end}: employments and situations as bands, the usable balance of "

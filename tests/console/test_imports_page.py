@@ -140,7 +140,7 @@ def test_an_importer_may_not_see_the_import_of_another_source(
     listing = console.get("/imports")
 
     assert page.status_code == 403
-    assert "may import for employer:0566988259 only" in page.text
+    assert "mag alleen importeren voor employer:0566988259" in page.text
     assert rejects.status_code == 403 and "text/csv" not in rejects.headers["content-type"]
     assert job_page not in listing.text
 
@@ -196,7 +196,7 @@ def test_a_source_that_is_no_source_is_refused_next_to_its_field(
 
     assert refused.status_code == 422
     error = refused.text.split('id="source-error"')[1]
-    assert "Geweigerd: source 'the neighbours'" in html.unescape(text_of(error))
+    assert "Geweigerd: bron 'the neighbours'" in html.unescape(text_of(error))
     assert 'value="the neighbours"' in refused.text  # kept for the reader to correct
     assert jobs_in(tmp_path) == []
 

@@ -131,7 +131,7 @@ def test_a_report_downloads_as_the_csv_the_command_line_prints(
 
     expiring = page.locator("section", has=page.get_by_role("heading", name="Vervallende loten"))
     expiring.get_by_label("Binnen").select_option("730")
-    expiring.get_by_label("Vanaf").fill("2025-01-01")
+    expiring.get_by_label("Van", exact=True).fill("2025-01-01")
     with page.expect_navigation():
         expiring.get_by_role("button", name="Tonen").click()
     lots = page.get_by_role("table", name="Loten die binnen de horizon vervallen")

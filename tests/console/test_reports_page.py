@@ -151,7 +151,7 @@ def test_a_school_year_the_report_does_not_know_is_refused_with_its_rule(
 
     assert page.status_code == 422
     error = page.text.split('id="period-error"')[1].split("</p>")[0]
-    assert "a school year is written like 2024-25" in error
+    assert "een schooljaar schrijf je als 2024-25" in error
     assert download.status_code == 422 and "text/html" in download.headers["content-type"]
 
 

@@ -83,6 +83,6 @@ def test_bands_and_periods_name_the_employer_or_the_situation_in_the_reader_s_la
     ]  # fmt: skip
     assert [(p.kind, p.name, p.start, p.end) for p in english.periods] == [
         ("employment", "employer not named", "01 Sept 2024", "06 Jan 2025"),
-        ("situation", "jobseeker", "06 Jan 2025", "running"),
+        ("situation", "jobseeker", "06 Jan 2025", "still running"),
     ]
     assert dutch.bands[1].width > 0 and dutch.bands[1].x == dutch.bands[0].x + dutch.bands[0].width
