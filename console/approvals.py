@@ -21,12 +21,12 @@ from fastapi import APIRouter, Form, Request, Response
 
 from api.principal import Principal
 from cli.parsing import parse_event_id
-from console.citizens import signed_in
+from console.citizens import signed_form, signed_in
 from console.entries import EntryWords, WaitingRow
 from console.pages import SecuredRoute, page, redirect
 from console.refusals import refusal_text
 from console.signing import service_of
-from console.web import Visit, checked_form, principal
+from console.web import Visit
 from console.words import N_
 from console.writes import BAD_DAY
 from ledger.application import Ledger
@@ -66,10 +66,10 @@ def approve(
     request: Request, account: Field = "", number: Field = "", on: Field = "",
     csrf: Field = "",
 ) -> Response:  # fmt: skip
-    current = checked_form(request, csrf)
-    caller = principal(service_of(request), current.session)
-    if caller is None:
-        return redirect("/sign-in")
+    signed = signed_form(request, csrf)
+    if isinstance(signed, Response):
+        return signed
+    current, caller = signed
     key = f"{account}-{number}"
     try:
         account_id, request_id = UUID(account), parse_event_id(number, "request")

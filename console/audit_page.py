@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request, Response
 from api.jobs import Job, jobs_of
 from api.principal import Principal
 from api.routes.audit import KIND, get_digest, run_verification
+from console.citizens import signed_form
 from console.desk import (
     NO_SUCH_JOB,
     allowed,
@@ -27,7 +28,7 @@ from console.desk import (
 from console.pages import SecuredRoute, redirect
 from console.refusals import refusal_text
 from console.signing import service_of
-from console.web import Visit, checked_form, principal
+from console.web import Visit
 from ledger.domain.errors import LedgerError
 from ledger.security.roles import Action
 
@@ -58,10 +59,10 @@ def home_page(
 @router.post(VERIFICATIONS)
 def verify(request: Request, csrf: Field = "") -> Response:
     """Start ``audit verify`` of the whole ledger as the API's job, and follow it."""
-    current = checked_form(request, csrf)
-    caller = principal(service_of(request), current.session)
-    if caller is None:
-        return redirect("/sign-in")
+    signed = signed_form(request, csrf)
+    if isinstance(signed, Response):
+        return signed
+    current, caller = signed
     if not caller.role.may(Action.AUDIT):
         signed = allowed(request, Action.AUDIT, HOME)
         assert isinstance(signed, Response)

@@ -47,10 +47,10 @@ def find_form(request: Request) -> Response:
 
 @router.post("/find")
 def find(request: Request, insz: Field = "", reason: Field = "", csrf: Field = "") -> Response:
-    current = checked_form(request, csrf)
-    caller = principal(service_of(request), current.session)
-    if caller is None:
-        return redirect("/sign-in")
+    signed = signed_form(request, csrf)
+    if isinstance(signed, Response):
+        return signed
+    current, caller = signed
     errors = {}
     try:
         parsed = parse_insz(insz).value
@@ -124,6 +124,16 @@ def signed_in(request: Request) -> tuple[Visit, Principal] | Response:
     current = visit(request)
     caller = principal(service_of(request), current.session)
     if current.session_id is None or caller is None:
+        return redirect("/sign-in")
+    return current, caller
+
+
+def signed_form(request: Request, csrf: str) -> tuple[Visit, Principal] | Response:
+    """A form's visit (its CSRF token checked: 403 if not its session's) and its principal,
+    or the redirect to the sign-in page."""
+    current = checked_form(request, csrf)
+    caller = principal(service_of(request), current.session)
+    if caller is None:
         return redirect("/sign-in")
     return current, caller
 

@@ -27,6 +27,7 @@ from api.problems import ApiProblem
 from api.routes.imports import KIND, REJECTS, UPLOAD, get_rejects, import_fields, run_import
 from api.settings import MIB
 from api.uploads import Received, receive_upload
+from console.citizens import signed_form, signed_in
 from console.desk import (
     NO_SUCH_JOB,
     allowed,
@@ -39,7 +40,7 @@ from console.i18n import Speech
 from console.pages import SecuredRoute, redirect
 from console.refusals import refusal_text
 from console.signing import service_of
-from console.web import Visit, checked_form, principal, visit
+from console.web import Visit
 from console.words import N_
 from ledger.application import Ledger
 from ledger.domain.errors import LedgerError
@@ -94,10 +95,10 @@ async def upload(request: Request) -> Response:
         # and nothing is done.
         return await run_in_threadpool(too_large_unread, request, limit)
     async with request.form(max_files=1, max_fields=10) as form:
-        current = checked_form(request, text(form, "csrf"))
-        caller = principal(service_of(request), current.session)
-        if caller is None:
-            return redirect("/sign-in")
+        signed = signed_form(request, text(form, "csrf"))
+        if isinstance(signed, Response):
+            return signed
+        current, caller = signed
         if not caller.role.may(Action.IMPORT):
             return await run_in_threadpool(allowed_or_refused, request)
         sent = UploadForm(text(form, "source").strip(), text(form, "kind"),
@@ -172,10 +173,10 @@ def upload_refusal(
 
 
 def too_large_unread(request: Request, limit: int) -> Response:
-    current = visit(request)
-    caller = principal(service_of(request), current.session)
-    if current.session_id is None or caller is None:
-        return redirect("/sign-in")
+    signed = signed_in(request)
+    if isinstance(signed, Response):
+        return signed
+    current, caller = signed
     message = current.speech.gettext(TOO_LARGE) % {"limit": size_words(limit, current.speech)}
     return home_page(request, current, caller, UploadForm(errors={"file": message}), 413)
 

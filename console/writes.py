@@ -22,12 +22,12 @@ from fastapi import Request, Response
 from api.principal import Principal
 from api.routes.common import in_field_terms
 from console.citizen_page import FormState, Reading
-from console.citizens import show_citizen
+from console.citizens import show_citizen, signed_form
 from console.i18n import Speech
 from console.pages import redirect
 from console.refusals import refusal_text
 from console.signing import service_of
-from console.web import Visit, checked_form, principal
+from console.web import Visit
 from console.words import N_
 from ledger.application import Ledger
 from ledger.domain import errors
@@ -114,10 +114,10 @@ def perform(
 ) -> Response:  # fmt: skip
     """Check the form, run the command, and show the outcome: ``done`` (the page read
     anew, at the place that shows what changed), or the form again with its refusal."""
-    current = checked_form(request, csrf)
-    caller = principal(service_of(request), current.session)
-    if caller is None:
-        return redirect("/sign-in")
+    signed = signed_form(request, csrf)
+    if isinstance(signed, Response):
+        return signed
+    current, caller = signed
     insz = current.session.insz
     if insz is None:
         return redirect("/")
